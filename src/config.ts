@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+/**
+ * Every setting vaxbook reads from the environment, with what it expects.
+ * The descriptions double as the README's configuration table and as the
+ * text of the error a person sees when a value is wrong.
+ */
+const settings = {
+  PORT: { schema: Type.Integer({ minimum: 0, maximum: 65535 }), default: '3000', expects: 'a TCP port number from 0 to 65535' },
+  HOST: { schema: Type.String({ minLength: 1 }), default: '127.0.0.1', expects: 'an address to listen on, e.g. 127.0.0.1 or 0.0.0.0' },
+  DATABASE_URL: { schema: Type.Optional(Type.String()), default: undefined, expects: 'a PostgreSQL URL such as postgres://user:password@host:5432/vaxbook' },
+  VAXBOOK_DATA_DIR: { schema: Type.String({ minLength: 1 }), default: 'data', expects: 'a directory for the embedded PostgreSQL data' },
+  VAXBOOK_PG_PORT: { schema: Type.Optional(Type.Integer({ minimum: 1024, maximum: 65535 })), default: undefined, expects: 'a TCP port from 1024 to 65535 for the embedded PostgreSQL server' },
+  DB_POOL_SIZE: { schema: Type.Integer({ minimum: 1, maximum: 500 }), default: '20', expects: 'a whole number of connections from 1 to 500' },
+  LOG_LEVEL: { schema: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))), default: 'info', expects: 'one of fatal, error, warn, info, debug, trace, silent' },
+  VAXBOOK_DEMO: { schema: Type.Boolean(), default: 'true', expects: 'true or false: load the demo province into an empty database' },
+  VAXBOOK_SEED: { schema: Type.Integer({ minimum: 0 }), default: '20210315', expects: 'a whole number that makes the demo data repeatable' },
+} as const;
+
+type Settings = typeof settings;
+export type Config = { [K in keyof Settings]: Static<Settings[K]['schema']> };
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function coerce(raw: string, schema: { type?: unknown; anyOf?: unknown }): unknown {
+  if (schema.type === 'integer') return /^-?\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
+  if (schema.type === 'boolean') {
+    const v = raw.trim().toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(v)) return true;
+    if (['false', '0', 'no', 'off'].includes(v)) return false;
+  }
+  return raw.trim();
+}
+
+/** Reads and validates the environment; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(settings)) {
+    const raw = env[name] === '' ? undefined : env[name] ?? spec.default;
+    if (raw === undefined) continue;
+    const value = coerce(raw, spec.schema as { type?: unknown });
+    if (!Value.Check(spec.schema, value)) {
+      throw new ConfigError(name, `${name}=${JSON.stringify(raw)} is not valid: expected ${spec.expects}.`);
+    }
+    out[name] = value;
+  }
+  if (typeof out.DATABASE_URL === 'string') checkDatabaseUrl(out.DATABASE_URL, 'DATABASE_URL');
+  out.VAXBOOK_DATA_DIR = path.resolve(String(out.VAXBOOK_DATA_DIR));
+  return out as Config;
+}
+
+export function checkDatabaseUrl(url: string, variable: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(variable, `${variable} is not a valid URL: expected ${settings.DATABASE_URL.expects}.`);
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new ConfigError(variable, `${variable} must start with postgres:// or postgresql:// (got ${parsed.protocol}//).`);
+  }
+  if (!parsed.hostname && !parsed.searchParams.get('host')) {
+    throw new ConfigError(variable, `${variable} has no host name: expected ${settings.DATABASE_URL.expects}.`);
+  }
+}
+
+/** The configuration table for the README, generated from the same source as validation. */
+export function describeSettings(): Array<{ name: string; default: string | undefined; expects: string }> {
+  return Object.entries(settings).map(([name, s]) => ({ name, default: s.default, expects: s.expects }));
+}

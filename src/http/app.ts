@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type pg from 'pg';
+import { ErrorBody, errorHandler, notFoundHandler } from './errors.js';
+import { registerMetrics } from './metrics.js';
+import { systemRoutes } from './routes/system.js';
+import { referenceRoutes } from './routes/public/reference.js';
+
+export interface AppOptions {
+  pool: pg.Pool;
+  logLevel?: string;
+  /** A pino destination for tests; defaults to stdout. */
+  logStream?: NodeJS.WritableStream;
+}
+
+// Headers that identify a person or a session never reach the logs.
+const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]', 'res.headers["set-cookie"]'];
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: opts.logLevel ?? 'info',
+      redact: REDACT,
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
+      serializers: {
+        // The path only: query strings can carry codes and dates of birth.
+        req: (req: { method: string; url: string; id: string }) => ({ method: req.method, path: req.url.split('?')[0], id: req.id }),
+      },
+    },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  });
+  app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id); });
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  app.addSchema(ErrorBody);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'vaxbook API', version: '1', description: 'Vaccination appointment booking: one API for the public portal, the call centre, clinics and administrators.' },
+      tags: [
+        { name: 'system', description: 'Health, readiness and metrics' },
+        { name: 'reference', description: 'Jurisdiction, regions, clinics and products' },
+      ],
+    },
+    refResolver: { buildLocalReference: (json, _base, _frag, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const metrics = registerMetrics(app);
+  await app.register(systemRoutes, { pool: opts.pool, metrics });
+  await app.register(referenceRoutes, { pool: opts.pool });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // Until the web portal is served here, the front door leads to the API documentation.
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/docs'));
+  return app;
+}

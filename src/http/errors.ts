@@ -1,0 +1,73 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+
+/** The body of every error response: a stable code for programs, a sentence for people in EN and FR. */
+export const ErrorBody = Type.Object({
+  code: Type.String({ description: 'Stable, machine-readable error code' }),
+  message: Type.String({ description: "Human-readable message in the request's language" }),
+  messages: Type.Object({ en: Type.String(), fr: Type.String() }),
+  field: Type.Optional(Type.String({ description: 'The input field at fault, when there is one' })),
+  requestId: Type.Optional(Type.String()),
+}, { $id: 'Error' });
+
+export class ApiError extends Error {
+  constructor(readonly statusCode: number, readonly code: string, readonly messages: { en: string; fr: string },
+    readonly field?: string, readonly extra?: Record<string, unknown>) {
+    super(messages.en);
+    this.name = 'ApiError';
+  }
+}
+
+export function preferredLanguage(req: FastifyRequest): 'en' | 'fr' {
+  const q = (req.query as Record<string, unknown> | undefined)?.lang;
+  if (q === 'fr' || q === 'en') return q;
+  const header = String(req.headers['accept-language'] ?? '');
+  const first = header.split(',')[0]?.trim().toLowerCase() ?? '';
+  return first.startsWith('fr') ? 'fr' : 'en';
+}
+
+/** Field name from an Ajv error path like "/radiusKm" or a missing-property message. */
+function fieldOf(err: FastifyError): string | undefined {
+  const v = err.validation?.[0];
+  if (!v) return undefined;
+  const missing = (v.params as { missingProperty?: string } | undefined)?.missingProperty;
+  const pathParts = v.instancePath.split('/').filter(Boolean);
+  if (missing) pathParts.push(missing);
+  return pathParts.join('.') || undefined;
+}
+
+function send(reply: FastifyReply, req: FastifyRequest, status: number, code: string,
+  messages: { en: string; fr: string }, field?: string, extra?: Record<string, unknown>) {
+  return reply.status(status).send({ code, message: messages[preferredLanguage(req)], messages, field, requestId: req.id, ...extra });
+}
+
+export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  if (err instanceof ApiError) return send(reply, req, err.statusCode, err.code, err.messages, err.field, err.extra);
+  if (err.validation) {
+    const field = fieldOf(err);
+    const where = err.validationContext ?? 'request';
+    const detail = err.validation[0]?.message ?? 'is invalid';
+    return send(reply, req, 400, 'invalid_input', {
+      en: field ? `The ${where} field "${field}" ${detail}.` : `The ${where} is invalid: ${detail}.`,
+      fr: field ? `Le champ « ${field} » (${where}) est invalide : ${detail}.` : `La requête est invalide : ${detail}.`,
+    }, field);
+  }
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    return send(reply, req, err.statusCode, err.code?.toLowerCase() ?? 'bad_request', {
+      en: err.message, fr: `Requête refusée : ${err.message}`,
+    });
+  }
+  // Unexpected: log it (no personal data is in the error) and answer without internals.
+  req.log.error({ err }, 'unhandled error');
+  return send(reply, req, 500, 'internal_error', {
+    en: 'Something went wrong on our side. Please try again in a moment.',
+    fr: 'Un problème est survenu de notre côté. Veuillez réessayer dans un instant.',
+  });
+}
+
+export function notFoundHandler(req: FastifyRequest, reply: FastifyReply) {
+  return send(reply, req, 404, 'not_found', {
+    en: `There is nothing at ${req.method} ${req.url.split('?')[0]}.`,
+    fr: `Il n'y a rien à ${req.method} ${req.url.split('?')[0]}.`,
+  });
+}

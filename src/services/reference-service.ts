@@ -1,0 +1,53 @@
+import type pg from 'pg';
+import * as refs from '../db/repositories/reference-repository.js';
+
+/** Public reference data (jurisdiction, regions, clinics, products) in the API's shape. */
+
+export async function jurisdiction(pool: pg.Pool) {
+  const j = await refs.getJurisdiction(pool);
+  return j && { name: j.name, languages: j.languages, defaultLanguage: j.default_language, timeZone: j.time_zone, identifierScheme: j.identifier_scheme };
+}
+
+export async function regions(pool: pg.Pool) {
+  return (await refs.listRegions(pool)).map((r) => ({
+    code: r.code, name: r.name, nameFr: r.name_fr, officeTown: r.office_town,
+    latitude: r.latitude, longitude: r.longitude, population: r.population,
+  }));
+}
+
+function clinic(c: refs.ClinicRow) {
+  return {
+    id: c.id, code: c.code, regionCode: c.region_code, name: c.name, kind: c.kind,
+    address: { street: c.street, city: c.city, postalCode: c.postal_code },
+    latitude: c.latitude, longitude: c.longitude, phone: c.phone, languages: c.languages,
+    accessibility: c.accessibility, accessibilityNotes: c.accessibility_notes, timeZone: c.time_zone, status: c.status,
+  };
+}
+
+/** A page of clinics; `nextCursor` is absent on the last page. */
+export async function clinics(pool: pg.Pool, q: { region?: string; kind?: string; cursor?: string; limit: number }) {
+  const afterId = q.cursor ? Number(Buffer.from(q.cursor, 'base64url').toString()) || 0 : 0;
+  const rows = await refs.listClinics(pool, { regionCode: q.region, kind: q.kind, afterId, limit: q.limit + 1 });
+  const page = rows.slice(0, q.limit);
+  const more = rows.length > q.limit;
+  return {
+    items: page.map(clinic),
+    nextCursor: more ? Buffer.from(String(page[page.length - 1]!.id)).toString('base64url') : undefined,
+  };
+}
+
+export async function clinicById(pool: pg.Pool, id: number) {
+  const c = await refs.getClinic(pool, id);
+  return c && clinic(c);
+}
+
+export async function products(pool: pg.Pool) {
+  return (await refs.listProducts(pool)).map((p) => ({
+    code: p.code, name: p.name, manufacturer: p.manufacturer, cvx: p.cvx,
+    minAgeMonths: p.min_age_months, maxAgeMonths: p.max_age_months, dosesPerVial: p.doses_per_vial,
+    seriesDoses: p.series_doses,
+    intervals: p.intervals.map((i) => ({ afterDose: i.after_dose, minDays: i.min_days, recommendedDays: i.recommended_days, maxDays: i.max_days })),
+    booster: p.booster_min_days === null ? null : { minDays: p.booster_min_days, minAgeMonths: p.booster_min_age_months! },
+    interchangeableGroup: p.interchangeable_group,
+  }));
+}
