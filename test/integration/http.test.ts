@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/http/app.js';
+import { loadDemoProvince } from '../../src/services/data-set-service.js';
+import { freshDatabase } from '../helpers/db.js';
+
+let app: FastifyInstance;
+const logLines: string[] = [];
+
+before(async () => {
+  const { pool } = await freshDatabase();
+  await loadDemoProvince(pool, 42, new Date('2026-03-10T15:00:00Z'));
+  const logStream = new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } });
+  app = await buildApp({ pool, logLevel: 'info', logStream });
+});
+after(() => app.close());
+
+test('GET /health and /ready answer 200 on a migrated database', async () => {
+  assert.equal((await app.inject('/health')).statusCode, 200);
+  const ready = await app.inject('/ready');
+  assert.equal(ready.statusCode, 200);
+  assert.deepEqual(ready.json(), { ready: true, database: 'ok', pendingMigrations: [] });
+});
+
+test('GET /ready is 503 while migrations are pending', async () => {
+  const { pool } = await freshDatabase({ migrated: false });
+  const bare = await buildApp({ pool, logLevel: 'silent' });
+  const r = await bare.inject('/ready');
+  assert.equal(r.statusCode, 503);
+  assert.equal(r.json().ready, false);
+  assert.ok(r.json().pendingMigrations.length > 0);
+  await bare.close();
+});
+
+test('the OpenAPI document lists every operation with a unique operationId', async () => {
+  const r = await app.inject('/openapi.json');
+  assert.equal(r.statusCode, 200);
+  const doc = r.json();
+  assert.match(doc.openapi, /^3\./);
+  const ids: string[] = [];
+  for (const [p, methods] of Object.entries<Record<string, { operationId?: string }>>(doc.paths)) {
+    for (const [m, op] of Object.entries(methods)) {
+      assert.ok(op.operationId, `${m.toUpperCase()} ${p} has an operationId`);
+      ids.push(op.operationId);
+    }
+  }
+  assert.equal(new Set(ids).size, ids.length, 'operationIds are unique');
+  for (const id of ['getHealth', 'getReadiness', 'getMetrics', 'listClinics', 'getClinic', 'listRegions', 'listProducts']) assert.ok(ids.includes(id), id);
+  assert.equal((await app.inject('/docs/')).statusCode, 200);
+});
+
+test('GET /metrics is Prometheus text with per-route request counts and latencies', async () => {
+  await app.inject('/api/v1/clinics/1');
+  await app.inject('/api/v1/clinics/2');
+  const r = await app.inject('/metrics');
+  assert.equal(r.statusCode, 200);
+  assert.match(String(r.headers['content-type']), /^text\/plain/);
+  assert.match(r.body, /http_requests_total\{method="GET",route="\/api\/v1\/clinics\/:clinicId",status_code="200"\} 2/);
+  assert.match(r.body, /http_request_duration_seconds_bucket\{.*route="\/api\/v1\/clinics\/:clinicId"/);
+  assert.match(r.body, /process_resident_memory_bytes/);
+});
+
+test('clinics are paginated with a cursor that never skips or repeats', async () => {
+  const seen: number[] = [];
+  let cursor: string | undefined;
+  do {
+    const r = await app.inject({ url: '/api/v1/clinics', query: { limit: '70', ...(cursor ? { cursor } : {}) } });
+    assert.equal(r.statusCode, 200);
+    const body = r.json();
+    seen.push(...body.items.map((c: { id: number }) => c.id));
+    cursor = body.nextCursor;
+  } while (cursor);
+  const total = (await app.inject({ url: '/api/v1/clinics', query: { limit: '500' } })).json().items.length;
+  assert.equal(seen.length, total);
+  assert.equal(new Set(seen).size, total);
+});
+
+test('bad input gets a 400 naming the field, in the caller’s language, without internals', async () => {
+  const en = await app.inject({ url: '/api/v1/clinics', query: { limit: '100000' } });
+  assert.equal(en.statusCode, 400);
+  assert.equal(en.json().code, 'invalid_input');
+  assert.equal(en.json().field, 'limit');
+  const fr = await app.inject({ url: '/api/v1/clinics/abc', headers: { 'accept-language': 'fr-CA,fr;q=0.9' } });
+  assert.equal(fr.statusCode, 400);
+  assert.equal(fr.json().field, 'clinicId');
+  assert.match(fr.json().message, /champ/);
+  const missing = await app.inject('/api/v1/clinics/999999');
+  assert.equal(missing.statusCode, 404);
+  assert.equal(missing.json().code, 'clinic_not_found');
+  const nowhere = await app.inject('/nope');
+  assert.equal(nowhere.statusCode, 404);
+  for (const r of [en, fr, missing, nowhere]) assert.doesNotMatch(r.body, /at .*\.ts:\d+|stack/i);
+});
+
+test('logs are JSON with request ids and carry no query strings or personal headers', async () => {
+  logLines.length = 0;
+  await app.inject({ url: '/api/v1/clinics?limit=1&dob=1950-02-03', headers: { 'x-request-id': 'req-abcdef12', cookie: 'session=secret', authorization: 'Bearer secret' } });
+  const text = logLines.join('');
+  assert.match(text, /"reqId":"req-abcdef12"/);
+  assert.doesNotMatch(text, /1950-02-03|secret/);
+  for (const line of logLines) JSON.parse(line);
+});
