@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import { test } from 'node:test';
+import { projectRoot } from '../../src/paths.js';
+import { freshDatabase } from '../helpers/db.js';
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+function cli(args: string[], env: Record<string, string>, opts: { untilStderr?: RegExp; then?: (out: string) => Promise<void> } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      cwd: projectRoot, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    let triggered = false;
+    child.stdout.on('data', (c) => { stdout += c; });
+    child.stderr.on('data', (c) => {
+      stderr += c;
+      if (opts.untilStderr && !triggered && opts.untilStderr.test(stderr)) {
+        triggered = true;
+        opts.then!(stderr).then(() => child.kill('SIGINT'), (err) => { child.kill('SIGKILL'); reject(err); });
+      }
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('exit', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+  });
+}
+
+const noStack = (s: string) => assert.doesNotMatch(s, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace');
+
+test('a bad environment variable stops start-up with one line naming it', async () => {
+  const r = await cli(['serve'], { PORT: 'eighty' });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^vaxbook: PORT="eighty" is not valid: expected a TCP port number/m);
+  noStack(r.stderr);
+});
+
+test('an unparseable or unreachable DATABASE_URL is named, without a stack trace', async () => {
+  const bad = await cli(['migrate'], { DATABASE_URL: 'postgres//nope' });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /DATABASE_URL is not a valid URL/);
+  const down = await cli(['migrate'], { DATABASE_URL: 'postgres://u:p@127.0.0.1:1/vaxbook' });
+  assert.equal(down.code, 2);
+  assert.match(down.stderr, /Cannot use DATABASE_URL: nothing accepts connections at 127\.0\.0\.1:1/);
+  noStack(bad.stderr + down.stderr);
+});
+
+test('with DATABASE_URL, serve migrates that server, answers /ready, and stops on SIGINT', async () => {
+  const { url, pool } = await freshDatabase({ migrated: false });
+  const r = await cli(['serve'], { DATABASE_URL: url, PORT: '0', VAXBOOK_DEMO: 'false', LOG_LEVEL: 'warn' }, {
+    untilStderr: /open (http:\/\/\S+?)\//,
+    then: async (out) => {
+      const base = /open (http:\/\/\S+?)\//.exec(out)![1];
+      const ready = await fetch(`${base}/ready`);
+      assert.equal(ready.status, 200);
+    },
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /Applied 1 migration|Applied \d+ migration/);
+  assert.match(r.stderr, /SIGINT: stopping vaxbook/);
+  const applied = await pool.query('SELECT count(*)::int n FROM schema_migrations');
+  assert.ok(applied.rows[0].n >= 1);
+});
+
+test('a taken PORT is named', async () => {
+  const { url } = await freshDatabase();
+  const blocker = net.createServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+  const port = (blocker.address() as net.AddressInfo).port;
+  try {
+    const r = await cli(['serve'], { DATABASE_URL: url, PORT: String(port), VAXBOOK_DEMO: 'false' });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, new RegExp(`PORT=${port} is already in use`));
+    noStack(r.stderr);
+  } finally {
+    blocker.close();
+  }
+});
+
+test('an unknown command or option prints the usage', async () => {
+  const r = await cli(['frobnicate'], {});
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /Unknown command "frobnicate"[\s\S]*usage: vaxbook/);
+  const s = await cli(['seed', '--scale', 'galactic'], {});
+  assert.equal(s.code, 2);
+  assert.match(s.stderr, /--scale must be "demo" or "national"/);
+});
