@@ -12,7 +12,7 @@ const settings = {
   HOST: { schema: Type.String({ minLength: 1 }), default: '127.0.0.1', expects: 'an address to listen on, e.g. 127.0.0.1 or 0.0.0.0' },
   DATABASE_URL: { schema: Type.Optional(Type.String()), default: undefined, expects: 'a PostgreSQL URL such as postgres://user:password@host:5432/vaxbook' },
   VAXBOOK_DATA_DIR: { schema: Type.String({ minLength: 1 }), default: 'data', expects: 'a directory for the embedded PostgreSQL data' },
-  VAXBOOK_PG_PORT: { schema: Type.Optional(Type.Integer({ minimum: 1024, maximum: 65535 })), default: undefined, expects: 'a TCP port from 1024 to 65535 for the embedded PostgreSQL server' },
+  VAXBOOK_PG_PORT: { schema: Type.Optional(Type.Integer({ minimum: 1024, maximum: 65535 })), default: undefined, expects: 'a TCP port from 1024 to 65535 for the embedded PostgreSQL server (unset: 54329, or a free port if that one is taken)' },
   DB_POOL_SIZE: { schema: Type.Integer({ minimum: 1, maximum: 500 }), default: '20', expects: 'a whole number of connections from 1 to 500' },
   LOG_LEVEL: { schema: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))), default: 'info', expects: 'one of fatal, error, warn, info, debug, trace, silent' },
   VAXBOOK_DEMO: { schema: Type.Boolean(), default: 'true', expects: 'true or false: load the demo province into an empty database' },

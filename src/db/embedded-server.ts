@@ -80,6 +80,7 @@ export class EmbeddedPostgresServer {
     this.credentials.port = await this.choosePort();
     this.saveCredentials();
     await this.spawnServer(bin.postgres, runAs);
+    this.writeOwner();
   }
 
   async stop(): Promise<void> {
@@ -171,8 +172,15 @@ export class EmbeddedPostgresServer {
     const pid = Number(lines[0]);
     const port = Number(lines[3]);
     if (pid > 0 && processAlive(pid) && isPostgresProcess(pid)) {
-      this.log(`PostgreSQL left running on ${this.clusterDir} (pid ${pid}, port ${port}); using it.`);
-      this.adoptedPid = pid;
+      const owner = this.readOwner();
+      if (owner && owner !== process.pid && processAlive(owner)) {
+        // Another vaxbook process (a server while we seed, say) runs it: share, never stop it.
+        this.log(`Using the PostgreSQL server that process ${owner} started on ${this.clusterDir} (port ${port}).`);
+      } else {
+        this.log(`PostgreSQL left running on ${this.clusterDir} (pid ${pid}, port ${port}) by a process that ended; taking it over.`);
+        this.adoptedPid = pid;
+        this.writeOwner();
+      }
       this.credentials.port = port;
       this.saveCredentials();
       await this.waitUntilAccepting(() => processAlive(pid));
@@ -181,6 +189,18 @@ export class EmbeddedPostgresServer {
     this.log(`Removing a stale PostgreSQL lock file left by a crash (${pidFile}).`);
     fs.rmSync(pidFile, { force: true });
     return false;
+  }
+
+  private ownerFile(): string {
+    return path.join(this.dataRoot, 'postgres-owner.pid');
+  }
+
+  private readOwner(): number | undefined {
+    try { return Number(fs.readFileSync(this.ownerFile(), 'utf8').trim()) || undefined; } catch { return undefined; }
+  }
+
+  private writeOwner(): void {
+    fs.writeFileSync(this.ownerFile(), String(process.pid));
   }
 
   private async choosePort(): Promise<number> {

@@ -102,3 +102,22 @@ test('a taken default port moves the server to a free one; an explicitly chosen 
     fs.rmSync(dataRoot, { recursive: true, force: true });
   }
 });
+
+test('a server another live vaxbook process runs is shared and left running', async () => {
+  const dataRoot = tmpRoot();
+  const first = new EmbeddedPostgresServer({ dataRoot, port: await freePort() });
+  await first.start();
+  const { spawn } = await import('node:child_process');
+  const otherProcess = spawn('sleep', ['60']);
+  fs.writeFileSync(path.join(dataRoot, 'postgres-owner.pid'), String(otherProcess.pid));
+  try {
+    const second = new EmbeddedPostgresServer({ dataRoot });
+    await second.start();
+    await second.stop();
+    assert.equal((await query(first, 'SELECT 1 AS one')).rows[0].one, 1, 'still running');
+  } finally {
+    otherProcess.kill();
+    await first.stop();
+    fs.rmSync(dataRoot, { recursive: true, force: true });
+  }
+});
