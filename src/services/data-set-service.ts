@@ -73,7 +73,8 @@ export async function loadNationalDataSet(pool: pg.Pool, seed: number, onProgres
   let slots = 0;
   const worker = async () => {
     for (let next = chunks.shift(); next; next = chunks.shift()) {
-      slots += await seeds.insertSlotsForSessions(pool, next[0], next[1]);
+      const inserted = await seeds.insertSlotsForSessions(pool, next[0], next[1]);
+      slots += inserted; // after the await: `slots += await …` would read `slots` before it and lose the other worker's rows
       onProgress({ done: ++done, total: Math.ceil((toSession - fromSession + 1) / chunk), slots });
     }
   };
