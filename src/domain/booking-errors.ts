@@ -1,0 +1,15 @@
+/** Why a hold or booking was refused; each maps to one stable API error code. */
+export type BookingRefusal =
+  | 'slot_full'          // no capacity left in a chosen slot
+  | 'slot_unavailable'   // not published, cancelled, already started, or unknown
+  | 'hold_expired'       // the hold ended (expired, released or used) before the booking
+  | 'already_booked'     // the person already has an active appointment for that dose
+  | 'overlapping'        // the person has another appointment at that time
+  | 'invalid_request';   // inconsistent input the schema could not catch
+
+export class BookingError extends Error {
+  constructor(readonly refusal: BookingRefusal, message: string, readonly slotId?: number) {
+    super(message);
+    this.name = 'BookingError';
+  }
+}

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import type pg from 'pg';
+import * as bookings from '../../src/db/repositories/booking-repository.js';
+import { BookingError } from '../../src/domain/booking-errors.js';
+import { freshDatabase } from '../helpers/db.js';
+import { baseReferenceData, persons, session } from '../helpers/fixtures.js';
+
+let pool: pg.Pool;
+let ref: Awaited<ReturnType<typeof baseReferenceData>>;
+let codeSeq = 0;
+const code = () => `TEST-${process.pid}-${++codeSeq}`;
+
+before(async () => {
+  ({ pool } = await freshDatabase({ poolSize: 40 }));
+  ref = await baseReferenceData(pool);
+});
+
+async function assertNoDrift() {
+  assert.deepEqual(await bookings.counterDrift(pool), [], 'slot counters equal the rows they count');
+}
+
+const refusal = (err: unknown) => (err instanceof BookingError ? err.refusal : `unexpected: ${String(err)}`);
+
+test('200 concurrent clients race for one slot of capacity 50: exactly 50 appointments, 150 slot_full', async () => {
+  const [slot] = await session(pool, ref, { daysAhead: 3, capacity: 50, slotCount: 1 });
+  const people = await persons(pool, 200, 'race');
+  const results = await Promise.allSettled(people.map((p) =>
+    bookings.book(pool, { personIds: [p], slots: [slot!], doses: [1], channel: 'portal', code: code() })));
+  const ok = results.filter((r) => r.status === 'fulfilled').length;
+  const refusals = results.flatMap((r) => (r.status === 'rejected' ? [refusal(r.reason)] : []));
+  assert.equal(ok, 50);
+  assert.deepEqual([...new Set(refusals)], ['slot_full']);
+  assert.equal(refusals.length, 150);
+  const [state] = await bookings.slotStates(pool, [slot!]);
+  assert.equal(state!.booked, 50);
+  await assertNoDrift();
+});
+
+test('100 concurrent series bookings over shared dose-2 slots: both doses or neither, never over capacity', async () => {
+  const dose1 = await session(pool, ref, { daysAhead: 5, capacity: 10, slotCount: 10 });
+  const dose2 = await session(pool, ref, { daysAhead: 40, capacity: 3, slotCount: 20 }); // 60 places for 100 people
+  const people = await persons(pool, 100, 'series');
+  const results = await Promise.allSettled(people.map((p, i) =>
+    bookings.book(pool, { personIds: [p], slots: [dose1[i % 10]!, dose2[(i * 7) % 20]!], doses: [1, 2], channel: 'portal', code: code() })));
+  const ok = results.filter((r) => r.status === 'fulfilled').length;
+  assert.ok(ok > 0 && ok <= 60, `${ok} booked`);
+  for (const r of results) if (r.status === 'rejected') assert.equal(refusal(r.reason), 'slot_full');
+  const perBooking = await pool.query<{ n: number }>(
+    `SELECT count(*)::int n FROM appointments a JOIN persons p ON p.id = a.person_id
+     WHERE p.identifier LIKE 'series%' GROUP BY a.booking_id`);
+  assert.equal(perBooking.rowCount, ok);
+  for (const row of perBooking.rows) assert.equal(row.n, 2, 'each booking has both doses');
+  const over = await pool.query('SELECT 1 FROM slots WHERE booked + held > capacity');
+  assert.equal(over.rowCount, 0);
+  await assertNoDrift();
+});
+
+test('a hold takes capacity, expires, and its capacity returns; expiry is checked at use', async () => {
+  const [slot] = await session(pool, ref, { daysAhead: 6, capacity: 1, slotCount: 1 });
+  const [a, b] = await persons(pool, 2, 'hold');
+  const hold = await bookings.createHold(pool, [slot!], [1], 1, 10);
+  await assert.rejects(bookings.book(pool, { personIds: [b!], slots: [slot!], doses: [1], channel: 'portal', code: code() }),
+    (e) => refusal(e) === 'slot_full');
+  // Let it expire without the sweeper: the next taker reclaims it.
+  await pool.query(`UPDATE holds SET expires_at = now() - interval '1 second' WHERE id = $1`, [hold.id]);
+  await assert.rejects(bookings.book(pool, { personIds: [a!], holdId: hold.id, channel: 'portal', code: code() }),
+    (e) => refusal(e) === 'hold_expired');
+  await bookings.book(pool, { personIds: [b!], slots: [slot!], doses: [1], channel: 'portal', code: code() });
+  await assertNoDrift();
+
+  const [slot2] = await session(pool, ref, { daysAhead: 7, capacity: 1, slotCount: 1 });
+  const h2 = await bookings.createHold(pool, [slot2!], [1], 1, 10);
+  await pool.query(`UPDATE holds SET expires_at = now() - interval '1 second' WHERE id = $1`, [h2.id]);
+  assert.ok((await bookings.expireHolds(pool)) >= 1, 'the sweeper ends expired holds');
+  assert.equal((await bookings.slotStates(pool, [slot2!]))[0]!.held, 0);
+  await assertNoDrift();
+});
+
+test('booking from a hold books its slots; releasing a hold frees them at once', async () => {
+  const [s1] = await session(pool, ref, { daysAhead: 8, capacity: 2, slotCount: 1 });
+  const [s2] = await session(pool, ref, { daysAhead: 50, capacity: 2, slotCount: 1 });
+  const [p, q] = await persons(pool, 2, 'fromhold');
+  const hold = await bookings.createHold(pool, [s1!, s2!], [1, 2], 1, 10);
+  const id = await bookings.book(pool, { personIds: [p!], holdId: hold.id, channel: 'portal', code: code() });
+  const appts = await pool.query('SELECT dose_number, slot_id FROM appointments WHERE booking_id = $1 ORDER BY dose_number', [id]);
+  assert.deepEqual(appts.rows.map((r) => [r.dose_number, r.slot_id]), [[1, s1], [2, s2]]);
+  const again = await bookings.createHold(pool, [s1!], [1], 1, 10);
+  assert.equal(await bookings.releaseHold(pool, again.id), true);
+  assert.equal(await bookings.releaseHold(pool, again.id), false, 'a hold ends once');
+  await bookings.book(pool, { personIds: [q!], slots: [s1!], doses: [1], channel: 'portal', code: code() });
+  assert.equal((await bookings.slotStates(pool, [s1!]))[0]!.booked, 2);
+  await assertNoDrift();
+});
+
+test('the database refuses a second active appointment for the same dose, and overlapping ones', async () => {
+  const slots = await session(pool, ref, { daysAhead: 9, capacity: 5, slotCount: 3, minutes: 10 });
+  const [p] = await persons(pool, 1, 'dup');
+  await bookings.book(pool, { personIds: [p!], slots: [slots[0]!], doses: [1], channel: 'portal', code: code() });
+  await assert.rejects(bookings.book(pool, { personIds: [p!], slots: [slots[1]!], doses: [1], channel: 'call_centre', code: code() }),
+    (e) => refusal(e) === 'already_booked');
+  await assert.rejects(bookings.book(pool, { personIds: [p!], slots: [slots[0]!], doses: [2], channel: 'portal', code: code() }),
+    (e) => refusal(e) === 'overlapping');
+  await assertNoDrift();
+});
+
+test('cancelling frees capacity at once; unpublished or past slots cannot be taken', async () => {
+  const [slot] = await session(pool, ref, { daysAhead: 10, capacity: 1, slotCount: 1 });
+  const [p, q] = await persons(pool, 2, 'cancel');
+  const id = await bookings.book(pool, { personIds: [p!], slots: [slot!], doses: [1], channel: 'portal', code: code() });
+  assert.equal(await bookings.cancel(pool, id, null), 1);
+  assert.equal(await bookings.cancel(pool, id, null), 0, 'cancelling twice changes nothing');
+  await bookings.book(pool, { personIds: [q!], slots: [slot!], doses: [1], channel: 'portal', code: code() });
+  const [hidden] = await session(pool, ref, { daysAhead: 11, capacity: 5, slotCount: 1, published: false });
+  await assert.rejects(bookings.book(pool, { personIds: [p!], slots: [hidden!], doses: [1], channel: 'portal', code: code() }),
+    (e) => refusal(e) === 'slot_unavailable');
+  await assertNoDrift();
+});
