@@ -6,6 +6,7 @@ import { migrate, MigrationError } from '../db/migrate.js';
 import { buildApp } from '../http/app.js';
 import { loadDemoProvince } from '../services/data-set-service.js';
 import { seedCommand } from './seed.js';
+import { startHoldSweeper } from '../worker/hold-sweeper.js';
 
 const USAGE = `usage: vaxbook <command>
 
@@ -39,6 +40,7 @@ async function serve(config: Config, db: Database): Promise<void> {
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new ConfigError('HOST', `HOST=${config.HOST} is not an address of this machine.`);
     throw err;
   }
+  const stopSweeper = startHoldSweeper(db.pool, (err) => app.log.warn({ err }, 'hold sweep failed'));
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
@@ -59,6 +61,7 @@ async function serve(config: Config, db: Database): Promise<void> {
       }
       stoppingSince = Date.now();
       say(`\n${signal}: stopping vaxbook…`);
+      stopSweeper();
       app.close().finally(resolve);
     };
     process.on('SIGINT', () => stop('SIGINT'));

@@ -7,6 +7,7 @@ import { ErrorBody, errorHandler, notFoundHandler } from './errors.js';
 import { registerMetrics } from './metrics.js';
 import { systemRoutes } from './routes/system.js';
 import { referenceRoutes } from './routes/public/reference.js';
+import { bookingRoutes } from './routes/public/bookings.js';
 
 export interface AppOptions {
   pool: pg.Pool;
@@ -47,6 +48,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       tags: [
         { name: 'system', description: 'Health, readiness and metrics' },
         { name: 'reference', description: 'Jurisdiction, regions, clinics and products' },
+        { name: 'booking', description: 'Holds, bookings, look-up and cancellation' },
       ],
     },
     refResolver: { buildLocalReference: (json, _base, _frag, i) => String(json.$id ?? `def-${i}`) },
@@ -56,6 +58,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const metrics = registerMetrics(app);
   await app.register(systemRoutes, { pool: opts.pool, metrics });
   await app.register(referenceRoutes, { pool: opts.pool });
+  await app.register(bookingRoutes, { pool: opts.pool });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // Until the web portal is served here, the front door leads to the API documentation.

@@ -1,0 +1,34 @@
+import { ageInMonths } from './age.js';
+import { canFollow, dayInWindow, nextDoseWindow, productFitsAge, type SeriesProduct } from './dose-series.js';
+
+export interface DosePick { dose: number; day: string; product: SeriesProduct }
+
+export type ChoiceProblem =
+  | { problem: 'age'; dose: number; product: string }
+  | { problem: 'product_mix'; dose: number }
+  | { problem: 'interval'; dose: number; earliest: string; latest: string | null }
+  | { problem: 'dose_order' };
+
+/**
+ * Whether a set of chosen slots is a valid series for a person born on
+ * `dateOfBirth`: consecutive doses, each product suitable for the age on its
+ * day, products that may follow each other, and every later dose inside its
+ * interval window after the one before. Returns the first problem, or null.
+ */
+export function checkSeriesChoice(dateOfBirth: string, picks: DosePick[]): ChoiceProblem | null {
+  const sorted = [...picks].sort((a, b) => a.dose - b.dose);
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i]!.dose !== sorted[i - 1]!.dose + 1) return { problem: 'dose_order' };
+  }
+  for (const [i, pick] of sorted.entries()) {
+    if (!productFitsAge(pick.product, ageInMonths(dateOfBirth, pick.day))) {
+      return { problem: 'age', dose: pick.dose, product: pick.product.code };
+    }
+    const previous = sorted[i - 1];
+    if (!previous) continue;
+    if (!canFollow(previous.product, pick.product)) return { problem: 'product_mix', dose: pick.dose };
+    const window = nextDoseWindow(previous.product, pick.dose, previous.day);
+    if (!dayInWindow(pick.day, window)) return { problem: 'interval', dose: pick.dose, earliest: window.earliest, latest: window.latest };
+  }
+  return null;
+}

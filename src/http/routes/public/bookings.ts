@@ -1,0 +1,137 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type pg from 'pg';
+import * as booking from '../../../services/booking-service.js';
+import { ApiError, preferredLanguage } from '../../errors.js';
+import { errorResponses } from '../../schemas.js';
+
+const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
+const Pick = Type.Object({ dose: Type.Integer({ minimum: 1, maximum: 10 }), slotId: Type.Integer({ minimum: 1 }) });
+const Person = Type.Object({
+  identifier: Type.String({ minLength: 4, maxLength: 32, description: 'Health card number (or another identity document)' }),
+  dateOfBirth: Day,
+  givenName: Type.String({ minLength: 1, maxLength: 100 }),
+  familyName: Type.String({ minLength: 1, maxLength: 100 }),
+  language: Type.Optional(Type.Union([Type.Literal('en'), Type.Literal('fr')])),
+  email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+  mobile: Type.Optional(Type.String({ pattern: '^\\+?[0-9 ()-]{7,20}$' })),
+  address: Type.Optional(Type.Object({ line: Type.String({ minLength: 1 }), city: Type.String({ minLength: 1 }), postalCode: Type.String({ minLength: 3, maxLength: 10 }) })),
+});
+const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 255 })) });
+const Appointment = Type.Object({
+  dose: Type.Integer(), status: Type.String(), startsAt: Type.String(), endsAt: Type.String(), personGivenName: Type.String(),
+  clinic: Type.Object({ id: Type.Integer(), name: Type.String(), street: Type.String(), city: Type.String(), postalCode: Type.String(), timeZone: Type.String() }),
+  product: Type.String(),
+});
+const conflictResponses = { ...errorResponses, 409: Type.Ref('Error'), 410: Type.Ref('Error'), 422: Type.Ref('Error') };
+
+/** What each refusal tells a person, in both languages. */
+const REFUSALS: Record<string, { en: string; fr: string }> = {
+  slot_full: { en: 'That time has just been taken. Please choose another one.', fr: 'Ce créneau vient d’être pris. Veuillez en choisir un autre.' },
+  slot_unavailable: { en: 'That time can no longer be booked. Please choose another one.', fr: 'Ce créneau ne peut plus être réservé. Veuillez en choisir un autre.' },
+  hold_expired: { en: 'Your reserved times were released after 10 minutes. Please choose them again; what you typed is kept.', fr: 'Vos créneaux réservés ont été libérés après 10 minutes. Veuillez les choisir à nouveau ; vos informations sont conservées.' },
+  already_booked: { en: 'This person already has an appointment for that dose.', fr: 'Cette personne a déjà un rendez-vous pour cette dose.' },
+  overlapping: { en: 'This person already has another appointment at that time.', fr: 'Cette personne a déjà un autre rendez-vous à cette heure.' },
+  series_invalid: { en: 'These appointments do not fit the vaccine’s rules (age or interval between doses).', fr: 'Ces rendez-vous ne respectent pas les règles du vaccin (âge ou intervalle entre les doses).' },
+  idempotency_key_reused: { en: 'This Idempotency-Key was already used for a different request.', fr: 'Cette clé d’idempotence a déjà servi pour une autre requête.' },
+  invalid_request: { en: 'The request is not consistent: give one slot per dose.', fr: 'La requête est incohérente : indiquez un créneau par dose.' },
+};
+
+function answer<T>(req: FastifyRequest, reply: FastifyReply, outcome: booking.Outcome<T>) {
+  if ('result' in outcome) return reply.status(outcome.status).send(outcome.result);
+  const messages = REFUSALS[outcome.refusal] ?? REFUSALS.invalid_request!;
+  return reply.status(outcome.status).send({ code: outcome.refusal, message: messages[preferredLanguage(req)], messages, requestId: req.id, detail: outcome.detail });
+}
+
+const notFound = () => new ApiError(404, 'booking_not_found', {
+  en: 'No booking matches this confirmation code and date of birth. Check both and try again.',
+  fr: 'Aucune réservation ne correspond à ce code de confirmation et à cette date de naissance. Vérifiez-les et réessayez.',
+});
+
+export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  r.post('/api/v1/holds', {
+    schema: {
+      operationId: 'createHold', tags: ['booking'], summary: 'Hold one slot per dose for a few minutes while details are typed',
+      headers: IdempotencyHeaders,
+      body: Type.Object({ slots: Type.Array(Pick, { minItems: 1, maxItems: 5 }), seats: Type.Integer({ minimum: 1, maximum: 10, default: 1 }), dateOfBirth: Type.Optional(Day) }),
+      response: { 201: Type.Object({ holdId: Type.String(), expiresAt: Type.String() }), ...conflictResponses },
+    },
+  }, async (req, reply) => answer(req, reply, await booking.createHold(pool, req.body.slots, req.body.seats, req.body.dateOfBirth)));
+
+  r.delete('/api/v1/holds/:holdId', {
+    schema: {
+      operationId: 'releaseHold', tags: ['booking'], summary: 'Release a hold: its capacity is free at once',
+      params: Type.Object({ holdId: Type.String({ format: 'uuid' }) }),
+      response: { 204: Type.Null(), ...errorResponses },
+    },
+  }, async (req, reply) => {
+    await booking.releaseHold(pool, req.params.holdId);
+    return reply.status(204).send(null);
+  });
+
+  r.post('/api/v1/bookings', {
+    schema: {
+      operationId: 'createBooking', tags: ['booking'],
+      summary: 'Book a dose series (from a hold or from slots) for one or more people: all appointments or none',
+      headers: IdempotencyHeaders,
+      body: Type.Object({
+        holdId: Type.Optional(Type.String({ format: 'uuid' })),
+        slots: Type.Optional(Type.Array(Pick, { minItems: 1, maxItems: 5 })),
+        persons: Type.Array(Person, { minItems: 1, maxItems: 10 }),
+      }),
+      response: { 201: Type.Object({ confirmationCode: Type.String(), appointments: Type.Array(Appointment) }), ...conflictResponses },
+    },
+  }, async (req, reply) => {
+    const { holdId, slots, persons } = req.body;
+    if (!holdId === !slots) {
+      throw new ApiError(400, 'invalid_input', { en: 'Give either holdId or slots.', fr: 'Indiquez soit holdId, soit slots.' }, holdId ? 'slots' : 'holdId');
+    }
+    const seen = new Set<string>();
+    for (const [i, p] of persons.entries()) {
+      const key = `${p.identifier.replace(/[\s-]/g, '').toUpperCase()}|${p.dateOfBirth}`;
+      if (seen.has(key)) {
+        throw new ApiError(400, 'invalid_input', { en: 'The same person is listed twice.', fr: 'La même personne figure deux fois.' }, `persons.${i}.identifier`);
+      }
+      seen.add(key);
+      if (!p.email && !p.mobile && !p.address && i === 0) {
+        throw new ApiError(400, 'invalid_input', {
+          en: 'Give at least one way to reach you: e-mail, mobile number or postal address.',
+          fr: 'Indiquez au moins un moyen de vous joindre : courriel, cellulaire ou adresse postale.',
+        }, 'persons.0.email');
+      }
+    }
+    const outcome = await booking.createBooking(pool, { holdId, slots, persons, channel: 'portal' }, req.headers['idempotency-key']);
+    return answer(req, reply, outcome);
+  });
+
+  const Lookup = Type.Object({ confirmationCode: Type.String({ minLength: 6, maxLength: 20 }), dateOfBirth: Day });
+  const BookingView = Type.Object({ confirmationCode: Type.String(), appointments: Type.Array(Appointment) });
+
+  // POST, not GET: a date of birth must not sit in URLs, proxies' logs or browser history.
+  r.post('/api/v1/bookings/lookup', {
+    schema: {
+      operationId: 'getBooking', tags: ['booking'], summary: 'A booking by confirmation code and date of birth',
+      body: Lookup, response: { 200: BookingView, ...errorResponses },
+    },
+  }, async (req) => {
+    const b = await booking.getBooking(pool, req.body.confirmationCode, req.body.dateOfBirth);
+    if (!b) throw notFound();
+    return { confirmationCode: b.confirmation_code, appointments: b.appointments };
+  });
+
+  r.post('/api/v1/bookings/cancel', {
+    schema: {
+      operationId: 'cancelBooking', tags: ['booking'], summary: 'Cancel one dose or the whole series; the capacity is free at once',
+      headers: IdempotencyHeaders,
+      body: Type.Object({ ...Lookup.properties, doses: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 10 }), { minItems: 1 })) }),
+      response: { 200: Type.Object({ cancelled: Type.Integer() }), ...errorResponses },
+    },
+  }, async (req) => {
+    const n = await booking.cancelBooking(pool, req.body.confirmationCode, req.body.dateOfBirth, req.body.doses ?? null);
+    if (n === undefined) throw notFound();
+    return { cancelled: n };
+  });
+};
