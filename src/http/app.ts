@@ -8,6 +8,7 @@ import { registerMetrics } from './metrics.js';
 import { systemRoutes } from './routes/system.js';
 import { referenceRoutes } from './routes/public/reference.js';
 import { bookingRoutes } from './routes/public/bookings.js';
+import { availabilityRoutes } from './routes/public/availability.js';
 
 export interface AppOptions {
   pool: pg.Pool;
@@ -59,6 +60,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(systemRoutes, { pool: opts.pool, metrics });
   await app.register(referenceRoutes, { pool: opts.pool });
   await app.register(bookingRoutes, { pool: opts.pool });
+  await app.register(availabilityRoutes, { pool: opts.pool });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // Until the web portal is served here, the front door leads to the API documentation.

@@ -1,0 +1,109 @@
+import type pg from 'pg';
+import type { DayRow, Product } from '../../domain/availability.js';
+
+type Db = pg.Pool | pg.PoolClient;
+
+export interface CandidateClinic {
+  id: number; code: string; region_code: string; name: string; kind: string; street: string; city: string; postal_code: string;
+  latitude: number; longitude: number; phone: string | null; languages: string[]; accessibility: string[];
+  accessibility_notes: string | null; time_zone: string; distance_km: number;
+}
+
+export interface ClinicFilters { latitude: number; longitude: number; radiusKm: number; kind?: string; accessibility: string[]; language?: string }
+
+/** Open clinics within the radius (great-circle distance), nearest first; a bounding box lets the planner skip the rest. */
+export async function candidateClinics(db: Db, f: ClinicFilters): Promise<CandidateClinic[]> {
+  const dLat = f.radiusKm / 111.0;
+  const dLon = f.radiusKm / (111.0 * Math.max(0.05, Math.cos((f.latitude * Math.PI) / 180)));
+  const r = await db.query<CandidateClinic>(
+    `SELECT * FROM (
+       SELECT c.id, c.code, r.code AS region_code, c.name, c.kind, c.street, c.city, c.postal_code, c.latitude, c.longitude,
+              c.phone, c.languages, c.accessibility, c.accessibility_notes, c.time_zone,
+              2 * 6371.0088 * asin(least(1, sqrt(power(sin(radians(c.latitude - $1) / 2), 2)
+                + cos(radians($1)) * cos(radians(c.latitude)) * power(sin(radians(c.longitude - $2) / 2), 2)))) AS distance_km
+       FROM clinics c JOIN regions r ON r.id = c.region_id
+       WHERE c.status = 'open'
+         AND c.latitude BETWEEN $1 - $4 AND $1 + $4 AND c.longitude BETWEEN $2 - $5 AND $2 + $5
+         AND ($6::text IS NULL OR c.kind = $6) AND c.accessibility @> $7::text[] AND ($8::text IS NULL OR $8 = ANY (c.languages))
+     ) x WHERE distance_km <= $3
+     ORDER BY distance_km, id`,
+    [f.latitude, f.longitude, f.radiusKm, dLat, dLon, f.kind ?? null, f.accessibility, f.language ?? null]);
+  return r.rows;
+}
+
+/**
+ * Published clinic-day rows per product for the given clinics and days. Free
+ * places come from the exact summary, except on a clinic's current day, where
+ * only slots that have not started count.
+ */
+export async function dayRows(db: Db, clinicIds: number[], fromDay: string, toDay: string | null, onlyFree: boolean): Promise<DayRow[]> {
+  if (clinicIds.length === 0) return [];
+  const r = await db.query<DayRow>(
+    `SELECT * FROM (
+       SELECT da.clinic_id AS "clinicId", da.clinic_day_id AS "clinicDayId", da.day::text AS day, da.product_id AS "productId",
+              da.capacity,
+              CASE WHEN da.day <= (now() AT TIME ZONE c.time_zone)::date
+                   THEN (SELECT coalesce(sum(s.capacity - s.booked - s.held), 0)::integer FROM slots s
+                          WHERE s.clinic_day_id = da.clinic_day_id AND s.product_id = da.product_id AND s.starts_at > now())
+                   ELSE da.capacity - da.taken END AS free
+       FROM day_availability da
+       JOIN clinic_days cd ON cd.id = da.clinic_day_id
+       JOIN clinics c ON c.id = da.clinic_id
+       WHERE da.clinic_id = ANY ($1::integer[]) AND da.day >= $2::date AND ($3::date IS NULL OR da.day <= $3::date)
+         AND cd.published_at IS NOT NULL AND cd.cancelled_at IS NULL AND c.status = 'open'
+         AND (NOT $4 OR da.taken < da.capacity)
+     ) x WHERE NOT $4 OR free > 0`,
+    [clinicIds, fromDay, toDay, onlyFree]);
+  return r.rows;
+}
+
+export interface FreeTime { clinic_day_id: number; product_id: number; slot_id: number; starts_at: Date; free: number }
+
+/** The first `n` free, future slots of each (clinic-day, product). */
+export async function firstFreeTimes(db: Db, keys: Array<{ clinicDayId: number; productId: number }>, n: number): Promise<FreeTime[]> {
+  if (keys.length === 0) return [];
+  const r = await db.query<FreeTime>(
+    `SELECT k.clinic_day_id, k.product_id, s.id AS slot_id, s.starts_at, s.free
+     FROM unnest($1::integer[], $2::smallint[]) AS k(clinic_day_id, product_id)
+     CROSS JOIN LATERAL (
+       SELECT s.id, s.starts_at, s.capacity - s.booked - s.held AS free FROM slots s
+        WHERE s.clinic_day_id = k.clinic_day_id AND s.product_id = k.product_id
+          AND s.starts_at > now() AND s.booked + s.held < s.capacity
+        ORDER BY s.starts_at LIMIT $3) s
+     ORDER BY k.clinic_day_id, s.starts_at`,
+    [keys.map((k) => k.clinicDayId), keys.map((k) => k.productId), n]);
+  return r.rows;
+}
+
+export interface DaySlot { slot_id: number; starts_at: Date; ends_at: Date; free: number; product_id: number }
+
+/** Every free, future slot of a published clinic-day (the times to choose from). */
+export async function daySlots(db: Db, clinicId: number, day: string, productId: number | null): Promise<DaySlot[]> {
+  const r = await db.query<DaySlot>(
+    `SELECT s.id AS slot_id, s.starts_at, s.ends_at, s.capacity - s.booked - s.held AS free, s.product_id
+     FROM clinic_days cd JOIN slots s ON s.clinic_day_id = cd.id
+     WHERE cd.clinic_id = $1 AND cd.day = $2::date AND cd.published_at IS NOT NULL AND cd.cancelled_at IS NULL
+       AND s.starts_at > now() AND s.booked + s.held < s.capacity AND ($3::smallint IS NULL OR s.product_id = $3)
+     ORDER BY s.starts_at, s.id`, [clinicId, day, productId]);
+  return r.rows;
+}
+
+export async function products(db: Db): Promise<Product[]> {
+  const r = await db.query<Product>(
+    `SELECT p.id, p.code, p.name, p.series_doses AS "seriesDoses", p.min_age_months AS "minAgeMonths", p.max_age_months AS "maxAgeMonths",
+            CASE WHEN p.booster_min_days IS NULL THEN NULL
+                 ELSE json_build_object('minDays', p.booster_min_days, 'minAgeMonths', p.booster_min_age_months) END AS booster,
+            p.interchangeable_group AS "interchangeableGroup",
+            COALESCE((SELECT json_agg(json_build_object('minDays', i.min_days, 'recommendedDays', i.recommended_days,
+                        'maxDays', i.max_days) ORDER BY i.after_dose) FROM product_intervals i WHERE i.product_id = p.id), '[]') AS intervals
+     FROM products p ORDER BY p.id`);
+  return r.rows;
+}
+
+/** Centre of the clinics in a postal area (first three characters), for postal-code search. */
+export async function postalAreaCentre(db: Db, area: string): Promise<{ latitude: number; longitude: number } | undefined> {
+  const r = await db.query<{ latitude: number | null; longitude: number | null }>(
+    `SELECT avg(latitude) AS latitude, avg(longitude) AS longitude FROM clinics WHERE upper(left(postal_code, 3)) = $1`, [area]);
+  const row = r.rows[0];
+  return row && row.latitude !== null && row.longitude !== null ? { latitude: row.latitude, longitude: row.longitude } : undefined;
+}

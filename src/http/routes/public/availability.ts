@@ -1,0 +1,157 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type pg from 'pg';
+import { addDays, localDate } from '../../../domain/calendar.js';
+import { isValidDay } from '../../../domain/age.js';
+import * as availability from '../../../services/availability-service.js';
+import * as reference from '../../../services/reference-service.js';
+import { ApiError } from '../../errors.js';
+import { errorResponses, Nullable } from '../../schemas.js';
+
+const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
+const Feature = Type.Union(['wheelchair', 'accessible_parking', 'hearing_loop', 'quiet_room', 'sign_language'].map((f) => Type.Literal(f)));
+
+const SearchBody = Type.Object({
+  latitude: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
+  longitude: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
+  place: Type.Optional(Type.String({ minLength: 2, maxLength: 80, description: 'A town name or a postal code, instead of coordinates' })),
+  radiusKm: Type.Number({ minimum: 1, maximum: 500, default: 25 }),
+  from: Type.Optional(Day),
+  to: Type.Optional(Day),
+  dateOfBirth: Day,
+  dose: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Literal(4), Type.Literal('booster')], { default: 1, description: 'Dose number, or "booster" (the dose after the previous one)' }),
+  previousDoseDate: Type.Optional(Day),
+  previousProduct: Type.Optional(Type.String({ maxLength: 40 })),
+  product: Type.Optional(Type.String({ maxLength: 40 })),
+  kind: Type.Optional(Type.Union(['mass_site', 'pharmacy', 'hospital', 'primary_care', 'mobile'].map((k) => Type.Literal(k)))),
+  accessibility: Type.Array(Feature, { default: [], maxItems: 5 }),
+  language: Type.Optional(Type.Union([Type.Literal('en'), Type.Literal('fr')])),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  limit: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
+});
+
+const Clinic = Type.Object({
+  id: Type.Integer(), code: Type.String(), name: Type.String(), kind: Type.String(), regionCode: Type.String(),
+  address: Type.Object({ street: Type.String(), city: Type.String(), postalCode: Type.String() }),
+  latitude: Type.Number(), longitude: Type.Number(), phone: Nullable(Type.String()), languages: Type.Array(Type.String()),
+  accessibility: Type.Array(Type.String()), timeZone: Type.String(), distanceKm: Type.Number(),
+});
+const OfferedDay = Type.Object({
+  day: Type.String(), product: Type.Object({ code: Type.String(), name: Type.String() }), freeCapacity: Type.Integer(),
+  firstTimes: Type.Array(Type.Object({ slotId: Type.Integer(), startsAt: Type.String(), free: Type.Integer() })),
+  nextDose: Nullable(Type.Object({
+    day: Type.String(), clinicId: Type.Integer(), clinicName: Type.String(), distanceKm: Type.Number(), sameClinic: Type.Boolean(),
+    product: Type.String(), window: Type.Object({ earliest: Type.String(), recommended: Type.String(), latest: Nullable(Type.String()) }),
+  })),
+});
+const SearchResponse = Type.Object({
+  items: Type.Array(Type.Object({ clinic: Clinic, days: Type.Array(OfferedDay) })),
+  nextCursor: Type.Optional(Type.String()),
+  explanation: Type.Optional(Type.Object({
+    reason: Type.String(), message: Type.String(), messages: Type.Object({ en: Type.String(), fr: Type.String() }),
+    nearest: Nullable(Type.Object({ clinic: Clinic, day: Type.String(), product: Type.String() })),
+  })),
+});
+
+const REASONS: Record<string, { en: string; fr: string }> = {
+  no_clinics: { en: 'No clinic matching your filters is within this distance.', fr: 'Aucune clinique correspondant à vos filtres ne se trouve dans ce rayon.' },
+  nothing_published: { en: 'No appointments have been published near you for these dates yet.', fr: "Aucun rendez-vous n'a encore été publié près de chez vous pour ces dates." },
+  not_eligible: { en: 'The vaccines offered near you on these dates are not for this age or dose.', fr: "Les vaccins offerts près de chez vous à ces dates ne conviennent pas à cet âge ou à cette dose." },
+  all_full: { en: 'Every appointment near you on these dates is taken.', fr: 'Tous les rendez-vous près de chez vous à ces dates sont pris.' },
+  no_dose2: { en: 'There are first-dose appointments, but no second-dose appointment in the allowed interval yet.', fr: "Il y a des rendez-vous de première dose, mais pas encore de deuxième dose dans l'intervalle permis." },
+};
+
+function clinicView(c: availability.ClinicOffer['clinic']) {
+  return {
+    id: c.id, code: c.code, name: c.name, kind: c.kind, regionCode: c.region_code,
+    address: { street: c.street, city: c.city, postalCode: c.postal_code },
+    latitude: c.latitude, longitude: c.longitude, phone: c.phone, languages: c.languages, accessibility: c.accessibility,
+    timeZone: c.time_zone, distanceKm: Math.round(c.distance_km * 10) / 10,
+  };
+}
+
+function bad(field: string, messages: { en: string; fr: string }): never {
+  throw new ApiError(400, 'invalid_input', messages, field);
+}
+
+export const availabilityRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  // POST: the date of birth stays out of URLs and access logs.
+  r.post('/api/v1/availability/search', {
+    schema: {
+      operationId: 'searchAvailability', tags: ['booking'],
+      summary: 'Clinics near a place with the days a person may book, dose 2 paired with dose 1, or why there are none',
+      body: SearchBody, response: { 200: SearchResponse, ...errorResponses },
+    },
+  }, async (req) => {
+    const b = req.body;
+    const tz = (await reference.jurisdiction(pool))?.timeZone ?? 'America/Toronto';
+    const today = localDate(new Date(), tz);
+    let at: { latitude: number; longitude: number };
+    if (b.latitude !== undefined && b.longitude !== undefined) at = { latitude: b.latitude, longitude: b.longitude };
+    else if (b.place) at = await availability.resolvePlace(pool, b.place);
+    else bad('place', { en: 'Give a place (town or postal code) or coordinates.', fr: 'Indiquez un lieu (ville ou code postal) ou des coordonnées.' });
+    if (!isValidDay(b.dateOfBirth) || b.dateOfBirth > today) bad('dateOfBirth', { en: 'The date of birth must be a real date, not in the future.', fr: 'La date de naissance doit être une vraie date, pas dans le futur.' });
+    const from = b.from && b.from > today ? b.from : today;
+    const to = b.to ?? addDays(from, 27);
+    if (!isValidDay(from) || !isValidDay(to) || to < from) bad('to', { en: 'The end date must be on or after the start date.', fr: 'La date de fin doit suivre la date de début.' });
+    if (to > addDays(from, 91)) bad('to', { en: 'Search at most 92 days at a time.', fr: 'Cherchez sur 92 jours au plus à la fois.' });
+    let dose = b.dose === 'booster' ? 0 : b.dose;
+    if (b.dose === 'booster' || dose > 1) {
+      if (!b.previousDoseDate || !b.previousProduct) bad('previousDoseDate', { en: 'For a second dose or a booster, give the date and product of the previous dose.', fr: 'Pour une deuxième dose ou un rappel, indiquez la date et le produit de la dose précédente.' });
+    }
+    if (b.dose === 'booster') {
+      const prev = (await reference.products(pool)).find((p) => p.code === b.previousProduct);
+      if (!prev) bad('previousProduct', { en: `There is no product "${b.previousProduct}".`, fr: `Le produit « ${b.previousProduct} » n'existe pas.` });
+      dose = prev.seriesDoses + 1;
+    }
+    try {
+      const result = await availability.searchAvailability(pool, {
+        ...at, radiusKm: b.radiusKm, from, to, dateOfBirth: b.dateOfBirth, dose,
+        previous: b.previousDoseDate && b.previousProduct ? { day: b.previousDoseDate, productCode: b.previousProduct } : undefined,
+        productCode: b.product, kind: b.kind, accessibility: b.accessibility, language: b.language, cursor: b.cursor, limit: b.limit,
+      });
+      const lang = req.headers['accept-language']?.toLowerCase().startsWith('fr') ? 'fr' : 'en';
+      return {
+        items: result.items.map((c) => ({
+          clinic: clinicView(c.clinic),
+          days: c.days.map((d) => ({
+            day: d.day, product: d.product, freeCapacity: d.freeCapacity, firstTimes: d.firstTimes,
+            nextDose: d.nextDose && {
+              day: d.nextDose.day, clinicId: d.nextDose.clinicId, clinicName: d.nextDose.clinicName, distanceKm: d.nextDose.distanceKm,
+              sameClinic: d.nextDose.sameClinic, product: d.nextDose.productCode, window: d.nextDose.window,
+            },
+          })),
+        })),
+        nextCursor: result.nextCursor,
+        explanation: result.explanation && {
+          reason: result.explanation.reason,
+          message: REASONS[result.explanation.reason]![lang],
+          messages: REASONS[result.explanation.reason]!,
+          nearest: result.explanation.nearest && { clinic: clinicView(result.explanation.nearest.clinic), day: result.explanation.nearest.day, product: result.explanation.nearest.product },
+        },
+      };
+    } catch (err) {
+      if (err instanceof availability.SearchInputError) bad(err.field, err.messages);
+      throw err;
+    }
+  });
+
+  r.get('/api/v1/clinics/:clinicId/days/:day/slots', {
+    schema: {
+      operationId: 'listDaySlots', tags: ['booking'], summary: 'The free times of one clinic-day',
+      params: Type.Object({ clinicId: Type.Integer({ minimum: 1 }), day: Day }),
+      querystring: Type.Object({ product: Type.Optional(Type.String({ maxLength: 40 })) }),
+      response: { 200: Type.Object({ items: Type.Array(Type.Object({ slotId: Type.Integer(), startsAt: Type.String(), endsAt: Type.String(), free: Type.Integer(), product: Type.String() })) }), ...errorResponses },
+    },
+  }, async (req) => {
+    try {
+      return { items: await availability.daySlots(pool, req.params.clinicId, req.params.day, req.query.product) };
+    } catch (err) {
+      if (err instanceof availability.SearchInputError) bad(err.field, err.messages);
+      throw err;
+    }
+  });
+};
