@@ -8,6 +8,7 @@ export const ErrorBody = Type.Object({
   messages: Type.Object({ en: Type.String(), fr: Type.String() }),
   field: Type.Optional(Type.String({ description: 'The input field at fault, when there is one' })),
   requestId: Type.Optional(Type.String()),
+  detail: Type.Optional(Type.Unknown({ description: 'Machine-readable detail, e.g. the full slot and the nearest alternatives' })),
 }, { $id: 'Error' });
 
 export class ApiError extends Error {

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import * as repo from '../db/repositories/booking-repository.js';
-import * as idem from '../db/repositories/idempotency-repository.js';
-import { withTransaction } from '../db/transaction.js';
+import { once, requestHash } from './idempotency.js';
+import { retrying } from '../db/transaction.js';
 import { BookingError } from '../domain/booking-errors.js';
 import { newConfirmationCode, normaliseConfirmationCode } from '../domain/confirmation-code.js';
 import { checkSeriesChoice, type ChoiceProblem } from '../domain/series-choice.js';
@@ -29,10 +28,21 @@ function toSeriesProduct(s: repo.SlotDetail): SeriesProduct {
   };
 }
 
+// A slot's time, clinic and product never change once created, so their details can be cached;
+// whether a slot is still bookable is decided by the database at booking time.
+const slotCache = new Map<number, repo.SlotDetail>();
+async function slotDetailsCached(db: pg.Pool, ids: number[]): Promise<Map<number, repo.SlotDetail>> {
+  const missing = ids.filter((id) => !slotCache.has(id));
+  if (missing.length) {
+    if (slotCache.size > 200_000) slotCache.clear();
+    for (const d of await repo.slotDetails(db, missing)) slotCache.set(d.id, d);
+  }
+  return new Map(ids.flatMap((id) => (slotCache.has(id) ? [[id, slotCache.get(id)!] as const] : [])));
+}
+
 /** Checks every person against the chosen slots with the same domain rules search uses. */
 async function checkChoice(db: pg.Pool, picks: Array<{ dose: number; slotId: number }>, people: PersonRequest[]): Promise<ChoiceProblem | 'unknown_slot' | null> {
-  const details = await repo.slotDetails(db, picks.map((p) => p.slotId));
-  const byId = new Map(details.map((d) => [d.id, d]));
+  const byId = await slotDetailsCached(db, picks.map((p) => p.slotId));
   if (picks.some((p) => !byId.has(p.slotId))) return 'unknown_slot';
   for (const person of people) {
     const problem = checkSeriesChoice(person.dateOfBirth, picks.map((p) => {
@@ -44,24 +54,41 @@ async function checkChoice(db: pg.Pool, picks: Array<{ dose: number; slotId: num
   return null;
 }
 
+const REUSED: Outcome<never> = { status: 422, refusal: 'idempotency_key_reused' };
+
+/** A full slot's refusal carries the nearest free times at the same clinic, so nobody starts over. */
+async function withAlternatives<T>(pool: pg.Pool, outcome: Outcome<T>): Promise<Outcome<T>> {
+  if (!('refusal' in outcome) || outcome.refusal !== 'slot_full') return outcome;
+  const slotId = (outcome.detail as { slotId?: number } | undefined)?.slotId;
+  if (!slotId) return outcome;
+  const alternatives = (await repo.alternativesTo(pool, slotId)).map((a) => ({
+    slotId: a.slot_id, startsAt: a.starts_at.toISOString(), free: a.free, clinicId: a.clinic_id, clinicName: a.clinic_name, day: a.day,
+  }));
+  return { ...outcome, detail: { slotId, alternatives } };
+}
+
 function refusalOf(err: BookingError): Outcome<never> {
   const status = err.refusal === 'hold_expired' ? 410 : err.refusal === 'invalid_request' ? 422 : 409;
   return { status, refusal: err.refusal, detail: err.slotId ? { slotId: err.slotId } : undefined };
 }
 
-export async function createHold(pool: pg.Pool, picks: Array<{ dose: number; slotId: number }>, seats: number, dateOfBirth?: string): Promise<Outcome<{ holdId: string; expiresAt: string }>> {
+export async function createHold(pool: pg.Pool, picks: Array<{ dose: number; slotId: number }>, seats: number, dateOfBirth?: string,
+  idempotencyKey?: string): Promise<Outcome<{ holdId: string; expiresAt: string }>> {
   if (dateOfBirth) {
     const problem = await checkChoice(pool, picks, [{ identifier: '-', dateOfBirth, givenName: '-', familyName: '-' }]);
-    if (problem === 'unknown_slot') return { status: 404, refusal: 'slot_unavailable' };
+    if (problem === 'unknown_slot') return { status: 409, refusal: 'slot_unavailable' };
     if (problem) return { status: 422, refusal: 'series_invalid', detail: problem };
   }
-  try {
-    const hold = await repo.createHold(pool, picks.map((p) => p.slotId), picks.map((p) => p.dose), seats, HOLD_MINUTES);
-    return { status: 201, result: { holdId: hold.id, expiresAt: hold.expiresAt.toISOString() } };
-  } catch (err) {
-    if (err instanceof BookingError) return refusalOf(err);
-    throw err;
-  }
+  const outcome = await once<Outcome<{ holdId: string; expiresAt: string }>>(pool, 'createHold', idempotencyKey, { picks, seats, dateOfBirth }, async (db) => {
+    try {
+      const hold = await repo.createHold(db, picks.map((p) => p.slotId), picks.map((p) => p.dose), seats, HOLD_MINUTES);
+      return { status: 201, result: { holdId: hold.id, expiresAt: hold.expiresAt.toISOString() } };
+    } catch (err) {
+      if (err instanceof BookingError) return refusalOf(err);
+      throw err;
+    }
+  }, REUSED);
+  return withAlternatives(pool, outcome);
 }
 
 export async function releaseHold(pool: pg.Pool, holdId: string): Promise<boolean> {
@@ -69,9 +96,10 @@ export async function releaseHold(pool: pg.Pool, holdId: string): Promise<boolea
 }
 
 /**
- * Books a whole series for one or more people, both doses or neither. With an
- * Idempotency-Key the outcome is stored in the same transaction, so a repeat
- * replays it and concurrent repeats wait for the first and replay it too.
+ * Books a whole series for one or more people, both doses or neither, in one
+ * database call. With an Idempotency-Key the answer is stored in the same
+ * transaction, so a repeat replays it and concurrent repeats wait for the
+ * first and replay it too.
  */
 export async function createBooking(pool: pg.Pool, req: BookingRequest, idempotencyKey?: string): Promise<Outcome<BookingResult>> {
   const picks = req.holdId ? (await repo.holdSlotIds(pool, req.holdId)).map((h) => ({ dose: h.dose_number, slotId: h.slot_id })) : req.slots ?? [];
@@ -80,35 +108,21 @@ export async function createBooking(pool: pg.Pool, req: BookingRequest, idempote
   if (problem === 'unknown_slot') return { status: 409, refusal: 'slot_unavailable' };
   if (problem) return { status: 422, refusal: 'series_invalid', detail: problem };
 
-  const requestHash = createHash('sha256').update(JSON.stringify(req)).digest('hex');
-  return withTransaction(pool, async (db) => {
-    if (idempotencyKey) {
-      const prior = await idem.claim(db, 'createBooking', idempotencyKey, requestHash);
-      if (prior && prior.request_hash !== requestHash) return { status: 422, refusal: 'idempotency_key_reused' };
-      if (prior) return prior.result as Outcome<BookingResult>;
-    }
-    await idem.savepoint(db, 'effect');
-    let outcome: Outcome<BookingResult>;
-    try {
-      const personIds = await repo.upsertPersons(db, req.persons.map((p) => ({
-        identifierScheme: 'ontario-health-card', identifier: p.identifier.replace(/[\s-]/g, '').toUpperCase(), dateOfBirth: p.dateOfBirth,
-        givenName: p.givenName, familyName: p.familyName, language: p.language ?? 'en',
-        email: p.email ?? null, mobile: p.mobile ?? null, addressLine: p.address?.line ?? null,
-        city: p.address?.city ?? null, postalCode: p.address?.postalCode ?? null,
-      })));
-      const code = newConfirmationCode();
-      await repo.book(db, { personIds, holdId: req.holdId, slots: req.holdId ? undefined : picks.map((p) => p.slotId),
-        doses: req.holdId ? undefined : picks.map((p) => p.dose), channel: req.channel, code });
-      const view = await repo.findBooking(db, code, req.persons[0]!.dateOfBirth);
-      outcome = { status: 201, result: { confirmationCode: code, appointments: view!.appointments } };
-    } catch (err) {
-      if (!(err instanceof BookingError)) throw err;
-      await idem.rollbackTo(db, 'effect');
-      outcome = refusalOf(err);
-    }
-    if (idempotencyKey) await idem.store(db, 'createBooking', idempotencyKey, outcome.status, outcome);
-    return outcome;
-  });
+  const code = newConfirmationCode();
+  const answer = await retrying(() => repo.createBookingInOneCall(pool, {
+    idempotencyKey, requestHash: requestHash(req),
+    persons: req.persons.map((p) => ({
+      identifierScheme: 'ontario-health-card', identifier: p.identifier.replace(/[\s-]/g, '').toUpperCase(), dateOfBirth: p.dateOfBirth,
+      givenName: p.givenName, familyName: p.familyName, language: p.language ?? 'en',
+      email: p.email ?? null, mobile: p.mobile ?? null, addressLine: p.address?.line ?? null,
+      city: p.address?.city ?? null, postalCode: p.address?.postalCode ?? null,
+    })),
+    holdId: req.holdId, slots: req.holdId ? undefined : picks.map((p) => p.slotId),
+    doses: req.holdId ? undefined : picks.map((p) => p.dose), channel: req.channel, code,
+  }));
+  if (answer.kind === 'key_reused') return { status: 422, refusal: 'idempotency_key_reused' };
+  if (answer.kind === 'refused') return withAlternatives(pool, refusalOf(answer.refusal));
+  return { status: 201, result: { confirmationCode: answer.booking.confirmationCode, appointments: answer.booking.appointments } };
 }
 
 /** Ends expired holds (the sweeper); booking also checks expiry at use. */
@@ -122,8 +136,38 @@ export async function getBooking(pool: pg.Pool, code: string, dateOfBirth: strin
 }
 
 /** Cancels some doses (or all) of a booking found by code + date of birth; returns how many were cancelled. */
-export async function cancelBooking(pool: pg.Pool, code: string, dateOfBirth: string, doses: number[] | null): Promise<number | undefined> {
+export async function cancelBooking(pool: pg.Pool, code: string, dateOfBirth: string, doses: number[] | null,
+  idempotencyKey?: string): Promise<Outcome<{ cancelled: number }>> {
   const booking = await getBooking(pool, code, dateOfBirth);
-  if (!booking) return undefined;
-  return repo.cancel(pool, booking.booking_id, doses);
+  if (!booking) return { status: 404, refusal: 'booking_not_found' };
+  return once<Outcome<{ cancelled: number }>>(pool, 'cancelBooking', idempotencyKey, { code: booking.confirmationCode, doses },
+    async (db) => ({ status: 200, result: { cancelled: await repo.cancel(db, booking.bookingId, doses) } }), REUSED);
+}
+
+/**
+ * Moves one dose to another slot, atomically: if the new slot is gone, the
+ * old appointment stands. The series rules are checked with the new slot in
+ * place of the old one, for every person of the booking.
+ */
+export async function rescheduleBooking(pool: pg.Pool, code: string, dateOfBirth: string, dose: number, slotId: number,
+  idempotencyKey?: string): Promise<Outcome<BookingResult>> {
+  const booking = await getBooking(pool, code, dateOfBirth);
+  if (!booking) return { status: 404, refusal: 'booking_not_found' };
+  const { dobs, doses } = await repo.bookingPeopleAndDoses(pool, booking.bookingId);
+  if (!doses.some((d) => d.dose === dose)) return { status: 409, refusal: 'nothing_to_reschedule' };
+  const picks = doses.map((d) => (d.dose === dose ? { dose, slotId } : d));
+  const problem = await checkChoice(pool, picks, dobs.map((dob) => ({ identifier: '-', dateOfBirth: dob, givenName: '-', familyName: '-' })));
+  if (problem === 'unknown_slot') return { status: 409, refusal: 'slot_unavailable' };
+  if (problem) return { status: 422, refusal: 'series_invalid', detail: problem };
+  const outcome = await once<Outcome<BookingResult>>(pool, 'rescheduleBooking', idempotencyKey, { code: booking.confirmationCode, dose, slotId }, async (db) => {
+    try {
+      await repo.reschedule(db, booking.bookingId, dose, slotId);
+      const view = await repo.findBooking(db, booking.confirmationCode, dateOfBirth);
+      return { status: 200, result: { confirmationCode: view!.confirmationCode, appointments: view!.appointments } };
+    } catch (err) {
+      if (err instanceof BookingError) return refusalOf(err);
+      throw err;
+    }
+  }, REUSED);
+  return withAlternatives(pool, outcome);
 }

@@ -80,3 +80,52 @@ test('bad input names the field; a full slot is a 409 with a stable code', async
   assert.equal(second.statusCode, 409);
   assert.equal(second.json().code, 'slot_full');
 });
+
+async function bookSeries(n: number, d1: number, d2: number) {
+  const r = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }], persons: [person(n)] } });
+  assert.equal(r.statusCode, 201, r.body);
+  return r.json().confirmationCode as string;
+}
+
+test('rescheduling moves a dose atomically; a full target leaves the old appointment and offers alternatives', async () => {
+  const [d1] = await session(pool, ref, { daysAhead: 6, capacity: 5, slotCount: 1 });
+  const d2 = await session(pool, ref, { daysAhead: 6 + 56, capacity: 1, slotCount: 3 });
+  const code = await bookSeries(20, d1!, d2[0]!);
+  await bookSeries(21, d1!, d2[1]!); // d2[1] is now full
+  const moved = await app.inject({ method: 'POST', url: '/api/v1/bookings/reschedule', payload: { confirmationCode: code, dateOfBirth: '1960-04-02', dose: 2, slotId: d2[2] } });
+  assert.equal(moved.statusCode, 200, moved.body);
+  assert.deepEqual(moved.json().appointments.filter((a: { status: string }) => a.status === 'booked').map((a: { slotId: number }) => a.slotId), [d1, d2[2]]);
+  const full = await app.inject({ method: 'POST', url: '/api/v1/bookings/reschedule', payload: { confirmationCode: code, dateOfBirth: '1960-04-02', dose: 2, slotId: d2[1] } });
+  assert.equal(full.statusCode, 409);
+  assert.equal(full.json().code, 'slot_full');
+  assert.ok(Array.isArray(full.json().detail.alternatives));
+  const still = await app.inject({ method: 'POST', url: '/api/v1/bookings/lookup', payload: { confirmationCode: code, dateOfBirth: '1960-04-02' } });
+  assert.deepEqual(still.json().appointments.filter((a: { status: string }) => a.status === 'booked').map((a: { slotId: number }) => a.slotId), [d1, d2[2]]);
+  assert.deepEqual(await counterDrift(pool), []);
+});
+
+test('moving dose 1 so that dose 2 falls outside its interval is refused', async () => {
+  const [d1] = await session(pool, ref, { daysAhead: 7, capacity: 5, slotCount: 1 });
+  const [late] = await session(pool, ref, { daysAhead: 7 + 50, capacity: 5, slotCount: 1 });
+  const [d2] = await session(pool, ref, { daysAhead: 7 + 60, capacity: 5, slotCount: 1 });
+  const code = await bookSeries(22, d1!, d2!);
+  const r = await app.inject({ method: 'POST', url: '/api/v1/bookings/reschedule', payload: { confirmationCode: code, dateOfBirth: '1960-04-02', dose: 1, slotId: late } });
+  assert.equal(r.statusCode, 422);
+  assert.equal(r.json().code, 'series_invalid');
+});
+
+test('concurrent reschedules and bookings never leave a person without their appointment', async () => {
+  const [d1] = await session(pool, ref, { daysAhead: 8, capacity: 50, slotCount: 1 });
+  const targets = await session(pool, ref, { daysAhead: 8 + 56, capacity: 1, slotCount: 10 });
+  const [home] = await session(pool, ref, { daysAhead: 8 + 57, capacity: 5, slotCount: 1 });
+  const code = await bookSeries(30, d1!, home!);
+  const racers = targets.map((slot, i) => app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: slot }], persons: [person(40 + i)] } }));
+  const moves = targets.map((slot) => app.inject({ method: 'POST', url: '/api/v1/bookings/reschedule', payload: { confirmationCode: code, dateOfBirth: '1960-04-02', dose: 2, slotId: slot } }));
+  const results = await Promise.all([...racers, ...moves]);
+  for (const r of results) assert.ok([200, 201, 409].includes(r.statusCode), `${r.statusCode} ${r.body}`);
+  const mine = await pool.query(
+    `SELECT count(*)::int n FROM appointments a JOIN bookings b ON b.id = a.booking_id WHERE b.confirmation_code = $1 AND a.dose_number = 2 AND a.status = 'booked'`, [code]);
+  assert.equal(mine.rows[0].n, 1, 'exactly one active dose-2 appointment');
+  assert.equal((await pool.query('SELECT 1 FROM slots WHERE booked + held > capacity')).rowCount, 0);
+  assert.deepEqual(await counterDrift(pool), []);
+});

@@ -3,21 +3,24 @@ import { BookingError } from '../../domain/booking-errors.js';
 
 type Db = pg.Pool | pg.PoolClient;
 
-/** Turns the booking functions' errors (002_booking_engine.sql) into BookingErrors. */
-function translate(err: unknown): never {
-  const e = err as { code?: string; detail?: string; constraint?: string; message?: string };
+/** The refusal a booking function's error stands for, or undefined for any other error. */
+export function refusalFrom(err: unknown): BookingError | undefined {
+  const e = err as { code?: string; sqlstate?: string; detail?: string; constraint?: string; message?: string };
+  const state = e.code ?? e.sqlstate;
   const slotId = e.detail && /^\d+$/.test(e.detail) ? Number(e.detail) : undefined;
-  switch (e.code) {
-    case 'VB409': throw new BookingError('slot_full', e.message ?? 'slot full', slotId);
-    case 'VB404': throw new BookingError('slot_unavailable', e.message ?? 'slot unavailable', slotId);
-    case 'VB410': throw new BookingError('hold_expired', e.message ?? 'hold expired');
-    case 'VB422': throw new BookingError('invalid_request', e.message ?? 'invalid request');
-    case '23505':
-      if (e.constraint === 'appointments_one_active_per_dose') throw new BookingError('already_booked', 'dose already booked');
-      break;
-    case '23P01': throw new BookingError('overlapping', 'overlapping appointment');
+  switch (state) {
+    case 'VB409': return new BookingError('slot_full', 'slot full', slotId);
+    case 'VB404': return new BookingError('slot_unavailable', 'slot unavailable', slotId);
+    case 'VB410': return new BookingError('hold_expired', 'hold expired');
+    case 'VB422': return new BookingError('invalid_request', 'invalid request');
+    case '23505': return e.constraint === 'appointments_one_active_per_dose' ? new BookingError('already_booked', 'dose already booked') : undefined;
+    case '23P01': return new BookingError('overlapping', 'overlapping appointment');
+    default: return undefined;
   }
-  throw err;
+}
+
+function translate(err: unknown): never {
+  throw refusalFrom(err) ?? err;
 }
 
 export async function createHold(db: Db, slots: number[], doses: number[], seats: number, minutes: number): Promise<{ id: string; expiresAt: Date }> {
@@ -105,48 +108,80 @@ export interface PersonInput {
   language: string; email: string | null; mobile: string | null; addressLine: string | null; city: string | null; postalCode: string | null;
 }
 
-/** Finds or creates each person by identifier + date of birth (unique), refreshing their contact details; ids in input order. */
-export async function upsertPersons(db: Db, people: PersonInput[]): Promise<number[]> {
-  const r = await db.query<{ id: number; identifier: string; dob: string }>(
-    `INSERT INTO persons (identifier_scheme, identifier, date_of_birth, given_name, family_name, language, email, mobile,
-                          address_line, city, postal_code)
-     SELECT "identifierScheme", identifier, "dateOfBirth"::date, "givenName", "familyName", language, email, mobile,
-            "addressLine", city, "postalCode"
-     FROM jsonb_to_recordset($1::jsonb) AS x("identifierScheme" text, identifier text, "dateOfBirth" text,
-          "givenName" text, "familyName" text, language text, email text, mobile text, "addressLine" text, city text, "postalCode" text)
-     ON CONFLICT (identifier_scheme, identifier, date_of_birth) DO UPDATE SET
-       given_name = EXCLUDED.given_name, family_name = EXCLUDED.family_name, language = EXCLUDED.language,
-       email = COALESCE(EXCLUDED.email, persons.email), mobile = COALESCE(EXCLUDED.mobile, persons.mobile),
-       address_line = COALESCE(EXCLUDED.address_line, persons.address_line), city = COALESCE(EXCLUDED.city, persons.city),
-       postal_code = COALESCE(EXCLUDED.postal_code, persons.postal_code)
-     RETURNING id, identifier, date_of_birth::text AS dob`, [JSON.stringify(people)]);
-  const ids = new Map(r.rows.map((row) => [`${row.identifier}|${row.dob}`, row.id]));
-  return people.map((p) => ids.get(`${p.identifier}|${p.dateOfBirth}`)!);
-}
-
 export interface BookingView {
-  booking_id: number; confirmation_code: string; created_at: Date;
-  appointments: Array<{ dose: number; status: string; startsAt: string; endsAt: string; personGivenName: string;
+  bookingId: number; confirmationCode: string;
+  appointments: Array<{ dose: number; status: string; startsAt: string; endsAt: string; slotId: number; personGivenName: string;
     clinic: { id: number; name: string; street: string; city: string; postalCode: string; timeZone: string }; product: string }>;
 }
 
 /** A booking by its code, only when the date of birth matches one of its people. */
 export async function findBooking(db: Db, code: string, dateOfBirth: string): Promise<BookingView | undefined> {
-  const r = await db.query<BookingView>(
-    `SELECT b.id AS booking_id, b.confirmation_code, b.created_at,
-            json_agg(json_build_object('dose', a.dose_number, 'status', a.status, 'startsAt', a.starts_at, 'endsAt', a.ends_at,
-              'personGivenName', p.given_name,
-              'clinic', json_build_object('id', c.id, 'name', c.name, 'street', c.street, 'city', c.city,
-                                          'postalCode', c.postal_code, 'timeZone', c.time_zone),
-              'product', pr.name) ORDER BY p.id, a.dose_number) AS appointments
-     FROM bookings b
-     JOIN appointments a ON a.booking_id = b.id
-     JOIN persons p ON p.id = a.person_id
-     JOIN clinics c ON c.id = a.clinic_id
-     JOIN products pr ON pr.id = a.product_id
+  const r = await db.query<{ view: BookingView }>(
+    `SELECT vaxbook_booking_view(b.id) AS view FROM bookings b
      WHERE b.confirmation_code = $1
-       AND EXISTS (SELECT 1 FROM appointments a2 JOIN persons p2 ON p2.id = a2.person_id
-                   WHERE a2.booking_id = b.id AND p2.date_of_birth = $2::date)
-     GROUP BY b.id`, [code, dateOfBirth]);
-  return r.rows[0];
+       AND EXISTS (SELECT 1 FROM appointments a JOIN persons p ON p.id = a.person_id
+                   WHERE a.booking_id = b.id AND p.date_of_birth = $2::date)`, [code, dateOfBirth]);
+  return r.rows[0]?.view;
+}
+
+export interface CreateBookingCall {
+  idempotencyKey?: string; requestHash: string; persons: PersonInput[]; holdId?: string; slots?: number[]; doses?: number[];
+  channel: string; code: string;
+}
+export type CreateBookingAnswer =
+  | { kind: 'booked'; booking: BookingView; replay: boolean }
+  | { kind: 'refused'; refusal: BookingError; replay: boolean }
+  | { kind: 'key_reused' };
+
+/** The whole booking request in one round trip (vaxbook_create_booking). */
+export async function createBookingInOneCall(db: Db, a: CreateBookingCall): Promise<CreateBookingAnswer> {
+  const r = await db.query<{ answer: { booking?: BookingView; error?: { sqlstate: string; constraint?: string; detail?: string }; replay: boolean } }>(
+    'SELECT vaxbook_create_booking($1, $2, $3::jsonb, $4::uuid, $5::bigint[], $6::smallint[], $7, $8) AS answer',
+    [a.idempotencyKey ?? null, a.requestHash, JSON.stringify(a.persons), a.holdId ?? null, a.slots ?? null, a.doses ?? null, a.channel, a.code]);
+  const answer = r.rows[0]!.answer;
+  if (answer.booking) return { kind: 'booked', booking: answer.booking, replay: answer.replay };
+  if (answer.error?.sqlstate === 'VB423') return { kind: 'key_reused' };
+  const refusal = refusalFrom(answer.error);
+  if (!refusal) throw new Error(`unexpected booking error ${answer.error?.sqlstate}`);
+  return { kind: 'refused', refusal, replay: answer.replay };
+}
+
+/** Moves one dose of a booking to another slot (vaxbook_reschedule); returns how many appointments moved. */
+export async function reschedule(db: Db, bookingId: number, dose: number, newSlotId: number): Promise<number> {
+  try {
+    const r = await db.query<{ n: number }>('SELECT vaxbook_reschedule($1, $2::smallint, $3) AS n', [bookingId, dose, newSlotId]);
+    return r.rows[0]!.n;
+  } catch (err) {
+    return translate(err);
+  }
+}
+
+/** The dates of birth of a booking's people and its active appointments, for re-checking the series. */
+export async function bookingPeopleAndDoses(db: Db, bookingId: number): Promise<{ dobs: string[]; doses: Array<{ dose: number; slotId: number }> }> {
+  const r = await db.query<{ dob: string; dose: number; slot_id: number }>(
+    `SELECT p.date_of_birth::text AS dob, a.dose_number AS dose, a.slot_id
+     FROM appointments a JOIN persons p ON p.id = a.person_id
+     WHERE a.booking_id = $1 AND a.status IN ('booked', 'checked_in') ORDER BY a.dose_number`, [bookingId]);
+  const doses = new Map<number, number>();
+  for (const row of r.rows) doses.set(row.dose, row.slot_id);
+  return { dobs: [...new Set(r.rows.map((x) => x.dob))], doses: [...doses].map(([dose, slotId]) => ({ dose, slotId })) };
+}
+
+export interface Alternative { slot_id: number; starts_at: Date; free: number; clinic_id: number; clinic_name: string; day: string }
+
+/** Free slots of the same product at the same clinic, nearest in time to a slot that was full (±7 days). */
+export async function alternativesTo(db: Db, slotId: number, limit = 5): Promise<Alternative[]> {
+  const r = await db.query<Alternative>(
+    `SELECT s2.id AS slot_id, s2.starts_at, s2.capacity - s2.booked - s2.held AS free, c.id AS clinic_id, c.name AS clinic_name,
+            cd.day::text AS day
+     FROM slots s
+     JOIN clinics c ON c.id = s.clinic_id
+     JOIN clinic_days cd ON cd.clinic_id = s.clinic_id
+      AND cd.day BETWEEN (s.starts_at AT TIME ZONE c.time_zone)::date - 7 AND (s.starts_at AT TIME ZONE c.time_zone)::date + 7
+      AND cd.published_at IS NOT NULL AND cd.cancelled_at IS NULL
+     JOIN slots s2 ON s2.clinic_day_id = cd.id AND s2.product_id = s.product_id
+     WHERE s.id = $1 AND s2.id <> s.id AND s2.starts_at > now() AND s2.booked + s2.held < s2.capacity
+     ORDER BY abs(extract(epoch FROM s2.starts_at - s.starts_at)), s2.id
+     LIMIT $2`, [slotId, limit]);
+  return r.rows;
 }

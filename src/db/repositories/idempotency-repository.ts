@@ -28,6 +28,3 @@ export async function purgeOlderThan(db: pg.Pool, hours: number): Promise<number
   const r = await db.query(`DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`, [hours]);
   return r.rowCount ?? 0;
 }
-
-export async function savepoint(db: pg.PoolClient, name: 'effect'): Promise<void> { await db.query(`SAVEPOINT ${name}`); }
-export async function rollbackTo(db: pg.PoolClient, name: 'effect'): Promise<void> { await db.query(`ROLLBACK TO SAVEPOINT ${name}`); }

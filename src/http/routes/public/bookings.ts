@@ -20,7 +20,7 @@ const Person = Type.Object({
 });
 const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 255 })) });
 const Appointment = Type.Object({
-  dose: Type.Integer(), status: Type.String(), startsAt: Type.String(), endsAt: Type.String(), personGivenName: Type.String(),
+  dose: Type.Integer(), status: Type.String(), startsAt: Type.String(), endsAt: Type.String(), slotId: Type.Integer(), personGivenName: Type.String(),
   clinic: Type.Object({ id: Type.Integer(), name: Type.String(), street: Type.String(), city: Type.String(), postalCode: Type.String(), timeZone: Type.String() }),
   product: Type.String(),
 });
@@ -35,6 +35,7 @@ const REFUSALS: Record<string, { en: string; fr: string }> = {
   overlapping: { en: 'This person already has another appointment at that time.', fr: 'Cette personne a déjà un autre rendez-vous à cette heure.' },
   series_invalid: { en: 'These appointments do not fit the vaccine’s rules (age or interval between doses).', fr: 'Ces rendez-vous ne respectent pas les règles du vaccin (âge ou intervalle entre les doses).' },
   idempotency_key_reused: { en: 'This Idempotency-Key was already used for a different request.', fr: 'Cette clé d’idempotence a déjà servi pour une autre requête.' },
+  nothing_to_reschedule: { en: 'This booking has no active appointment for that dose.', fr: "Cette réservation n'a pas de rendez-vous actif pour cette dose." },
   invalid_request: { en: 'The request is not consistent: give one slot per dose.', fr: 'La requête est incohérente : indiquez un créneau par dose.' },
 };
 
@@ -59,7 +60,8 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, 
       body: Type.Object({ slots: Type.Array(Pick, { minItems: 1, maxItems: 5 }), seats: Type.Integer({ minimum: 1, maximum: 10, default: 1 }), dateOfBirth: Type.Optional(Day) }),
       response: { 201: Type.Object({ holdId: Type.String(), expiresAt: Type.String() }), ...conflictResponses },
     },
-  }, async (req, reply) => answer(req, reply, await booking.createHold(pool, req.body.slots, req.body.seats, req.body.dateOfBirth)));
+  }, async (req, reply) => answer(req, reply,
+    await booking.createHold(pool, req.body.slots, req.body.seats, req.body.dateOfBirth, req.headers['idempotency-key'])));
 
   r.delete('/api/v1/holds/:holdId', {
     schema: {
@@ -119,7 +121,7 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, 
   }, async (req) => {
     const b = await booking.getBooking(pool, req.body.confirmationCode, req.body.dateOfBirth);
     if (!b) throw notFound();
-    return { confirmationCode: b.confirmation_code, appointments: b.appointments };
+    return { confirmationCode: b.confirmationCode, appointments: b.appointments };
   });
 
   r.post('/api/v1/bookings/cancel', {
@@ -127,11 +129,26 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, 
       operationId: 'cancelBooking', tags: ['booking'], summary: 'Cancel one dose or the whole series; the capacity is free at once',
       headers: IdempotencyHeaders,
       body: Type.Object({ ...Lookup.properties, doses: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 10 }), { minItems: 1 })) }),
-      response: { 200: Type.Object({ cancelled: Type.Integer() }), ...errorResponses },
+      response: { 200: Type.Object({ cancelled: Type.Integer() }), ...conflictResponses },
     },
-  }, async (req) => {
-    const n = await booking.cancelBooking(pool, req.body.confirmationCode, req.body.dateOfBirth, req.body.doses ?? null);
-    if (n === undefined) throw notFound();
-    return { cancelled: n };
+  }, async (req, reply) => {
+    const outcome = await booking.cancelBooking(pool, req.body.confirmationCode, req.body.dateOfBirth, req.body.doses ?? null, req.headers['idempotency-key']);
+    if ('refusal' in outcome && outcome.refusal === 'booking_not_found') throw notFound();
+    return answer(req, reply, outcome);
+  });
+
+  r.post('/api/v1/bookings/reschedule', {
+    schema: {
+      operationId: 'rescheduleBooking', tags: ['booking'],
+      summary: 'Move one dose to another slot, atomically: if the new slot is gone, the old appointment stands',
+      headers: IdempotencyHeaders,
+      body: Type.Object({ ...Lookup.properties, dose: Type.Integer({ minimum: 1, maximum: 10 }), slotId: Type.Integer({ minimum: 1 }) }),
+      response: { 200: BookingView, ...conflictResponses },
+    },
+  }, async (req, reply) => {
+    const b = req.body;
+    const outcome = await booking.rescheduleBooking(pool, b.confirmationCode, b.dateOfBirth, b.dose, b.slotId, req.headers['idempotency-key']);
+    if ('refusal' in outcome && outcome.refusal === 'booking_not_found') throw notFound();
+    return answer(req, reply, outcome);
   });
 };
