@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { openDatabase, type Database } from '../db/database.js';
@@ -6,6 +7,7 @@ import { migrate, MigrationError } from '../db/migrate.js';
 import { buildApp } from '../http/app.js';
 import { loadDemoProvince } from '../services/data-set-service.js';
 import { seedCommand } from './seed.js';
+import { reconcile } from '../services/reconcile-service.js';
 import { startHoldSweeper } from '../worker/hold-sweeper.js';
 
 const USAGE = `usage: vaxbook <command>
@@ -15,6 +17,8 @@ commands:
   migrate                   apply pending database migrations and exit
   seed --scale national     load the national benchmark data set (~3,000 sites x 90 days)
        [--seed N] [--database NAME] [--replace]
+  reconcile                 check that every slot counter and summary equals the rows it counts
+                            (exit 0: no drift, 1: drift found, listed)
 `;
 
 const say = (msg: string) => process.stderr.write(msg + '\n');
@@ -30,7 +34,8 @@ async function serve(config: Config, db: Database): Promise<void> {
       ? `Loaded the demo province: ${demo.clinics} clinics, ${demo.slots.toLocaleString('en')} slots from ${demo.firstDay} (${((Date.now() - t0) / 1000).toFixed(1)} s).`
       : `Demo data: not loaded now, ${demo.reason}.`);
   }
-  const app = await buildApp({ pool: db.pool, logLevel: config.LOG_LEVEL });
+  const adminToken = config.VAXBOOK_ADMIN_TOKEN ?? randomBytes(18).toString('base64url');
+  const app = await buildApp({ pool: db.pool, logLevel: config.LOG_LEVEL, adminToken, holdMinutes: config.VAXBOOK_HOLD_MINUTES });
   try {
     await app.listen({ port: config.PORT, host: config.HOST });
   } catch (err) {
@@ -46,6 +51,7 @@ async function serve(config: Config, db: Database): Promise<void> {
   const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   say(`\nvaxbook is running: open http://${shown}:${port}/  (API docs: http://${shown}:${port}/docs)`);
   say(db.embedded ? `Database: embedded PostgreSQL, data in ${db.embedded.dataRoot}` : 'Database: DATABASE_URL');
+  if (!config.VAXBOOK_ADMIN_TOKEN) say(`Admin API token for this run (set VAXBOOK_ADMIN_TOKEN to choose one): ${adminToken}`);
   say('Press Ctrl-C to stop.\n');
 
   await new Promise<void>((resolve) => {
@@ -79,7 +85,7 @@ async function main(): Promise<number> {
   });
   const command = positionals[0] ?? 'serve';
   if (values.help) { process.stdout.write(USAGE); return 0; }
-  if (!['serve', 'migrate', 'seed'].includes(command)) {
+  if (!['serve', 'migrate', 'seed', 'reconcile'].includes(command)) {
     say(`Unknown command "${command}".\n\n${USAGE}`);
     return 2;
   }
@@ -91,6 +97,12 @@ async function main(): Promise<number> {
     if (command === 'migrate') {
       const applied = await migrate(db.pool);
       say(applied.length ? `Applied: ${applied.join(', ')}` : 'The database schema is up to date.');
+    } else if (command === 'reconcile') {
+      await migrate(db.pool);
+      const report = await reconcile(db.pool);
+      process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      say(report.ok ? `No drift (${report.seconds.toFixed(1)} s).` : `Drift found: ${report.counterDrift.length} slot(s), ${report.summaryDrift.length} clinic-day summary(ies) (first 100 listed).`);
+      return report.ok ? 0 : 1;
     } else {
       await serve(config, db);
     }

@@ -9,12 +9,17 @@ import { systemRoutes } from './routes/system.js';
 import { referenceRoutes } from './routes/public/reference.js';
 import { bookingRoutes } from './routes/public/bookings.js';
 import { availabilityRoutes } from './routes/public/availability.js';
+import { adminReconcileRoutes } from './routes/admin/reconcile.js';
 
 export interface AppOptions {
   pool: pg.Pool;
   logLevel?: string;
   /** A pino destination for tests; defaults to stdout. */
   logStream?: NodeJS.WritableStream;
+  /** Bearer token of the admin API; a random one when not given. */
+  adminToken?: string;
+  /** How long a hold keeps its slots. */
+  holdMinutes?: number;
 }
 
 // Headers that identify a person or a session never reach the logs.
@@ -46,10 +51,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     openapi: {
       openapi: '3.0.3',
       info: { title: 'vaxbook API', version: '1', description: 'Vaccination appointment booking: one API for the public portal, the call centre, clinics and administrators.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       tags: [
         { name: 'system', description: 'Health, readiness and metrics' },
         { name: 'reference', description: 'Jurisdiction, regions, clinics and products' },
-        { name: 'booking', description: 'Holds, bookings, look-up and cancellation' },
+        { name: 'booking', description: 'Availability, holds, bookings, look-up, cancellation and rescheduling' },
+        { name: 'admin', description: 'Operations for administrators' },
       ],
     },
     refResolver: { buildLocalReference: (json, _base, _frag, i) => String(json.$id ?? `def-${i}`) },
@@ -59,8 +66,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const metrics = registerMetrics(app);
   await app.register(systemRoutes, { pool: opts.pool, metrics });
   await app.register(referenceRoutes, { pool: opts.pool });
-  await app.register(bookingRoutes, { pool: opts.pool });
+  await app.register(bookingRoutes, { pool: opts.pool, holdMinutes: opts.holdMinutes ?? 10 });
   await app.register(availabilityRoutes, { pool: opts.pool });
+  await app.register(adminReconcileRoutes, { pool: opts.pool, adminToken: opts.adminToken ?? randomUUID() });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // Until the web portal is served here, the front door leads to the API documentation.

@@ -7,7 +7,6 @@ import { newConfirmationCode, normaliseConfirmationCode } from '../domain/confir
 import { checkSeriesChoice, type ChoiceProblem } from '../domain/series-choice.js';
 import type { SeriesProduct } from '../domain/dose-series.js';
 
-export const HOLD_MINUTES = Number(process.env.VAXBOOK_HOLD_MINUTES ?? 10);
 
 export interface PersonRequest {
   identifier: string; dateOfBirth: string; givenName: string; familyName: string; language?: string;
@@ -72,8 +71,8 @@ function refusalOf(err: BookingError): Outcome<never> {
   return { status, refusal: err.refusal, detail: err.slotId ? { slotId: err.slotId } : undefined };
 }
 
-export async function createHold(pool: pg.Pool, picks: Array<{ dose: number; slotId: number }>, seats: number, dateOfBirth?: string,
-  idempotencyKey?: string): Promise<Outcome<{ holdId: string; expiresAt: string }>> {
+export async function createHold(pool: pg.Pool, picks: Array<{ dose: number; slotId: number }>, seats: number, holdMinutes: number,
+  dateOfBirth?: string, idempotencyKey?: string): Promise<Outcome<{ holdId: string; expiresAt: string }>> {
   if (dateOfBirth) {
     const problem = await checkChoice(pool, picks, [{ identifier: '-', dateOfBirth, givenName: '-', familyName: '-' }]);
     if (problem === 'unknown_slot') return { status: 409, refusal: 'slot_unavailable' };
@@ -81,7 +80,7 @@ export async function createHold(pool: pg.Pool, picks: Array<{ dose: number; slo
   }
   const outcome = await once<Outcome<{ holdId: string; expiresAt: string }>>(pool, 'createHold', idempotencyKey, { picks, seats, dateOfBirth }, async (db) => {
     try {
-      const hold = await repo.createHold(db, picks.map((p) => p.slotId), picks.map((p) => p.dose), seats, HOLD_MINUTES);
+      const hold = await repo.createHold(db, picks.map((p) => p.slotId), picks.map((p) => p.dose), seats, holdMinutes);
       return { status: 201, result: { holdId: hold.id, expiresAt: hold.expiresAt.toISOString() } };
     } catch (err) {
       if (err instanceof BookingError) return refusalOf(err);

@@ -185,3 +185,11 @@ export async function alternativesTo(db: Db, slotId: number, limit = 5): Promise
      LIMIT $2`, [slotId, limit]);
   return r.rows;
 }
+
+export interface SummaryDriftRow { clinic_day_id: number; product_id: number; summary_capacity: number | null; summary_taken: number | null; slot_capacity: number | null; slot_taken: number | null }
+
+/** Per clinic-day summaries that disagree with their slots (what search reads vs the truth). */
+export async function summaryDrift(db: Db, limit = 1000): Promise<SummaryDriftRow[]> {
+  const r = await db.query<SummaryDriftRow>('SELECT * FROM day_availability_drift ORDER BY clinic_day_id, product_id LIMIT $1', [limit]);
+  return r.rows;
+}

@@ -30,7 +30,7 @@ const conflictResponses = { ...errorResponses, 409: Type.Ref('Error'), 410: Type
 const REFUSALS: Record<string, { en: string; fr: string }> = {
   slot_full: { en: 'That time has just been taken. Please choose another one.', fr: 'Ce créneau vient d’être pris. Veuillez en choisir un autre.' },
   slot_unavailable: { en: 'That time can no longer be booked. Please choose another one.', fr: 'Ce créneau ne peut plus être réservé. Veuillez en choisir un autre.' },
-  hold_expired: { en: 'Your reserved times were released after 10 minutes. Please choose them again; what you typed is kept.', fr: 'Vos créneaux réservés ont été libérés après 10 minutes. Veuillez les choisir à nouveau ; vos informations sont conservées.' },
+  hold_expired: { en: 'The times reserved for you were released because the time to confirm ran out. Please choose them again; what you typed is kept.', fr: 'Les créneaux réservés pour vous ont été libérés, car le délai de confirmation est écoulé. Veuillez les choisir à nouveau ; vos informations sont conservées.' },
   already_booked: { en: 'This person already has an appointment for that dose.', fr: 'Cette personne a déjà un rendez-vous pour cette dose.' },
   overlapping: { en: 'This person already has another appointment at that time.', fr: 'Cette personne a déjà un autre rendez-vous à cette heure.' },
   series_invalid: { en: 'These appointments do not fit the vaccine’s rules (age or interval between doses).', fr: 'Ces rendez-vous ne respectent pas les règles du vaccin (âge ou intervalle entre les doses).' },
@@ -50,7 +50,7 @@ const notFound = () => new ApiError(404, 'booking_not_found', {
   fr: 'Aucune réservation ne correspond à ce code de confirmation et à cette date de naissance. Vérifiez-les et réessayez.',
 });
 
-export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
+export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: number }> = async (app, { pool, holdMinutes }) => {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.post('/api/v1/holds', {
@@ -61,7 +61,7 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, 
       response: { 201: Type.Object({ holdId: Type.String(), expiresAt: Type.String() }), ...conflictResponses },
     },
   }, async (req, reply) => answer(req, reply,
-    await booking.createHold(pool, req.body.slots, req.body.seats, req.body.dateOfBirth, req.headers['idempotency-key'])));
+    await booking.createHold(pool, req.body.slots, req.body.seats, holdMinutes, req.body.dateOfBirth, req.headers['idempotency-key'])));
 
   r.delete('/api/v1/holds/:holdId', {
     schema: {
