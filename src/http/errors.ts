@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { InputError } from '../services/input-error.js';
 
 /** The body of every error response: a stable code for programs, a sentence for people in EN and FR. */
 export const ErrorBody = Type.Object({
@@ -44,6 +45,7 @@ function send(reply: FastifyReply, req: FastifyRequest, status: number, code: st
 
 export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   if (err instanceof ApiError) return send(reply, req, err.statusCode, err.code, err.messages, err.field, err.extra);
+  if (err instanceof InputError) return send(reply, req, 400, 'invalid_input', err.messages, err.field);
   if (err.validation) {
     const field = fieldOf(err);
     const where = err.validationContext ?? 'request';

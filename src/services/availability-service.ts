@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import * as avail from '../db/repositories/availability-repository.js';
 import { addDays } from '../domain/calendar.js';
+import { InputError } from './input-error.js';
 import { canadianTowns } from '../seed/gazetteer.js';
 import {
   explainEmpty, needsPairing, pairingHorizon, pairNextDose, productAllowed,
@@ -31,9 +32,6 @@ export interface SearchResult {
   explanation?: { reason: EmptyReason; nearest: { clinic: avail.CandidateClinic; day: string; product: string } | null };
 }
 
-export class SearchInputError extends Error {
-  constructor(readonly field: string, readonly messages: { en: string; fr: string }) { super(messages.en); }
-}
 
 const FIRST_TIMES = 3;
 
@@ -46,7 +44,7 @@ function decodeCursor(cursor: string): [number, number] {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
     if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && typeof v[1] === 'number') return [v[0], v[1]];
   } catch { /* fall through */ }
-  throw new SearchInputError('cursor', { en: 'The cursor is not one this service gave out: start again without it.', fr: "Ce curseur n'a pas été fourni par ce service : recommencez sans lui." });
+  throw new InputError('cursor', { en: 'The cursor is not one this service gave out: start again without it.', fr: "Ce curseur n'a pas été fourni par ce service : recommencez sans lui." });
 }
 
 /**
@@ -59,13 +57,13 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
   const products = new Map((await avail.products(pool)).map((p) => [p.id, p]));
   const byCode = new Map([...products.values()].map((p) => [p.code, p]));
   if (input.productCode && !byCode.has(input.productCode)) {
-    throw new SearchInputError('product', { en: `There is no product "${input.productCode}".`, fr: `Le produit « ${input.productCode} » n'existe pas.` });
+    throw new InputError('product', { en: `There is no product "${input.productCode}".`, fr: `Le produit « ${input.productCode} » n'existe pas.` });
   }
   let previous: PreviousDose | undefined;
   if (input.dose > 1) {
     const prevProduct = input.previous && byCode.get(input.previous.productCode);
     if (!input.previous || !prevProduct) {
-      throw new SearchInputError('previousProduct', {
+      throw new InputError('previousProduct', {
         en: 'For a second dose or a booster, give the date and product of the previous dose.',
         fr: 'Pour une deuxième dose ou un rappel, indiquez la date et le produit de la dose précédente.',
       });
@@ -166,7 +164,7 @@ export async function daySlots(pool: pg.Pool, clinicId: number, day: string, pro
   const products = await avail.products(pool);
   const product = productCode ? products.find((p) => p.code === productCode) : undefined;
   if (productCode && !product) {
-    throw new SearchInputError('product', { en: `There is no product "${productCode}".`, fr: `Le produit « ${productCode} » n'existe pas.` });
+    throw new InputError('product', { en: `There is no product "${productCode}".`, fr: `Le produit « ${productCode} » n'existe pas.` });
   }
   const slots = await avail.daySlots(pool, clinicId, day, product?.id ?? null);
   return slots.map((s) => ({
@@ -188,7 +186,7 @@ export async function resolvePlace(pool: pg.Pool, place: string): Promise<{ lati
     const town = canadianTowns().find((t) => fold(t.name) === wantedName);
     if (town) return { latitude: town.latitude, longitude: town.longitude };
   }
-  throw new SearchInputError('place', {
+  throw new InputError('place', {
     en: `We do not know the place "${text}". Try a town name (e.g. Barrie) or the first three characters of a postal code (e.g. L4M).`,
     fr: `Le lieu « ${text} » est inconnu. Essayez un nom de ville (p. ex. Barrie) ou les trois premiers caractères d'un code postal (p. ex. L4M).`,
   });

@@ -6,7 +6,7 @@ import { addDays, localDate } from '../../../domain/calendar.js';
 import { isValidDay } from '../../../domain/age.js';
 import * as availability from '../../../services/availability-service.js';
 import * as reference from '../../../services/reference-service.js';
-import { ApiError } from '../../errors.js';
+import { ApiError, preferredLanguage } from '../../errors.js';
 import { errorResponses, Nullable } from '../../schemas.js';
 
 const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
@@ -107,36 +107,31 @@ export const availabilityRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (
       if (!prev) bad('previousProduct', { en: `There is no product "${b.previousProduct}".`, fr: `Le produit « ${b.previousProduct} » n'existe pas.` });
       dose = prev.seriesDoses + 1;
     }
-    try {
-      const result = await availability.searchAvailability(pool, {
-        ...at, radiusKm: b.radiusKm, from, to, dateOfBirth: b.dateOfBirth, dose,
-        previous: b.previousDoseDate && b.previousProduct ? { day: b.previousDoseDate, productCode: b.previousProduct } : undefined,
-        productCode: b.product, kind: b.kind, accessibility: b.accessibility, language: b.language, cursor: b.cursor, limit: b.limit,
-      });
-      const lang = req.headers['accept-language']?.toLowerCase().startsWith('fr') ? 'fr' : 'en';
-      return {
-        items: result.items.map((c) => ({
-          clinic: clinicView(c.clinic),
-          days: c.days.map((d) => ({
-            day: d.day, product: d.product, freeCapacity: d.freeCapacity, firstTimes: d.firstTimes,
-            nextDose: d.nextDose && {
-              day: d.nextDose.day, clinicId: d.nextDose.clinicId, clinicName: d.nextDose.clinicName, distanceKm: d.nextDose.distanceKm,
-              sameClinic: d.nextDose.sameClinic, product: d.nextDose.productCode, window: d.nextDose.window,
-            },
-          })),
+    const result = await availability.searchAvailability(pool, {
+      ...at, radiusKm: b.radiusKm, from, to, dateOfBirth: b.dateOfBirth, dose,
+      previous: b.previousDoseDate && b.previousProduct ? { day: b.previousDoseDate, productCode: b.previousProduct } : undefined,
+      productCode: b.product, kind: b.kind, accessibility: b.accessibility, language: b.language, cursor: b.cursor, limit: b.limit,
+    });
+    const lang = preferredLanguage(req);
+    return {
+      items: result.items.map((c) => ({
+        clinic: clinicView(c.clinic),
+        days: c.days.map((d) => ({
+          day: d.day, product: d.product, freeCapacity: d.freeCapacity, firstTimes: d.firstTimes,
+          nextDose: d.nextDose && {
+            day: d.nextDose.day, clinicId: d.nextDose.clinicId, clinicName: d.nextDose.clinicName, distanceKm: d.nextDose.distanceKm,
+            sameClinic: d.nextDose.sameClinic, product: d.nextDose.productCode, window: d.nextDose.window,
+          },
         })),
-        nextCursor: result.nextCursor,
-        explanation: result.explanation && {
-          reason: result.explanation.reason,
-          message: REASONS[result.explanation.reason]![lang],
-          messages: REASONS[result.explanation.reason]!,
-          nearest: result.explanation.nearest && { clinic: clinicView(result.explanation.nearest.clinic), day: result.explanation.nearest.day, product: result.explanation.nearest.product },
-        },
-      };
-    } catch (err) {
-      if (err instanceof availability.SearchInputError) bad(err.field, err.messages);
-      throw err;
-    }
+      })),
+      nextCursor: result.nextCursor,
+      explanation: result.explanation && {
+        reason: result.explanation.reason,
+        message: REASONS[result.explanation.reason]![lang],
+        messages: REASONS[result.explanation.reason]!,
+        nearest: result.explanation.nearest && { clinic: clinicView(result.explanation.nearest.clinic), day: result.explanation.nearest.day, product: result.explanation.nearest.product },
+      },
+    };
   });
 
   r.get('/api/v1/clinics/:clinicId/days/:day/slots', {
@@ -147,11 +142,6 @@ export const availabilityRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (
       response: { 200: Type.Object({ items: Type.Array(Type.Object({ slotId: Type.Integer(), startsAt: Type.String(), endsAt: Type.String(), free: Type.Integer(), product: Type.String() })) }), ...errorResponses },
     },
   }, async (req) => {
-    try {
-      return { items: await availability.daySlots(pool, req.params.clinicId, req.params.day, req.query.product) };
-    } catch (err) {
-      if (err instanceof availability.SearchInputError) bad(err.field, err.messages);
-      throw err;
-    }
+    return { items: await availability.daySlots(pool, req.params.clinicId, req.params.day, req.query.product) };
   });
 };

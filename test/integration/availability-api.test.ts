@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/http/app.js';
+import { addDays, localDate } from '../../src/domain/calendar.js';
+import { loadDemoProvince } from '../../src/services/data-set-service.js';
+import { freshDatabase } from '../helpers/db.js';
+
+let app: FastifyInstance;
+const today = localDate(new Date(), 'America/Toronto');
+
+before(async () => {
+  const { pool } = await freshDatabase();
+  await loadDemoProvince(pool, 42);
+  app = await buildApp({ pool, logLevel: process.env.DBG ? 'error' : 'silent' });
+});
+after(() => app.close());
+
+const search = (body: Record<string, unknown>, lang = 'en') =>
+  app.inject({ method: 'POST', url: '/api/v1/availability/search', payload: body, headers: { 'accept-language': lang } });
+
+test('a town name finds clinics nearest first, each day paired with a dose 2 in its window', async () => {
+  const r = await search({ place: 'Barrie', dateOfBirth: '1951-06-15', radiusKm: 40, limit: 5 });
+  assert.equal(r.statusCode, 200, r.body);
+  const { items } = r.json();
+  assert.ok(items.length > 0);
+  const distances = items.map((c: { clinic: { distanceKm: number } }) => c.clinic.distanceKm);
+  assert.deepEqual(distances, [...distances].sort((a, b) => a - b));
+  for (const c of items) {
+    assert.ok(c.clinic.distanceKm <= 40);
+    for (const d of c.days) {
+      assert.ok(d.day >= today && d.freeCapacity > 0 && d.firstTimes.length > 0);
+      if (d.product.code !== 'janssen') {
+        assert.ok(d.nextDose, 'dose 1 of a two-dose product comes with its dose 2');
+        assert.ok(d.nextDose.day >= addDays(d.day, 21), 'dose 2 at least 21 days later');
+      }
+    }
+  }
+  const first = items[0].days[0];
+  const slots = await app.inject(`/api/v1/clinics/${items[0].clinic.id}/days/${first.day}/slots?product=${first.product.code}`);
+  assert.equal(slots.statusCode, 200);
+  assert.equal(slots.json().items[0].slotId, first.firstTimes[0].slotId);
+});
+
+test('pages follow each other by cursor without repeats, until the end', async () => {
+  const seen = new Set<number>();
+  let cursor: string | undefined;
+  let last = 0;
+  for (let page = 0; page < 100; page++) {
+    const r = await search({ place: 'Kingston', dateOfBirth: '1980-01-01', radiusKm: 30, limit: 2, ...(cursor ? { cursor } : {}) });
+    assert.equal(r.statusCode, 200, r.body);
+    for (const c of r.json().items) {
+      assert.ok(!seen.has(c.clinic.id));
+      assert.ok(c.clinic.distanceKm >= last);
+      last = c.clinic.distanceKm;
+      seen.add(c.clinic.id);
+    }
+    cursor = r.json().nextCursor;
+    if (!cursor) break;
+  }
+  assert.equal(cursor, undefined, 'the last page has no cursor');
+  assert.ok(seen.size > 2);
+});
+
+test('an empty answer says why and where the nearest availability is', async () => {
+  // In Lake Superior: no clinic within 5 km.
+  const lake = await search({ latitude: 47.6, longitude: -87.5, radiusKm: 5, dateOfBirth: '1970-01-01' });
+  assert.equal(lake.statusCode, 200);
+  assert.deepEqual(lake.json().items, []);
+  assert.equal(lake.json().explanation.reason, 'no_clinics');
+  assert.ok(lake.json().explanation.nearest.clinic.name);
+  // Two months old: no vaccine in the catalogue is for this age.
+  const baby = await search({ place: 'Toronto', dateOfBirth: addDays(today, -60), radiusKm: 25 }, 'fr');
+  assert.equal(baby.json().explanation.reason, 'not_eligible');
+  assert.match(baby.json().explanation.message, /ne conviennent pas/);
+});
+
+test('a second dose is offered only inside its window; a booster only after its interval', async () => {
+  const d1 = addDays(today, -30);
+  const r = await search({ place: 'Ottawa', dateOfBirth: '1970-01-01', dose: 2, previousDoseDate: d1, previousProduct: 'moderna-spikevax', radiusKm: 30, limit: 3 });
+  assert.equal(r.statusCode, 200, r.body);
+  for (const c of r.json().items) for (const d of c.days) {
+    assert.ok(d.day >= addDays(d1, 28));
+    assert.equal(d.nextDose, null);
+    assert.notEqual(d.product.code, 'janssen');
+  }
+  const early = await search({ place: 'Ottawa', dateOfBirth: '1970-01-01', dose: 'booster', previousDoseDate: addDays(today, -10), previousProduct: 'pfizer-comirnaty', radiusKm: 30, to: addDays(today, 60) });
+  for (const c of early.json().items) for (const d of c.days) assert.ok(d.day >= addDays(today, 74), `booster on ${d.day}`);
+});
+
+test('bad search input names the field', async () => {
+  const place = await search({ place: 'Atlantis', dateOfBirth: '1970-01-01' });
+  assert.equal(place.statusCode, 400);
+  assert.equal(place.json().field, 'place');
+  const noWhere = await search({ dateOfBirth: '1970-01-01' });
+  assert.equal(noWhere.json().field, 'place');
+  const future = await search({ place: 'Barrie', dateOfBirth: addDays(today, 3) });
+  assert.equal(future.json().field, 'dateOfBirth');
+  const noPrev = await search({ place: 'Barrie', dateOfBirth: '1970-01-01', dose: 2 });
+  assert.equal(noPrev.json().field, 'previousDoseDate');
+  const radius = await search({ place: 'Barrie', dateOfBirth: '1970-01-01', radiusKm: 5000 });
+  assert.equal(radius.json().field, 'radiusKm');
+  const cursor = await search({ place: 'Barrie', dateOfBirth: '1970-01-01', cursor: 'garbage' });
+  assert.equal(cursor.json().field, 'cursor');
+});
