@@ -8,7 +8,7 @@ import { buildApp } from '../http/app.js';
 import { loadDemoProvince } from '../services/data-set-service.js';
 import { seedCommand } from './seed.js';
 import { reconcile } from '../services/reconcile-service.js';
-import { startHoldSweeper } from '../worker/hold-sweeper.js';
+import { startSweeper } from '../worker/sweeper.js';
 
 const USAGE = `usage: vaxbook <command>
 
@@ -45,7 +45,7 @@ async function serve(config: Config, db: Database): Promise<void> {
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new ConfigError('HOST', `HOST=${config.HOST} is not an address of this machine.`);
     throw err;
   }
-  const stopSweeper = startHoldSweeper(db.pool, (err) => app.log.warn({ err }, 'hold sweep failed'));
+  const stopSweeper = startSweeper(db.pool, (err) => app.log.warn({ err }, 'background upkeep failed'));
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;

@@ -5,6 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type pg from 'pg';
 import { ErrorBody, errorHandler, notFoundHandler } from './errors.js';
 import { registerMetrics } from './metrics.js';
+import type { LookupLimits } from './lookup-limits.js';
 import { systemRoutes } from './routes/system.js';
 import { referenceRoutes } from './routes/public/reference.js';
 import { bookingRoutes } from './routes/public/bookings.js';
@@ -20,6 +21,8 @@ export interface AppOptions {
   adminToken?: string;
   /** How long a hold keeps its slots. */
   holdMinutes?: number;
+  /** Throttling of booking look-ups by code + date of birth. */
+  lookupLimits?: LookupLimits;
 }
 
 // Headers that identify a person or a session never reach the logs.
@@ -66,7 +69,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const metrics = registerMetrics(app);
   await app.register(systemRoutes, { pool: opts.pool, metrics });
   await app.register(referenceRoutes, { pool: opts.pool });
-  await app.register(bookingRoutes, { pool: opts.pool, holdMinutes: opts.holdMinutes ?? 10 });
+  await app.register(bookingRoutes, { pool: opts.pool, holdMinutes: opts.holdMinutes ?? 10, lookupLimits: opts.lookupLimits });
   await app.register(availabilityRoutes, { pool: opts.pool });
   await app.register(adminReconcileRoutes, { pool: opts.pool, adminToken: opts.adminToken ?? randomUUID() });
 

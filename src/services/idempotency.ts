@@ -25,3 +25,7 @@ export async function once<T>(pool: pg.Pool, operation: string, key: string | un
     return outcome;
   });
 }
+
+export function purgeIdempotencyKeys(pool: pg.Pool, olderThanHours: number): Promise<number> {
+  return idem.purgeOlderThan(pool, olderThanHours);
+}

@@ -129,3 +129,35 @@ test('concurrent reschedules and bookings never leave a person without their app
   assert.equal((await pool.query('SELECT 1 FROM slots WHERE booked + held > capacity')).rowCount, 0);
   assert.deepEqual(await counterDrift(pool), []);
 });
+
+test('look-ups are throttled per code and per client, with Retry-After', async () => {
+  const limited = await buildApp({ pool, logLevel: 'silent', lookupLimits: { perClient: 6, perCode: 3, windowSeconds: 60 } });
+  const look = (code: string) => limited.inject({ method: 'POST', url: '/api/v1/bookings/lookup', payload: { confirmationCode: code, dateOfBirth: '1960-04-02' } });
+  for (let i = 0; i < 3; i++) assert.equal((await look('AAAA-BBBB-CC')).statusCode, 404);
+  const blocked = await look('AAAA-BBBB-CC');
+  assert.equal(blocked.statusCode, 429);
+  assert.equal(blocked.json().code, 'too_many_attempts');
+  assert.ok(Number(blocked.headers['retry-after']) > 0);
+  assert.equal((await look('DDDD-EEEE-FF')).statusCode, 404, 'another code still answers');
+  assert.equal((await look('GGGG-HHHH-JJ')).statusCode, 404);
+  assert.equal((await look('KKKK-MMMM-NN')).statusCode, 429, 'the client limit applies across codes');
+  await limited.close();
+});
+
+test('a guardian books a series for two children in one request, each with their own appointments', async () => {
+  const [d1] = await session(pool, ref, { daysAhead: 9, capacity: 3, slotCount: 1 });
+  const [d2] = await session(pool, ref, { daysAhead: 9 + 56, capacity: 3, slotCount: 1 });
+  const kids = [
+    { identifier: '1111111118', dateOfBirth: '2008-05-01', givenName: 'Ana', familyName: 'Parent', email: 'parent@example.org' },
+    { identifier: '2222222226', dateOfBirth: '2010-09-09', givenName: 'Ben', familyName: 'Parent' },
+  ];
+  const r = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }], persons: kids } });
+  assert.equal(r.statusCode, 201, r.body);
+  assert.deepEqual(r.json().appointments.map((a: { personGivenName: string; dose: number }) => `${a.personGivenName}:${a.dose}`), ['Ana:1', 'Ana:2', 'Ben:1', 'Ben:2']);
+  const byBen = await app.inject({ method: 'POST', url: '/api/v1/bookings/lookup', payload: { confirmationCode: r.json().confirmationCode, dateOfBirth: '2010-09-09' } });
+  assert.equal(byBen.statusCode, 200, 'any of the people’s dates of birth opens the booking');
+  // A third child does not fit: 3 places, 2 taken; a family of two no longer fits either.
+  const twoMore = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }], persons: [person(60), person(61)] } });
+  assert.equal(twoMore.statusCode, 409);
+  assert.deepEqual(await counterDrift(pool), []);
+});

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import * as booking from '../../../services/booking-service.js';
 import { ApiError, preferredLanguage } from '../../errors.js';
 import { errorResponses } from '../../schemas.js';
+import { lookupLimiter, type LookupLimits } from '../../lookup-limits.js';
 
 const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 const Pick = Type.Object({ dose: Type.Integer({ minimum: 1, maximum: 10 }), slotId: Type.Integer({ minimum: 1 }) });
@@ -50,8 +51,10 @@ const notFound = () => new ApiError(404, 'booking_not_found', {
   fr: 'Aucune réservation ne correspond à ce code de confirmation et à cette date de naissance. Vérifiez-les et réessayez.',
 });
 
-export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: number }> = async (app, { pool, holdMinutes }) => {
+export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: number; lookupLimits?: LookupLimits }> = async (app, { pool, holdMinutes, lookupLimits }) => {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const throttle = lookupLimiter(lookupLimits);
+  const limited = { ...conflictResponses, 429: Type.Ref('Error') };
 
   r.post('/api/v1/holds', {
     schema: {
@@ -116,8 +119,9 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
   r.post('/api/v1/bookings/lookup', {
     schema: {
       operationId: 'getBooking', tags: ['booking'], summary: 'A booking by confirmation code and date of birth',
-      body: Lookup, response: { 200: BookingView, ...errorResponses },
+      body: Lookup, response: { 200: BookingView, ...limited },
     },
+    preHandler: throttle,
   }, async (req) => {
     const b = await booking.getBooking(pool, req.body.confirmationCode, req.body.dateOfBirth);
     if (!b) throw notFound();
@@ -129,8 +133,9 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
       operationId: 'cancelBooking', tags: ['booking'], summary: 'Cancel one dose or the whole series; the capacity is free at once',
       headers: IdempotencyHeaders,
       body: Type.Object({ ...Lookup.properties, doses: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 10 }), { minItems: 1 })) }),
-      response: { 200: Type.Object({ cancelled: Type.Integer() }), ...conflictResponses },
+      response: { 200: Type.Object({ cancelled: Type.Integer() }), ...limited },
     },
+    preHandler: throttle,
   }, async (req, reply) => {
     const outcome = await booking.cancelBooking(pool, req.body.confirmationCode, req.body.dateOfBirth, req.body.doses ?? null, req.headers['idempotency-key']);
     if ('refusal' in outcome && outcome.refusal === 'booking_not_found') throw notFound();
@@ -143,8 +148,9 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
       summary: 'Move one dose to another slot, atomically: if the new slot is gone, the old appointment stands',
       headers: IdempotencyHeaders,
       body: Type.Object({ ...Lookup.properties, dose: Type.Integer({ minimum: 1, maximum: 10 }), slotId: Type.Integer({ minimum: 1 }) }),
-      response: { 200: BookingView, ...conflictResponses },
+      response: { 200: BookingView, ...limited },
     },
+    preHandler: throttle,
   }, async (req, reply) => {
     const b = req.body;
     const outcome = await booking.rescheduleBooking(pool, b.confirmationCode, b.dateOfBirth, b.dose, b.slotId, req.headers['idempotency-key']);
