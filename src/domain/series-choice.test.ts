@@ -19,8 +19,8 @@ test('dose 2 before the minimum interval is refused with the window', () => {
 
 test('the age is computed at each dose day: a 12th birthday between doses', () => {
   // Turns 12 on 2021-03-10: too young for the 12+ product on 1 March.
-  assert.deepEqual(checkSeriesChoice('2009-03-10', [{ dose: 1, day: '2021-03-01', product: pfizer }]), { problem: 'age', dose: 1, product: 'pfizer-comirnaty' });
-  assert.equal(checkSeriesChoice('2009-03-10', [{ dose: 1, day: '2021-03-10', product: pfizer }]), null);
+  assert.deepEqual(checkSeriesChoice('2009-03-10', [{ dose: 1, day: '2021-03-01', product: pfizer }, { dose: 2, day: '2021-04-26', product: pfizer }]), { problem: 'age', dose: 1, product: 'pfizer-comirnaty' });
+  assert.equal(checkSeriesChoice('2009-03-10', [{ dose: 1, day: '2021-03-10', product: pfizer }, { dose: 2, day: '2021-04-26', product: pfizer }]), null);
 });
 
 test('mRNA products may follow each other; others may not', () => {
@@ -30,4 +30,10 @@ test('mRNA products may follow each other; others may not', () => {
 
 test('doses must be consecutive', () => {
   assert.deepEqual(checkSeriesChoice('1950-05-01', [{ dose: 1, day: '2021-03-01', product: pfizer }, { dose: 3, day: '2021-06-26', product: pfizer }]), { problem: 'dose_order' });
+});
+
+test('dose 1 of a two-dose series cannot be booked without dose 2; a single-dose product can', () => {
+  assert.deepEqual(checkSeriesChoice('1950-05-01', [{ dose: 1, day: '2021-03-01', product: pfizer }]), { problem: 'pairing_required', dose: 2 });
+  assert.equal(checkSeriesChoice('1950-05-01', [{ dose: 1, day: '2021-03-01', product: janssen }]), null);
+  assert.equal(checkSeriesChoice('1950-05-01', [{ dose: 2, day: '2021-04-26', product: pfizer }]), null, 'dose 2 alone completes a series begun elsewhere');
 });

@@ -7,13 +7,15 @@ export type ChoiceProblem =
   | { problem: 'age'; dose: number; product: string }
   | { problem: 'product_mix'; dose: number }
   | { problem: 'interval'; dose: number; earliest: string; latest: string | null }
-  | { problem: 'dose_order' };
+  | { problem: 'dose_order' }
+  | { problem: 'pairing_required'; dose: number };
 
 /**
  * Whether a set of chosen slots is a valid series for a person born on
  * `dateOfBirth`: consecutive doses, each product suitable for the age on its
  * day, products that may follow each other, and every later dose inside its
- * interval window after the one before. Returns the first problem, or null.
+ * interval window after the one before, and no primary series left half
+ * booked. Returns the first problem, or null.
  */
 export function checkSeriesChoice(dateOfBirth: string, picks: DosePick[]): ChoiceProblem | null {
   const sorted = [...picks].sort((a, b) => a.dose - b.dose);
@@ -30,5 +32,8 @@ export function checkSeriesChoice(dateOfBirth: string, picks: DosePick[]): Choic
     const window = nextDoseWindow(previous.product, pick.dose, previous.day);
     if (!dayInWindow(pick.day, window)) return { problem: 'interval', dose: pick.dose, earliest: window.earliest, latest: window.latest };
   }
+  // A primary series is booked whole: the dose that follows must come with it.
+  const last = sorted[sorted.length - 1];
+  if (last && last.dose < last.product.seriesDoses) return { problem: 'pairing_required', dose: last.dose + 1 };
   return null;
 }

@@ -66,6 +66,10 @@ async function withAlternatives<T>(pool: pg.Pool, outcome: Outcome<T>): Promise<
   return { ...outcome, detail: { slotId, alternatives } };
 }
 
+function seriesRefusal(problem: ChoiceProblem): Outcome<never> {
+  return { status: 422, refusal: problem.problem === 'pairing_required' ? 'pairing_required' : 'series_invalid', detail: problem };
+}
+
 function refusalOf(err: BookingError): Outcome<never> {
   const status = err.refusal === 'hold_expired' ? 410 : err.refusal === 'invalid_request' ? 422 : 409;
   return { status, refusal: err.refusal, detail: err.slotId ? { slotId: err.slotId } : undefined };
@@ -76,7 +80,7 @@ export async function createHold(pool: pg.Pool, picks: Array<{ dose: number; slo
   if (dateOfBirth) {
     const problem = await checkChoice(pool, picks, [{ identifier: '-', dateOfBirth, givenName: '-', familyName: '-' }]);
     if (problem === 'unknown_slot') return { status: 409, refusal: 'slot_unavailable' };
-    if (problem) return { status: 422, refusal: 'series_invalid', detail: problem };
+    if (problem) return seriesRefusal(problem);
   }
   const outcome = await once<Outcome<{ holdId: string; expiresAt: string }>>(pool, 'createHold', idempotencyKey, { picks, seats, dateOfBirth }, async (db) => {
     try {
@@ -105,7 +109,7 @@ export async function createBooking(pool: pg.Pool, req: BookingRequest, idempote
   if (picks.length === 0) return req.holdId ? { status: 410, refusal: 'hold_expired' } : { status: 422, refusal: 'invalid_request' };
   const problem = await checkChoice(pool, picks, req.persons);
   if (problem === 'unknown_slot') return { status: 409, refusal: 'slot_unavailable' };
-  if (problem) return { status: 422, refusal: 'series_invalid', detail: problem };
+  if (problem) return seriesRefusal(problem);
 
   const code = newConfirmationCode();
   const answer = await retrying(() => repo.createBookingInOneCall(pool, {
@@ -157,7 +161,7 @@ export async function rescheduleBooking(pool: pg.Pool, code: string, dateOfBirth
   const picks = doses.map((d) => (d.dose === dose ? { dose, slotId } : d));
   const problem = await checkChoice(pool, picks, dobs.map((dob) => ({ identifier: '-', dateOfBirth: dob, givenName: '-', familyName: '-' })));
   if (problem === 'unknown_slot') return { status: 409, refusal: 'slot_unavailable' };
-  if (problem) return { status: 422, refusal: 'series_invalid', detail: problem };
+  if (problem) return seriesRefusal(problem);
   const outcome = await once<Outcome<BookingResult>>(pool, 'rescheduleBooking', idempotencyKey, { code: booking.confirmationCode, dose, slotId }, async (db) => {
     try {
       await repo.reschedule(db, booking.bookingId, dose, slotId);

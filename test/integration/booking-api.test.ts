@@ -74,11 +74,18 @@ test('bad input names the field; a full slot is a 409 with a stable code', async
   assert.equal(badDob.statusCode, 400);
   assert.equal(badDob.json().field, 'persons.0.dateOfBirth');
   const [s] = await session(pool, ref, { daysAhead: 5, capacity: 1, slotCount: 1 });
-  const first = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: s }], persons: [person(6)] } });
+  const [s2] = await session(pool, ref, { daysAhead: 5 + 56, capacity: 5, slotCount: 1 });
+  const alone = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: s }], persons: [person(6)] } });
+  assert.equal(alone.statusCode, 422);
+  assert.equal(alone.json().code, 'pairing_required');
+  const series = { slots: [{ dose: 1, slotId: s }, { dose: 2, slotId: s2 }] };
+  const first = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { ...series, persons: [person(6)] } });
   assert.equal(first.statusCode, 201, first.body);
-  const second = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: s }], persons: [person(7)] } });
+  const second = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { ...series, persons: [person(7)] } });
   assert.equal(second.statusCode, 409);
   assert.equal(second.json().code, 'slot_full');
+  assert.equal(second.json().detail.slotId, s);
+  assert.ok(Array.isArray(second.json().detail.alternatives));
 });
 
 async function bookSeries(n: number, d1: number, d2: number) {

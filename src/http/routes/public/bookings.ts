@@ -35,6 +35,7 @@ const REFUSALS: Record<string, { en: string; fr: string }> = {
   already_booked: { en: 'This person already has an appointment for that dose.', fr: 'Cette personne a déjà un rendez-vous pour cette dose.' },
   overlapping: { en: 'This person already has another appointment at that time.', fr: 'Cette personne a déjà un autre rendez-vous à cette heure.' },
   series_invalid: { en: 'These appointments do not fit the vaccine’s rules (age or interval between doses).', fr: 'Ces rendez-vous ne respectent pas les règles du vaccin (âge ou intervalle entre les doses).' },
+  pairing_required: { en: 'A first dose is booked together with the second dose: choose a second-dose appointment too.', fr: 'La première dose se réserve avec la deuxième : choisissez aussi un rendez-vous pour la deuxième dose.' },
   idempotency_key_reused: { en: 'This Idempotency-Key was already used for a different request.', fr: 'Cette clé d’idempotence a déjà servi pour une autre requête.' },
   nothing_to_reschedule: { en: 'This booking has no active appointment for that dose.', fr: "Cette réservation n'a pas de rendez-vous actif pour cette dose." },
   invalid_request: { en: 'The request is not consistent: give one slot per dose.', fr: 'La requête est incohérente : indiquez un créneau par dose.' },
