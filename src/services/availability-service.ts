@@ -5,7 +5,7 @@ import { InputError } from './input-error.js';
 import { canadianTowns } from '../seed/gazetteer.js';
 import {
   explainEmpty, needsPairing, pairingHorizon, pairNextDose, productAllowed,
-  type DayRow, type Dose2Suggestion, type EmptyReason, type PreviousDose,
+  type DayRow, type Dose2Suggestion, type EmptyReason, type PreviousDose, type Product,
 } from '../domain/availability.js';
 
 export interface SearchInput {
@@ -35,6 +35,16 @@ export interface SearchResult {
 
 const FIRST_TIMES = 3;
 
+// The catalogue changes rarely (an administrator's edit); re-read it at most every 30 s.
+let catalogue: { at: number; pool: pg.Pool; products: Promise<Product[]> } | undefined;
+function productCatalogue(pool: pg.Pool): Promise<Product[]> {
+  if (!catalogue || catalogue.pool !== pool || Date.now() - catalogue.at > 30_000) {
+    catalogue = { at: Date.now(), pool, products: avail.products(pool) };
+    catalogue.products.catch(() => { catalogue = undefined; });
+  }
+  return catalogue.products;
+}
+
 function encodeCursor(c: avail.CandidateClinic): string {
   return Buffer.from(JSON.stringify([c.distance_km, c.id])).toString('base64url');
 }
@@ -54,7 +64,7 @@ function decodeCursor(cursor: string): [number, number] {
  * says why, and where the nearest availability outside the filters is.
  */
 export async function searchAvailability(pool: pg.Pool, input: SearchInput, explain = true): Promise<SearchResult> {
-  const products = new Map((await avail.products(pool)).map((p) => [p.id, p]));
+  const products = new Map((await productCatalogue(pool)).map((p) => [p.id, p]));
   const byCode = new Map([...products.values()].map((p) => [p.code, p]));
   if (input.productCode && !byCode.has(input.productCode)) {
     throw new InputError('product', { en: `There is no product "${input.productCode}".`, fr: `Le produit « ${input.productCode} » n'existe pas.` });
@@ -161,7 +171,7 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** Free times of one clinic-day, for choosing a time after choosing a day. */
 export async function daySlots(pool: pg.Pool, clinicId: number, day: string, productCode?: string) {
-  const products = await avail.products(pool);
+  const products = await productCatalogue(pool);
   const product = productCode ? products.find((p) => p.code === productCode) : undefined;
   if (productCode && !product) {
     throw new InputError('product', { en: `There is no product "${productCode}".`, fr: `Le produit « ${productCode} » n'existe pas.` });

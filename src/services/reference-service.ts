@@ -51,3 +51,13 @@ export async function products(pool: pg.Pool) {
     interchangeableGroup: p.interchangeable_group,
   }));
 }
+
+// The jurisdiction's time zone decides what "today" is for every search; it changes at most by configuration.
+let zone: { at: number; pool: pg.Pool; tz: Promise<string> } | undefined;
+export function timeZone(pool: pg.Pool): Promise<string> {
+  if (!zone || zone.pool !== pool || Date.now() - zone.at > 60_000) {
+    zone = { at: Date.now(), pool, tz: refs.getJurisdiction(pool).then((j) => j?.time_zone ?? 'America/Toronto') };
+    zone.tz.catch(() => { zone = undefined; });
+  }
+  return zone.tz;
+}

@@ -87,7 +87,7 @@ export const availabilityRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (
     },
   }, async (req) => {
     const b = req.body;
-    const tz = (await reference.jurisdiction(pool))?.timeZone ?? 'America/Toronto';
+    const tz = await reference.timeZone(pool);
     const today = localDate(new Date(), tz);
     let at: { latitude: number; longitude: number };
     if (b.latitude !== undefined && b.longitude !== undefined) at = { latitude: b.latitude, longitude: b.longitude };
