@@ -27,16 +27,18 @@ function toSeriesProduct(s: repo.SlotDetail): SeriesProduct {
   };
 }
 
-// A slot's time, clinic and product never change once created, so their details can be cached;
-// whether a slot is still bookable is decided by the database at booking time.
-const slotCache = new Map<number, repo.SlotDetail>();
+// A slot's time, clinic and product never change once created, so their details can be cached
+// (per database); whether a slot is still bookable is decided by the database at booking time.
+const slotCaches = new WeakMap<pg.Pool, Map<number, repo.SlotDetail>>();
 async function slotDetailsCached(db: pg.Pool, ids: number[]): Promise<Map<number, repo.SlotDetail>> {
-  const missing = ids.filter((id) => !slotCache.has(id));
+  let cache = slotCaches.get(db);
+  if (!cache) slotCaches.set(db, (cache = new Map()));
+  const missing = ids.filter((id) => !cache.has(id));
   if (missing.length) {
-    if (slotCache.size > 200_000) slotCache.clear();
-    for (const d of await repo.slotDetails(db, missing)) slotCache.set(d.id, d);
+    if (cache.size > 200_000) cache.clear();
+    for (const d of await repo.slotDetails(db, missing)) cache.set(d.id, d);
   }
-  return new Map(ids.flatMap((id) => (slotCache.has(id) ? [[id, slotCache.get(id)!] as const] : [])));
+  return new Map(ids.flatMap((id) => (cache.has(id) ? [[id, cache.get(id)!] as const] : [])));
 }
 
 /** Checks every person against the chosen slots with the same domain rules search uses. */
@@ -111,7 +113,6 @@ export async function createBooking(pool: pg.Pool, req: BookingRequest, idempote
   if (problem === 'unknown_slot') return { status: 409, refusal: 'slot_unavailable' };
   if (problem) return seriesRefusal(problem);
 
-  const code = newConfirmationCode();
   const answer = await retrying(() => repo.createBookingInOneCall(pool, {
     idempotencyKey, requestHash: requestHash(req),
     persons: req.persons.map((p) => ({
@@ -121,11 +122,27 @@ export async function createBooking(pool: pg.Pool, req: BookingRequest, idempote
       city: p.address?.city ?? null, postalCode: p.address?.postalCode ?? null,
     })),
     holdId: req.holdId, slots: req.holdId ? undefined : picks.map((p) => p.slotId),
-    doses: req.holdId ? undefined : picks.map((p) => p.dose), channel: req.channel, code,
+    doses: req.holdId ? undefined : picks.map((p) => p.dose), channel: req.channel, code: newConfirmationCode(),
   }));
   if (answer.kind === 'key_reused') return { status: 422, refusal: 'idempotency_key_reused' };
   if (answer.kind === 'refused') return withAlternatives(pool, refusalOf(answer.refusal));
-  return { status: 201, result: { confirmationCode: answer.booking.confirmationCode, appointments: answer.booking.appointments } };
+  // The answer is built from what we asked for: every person has every dose, in the slots chosen.
+  const slots = await slotDetailsCached(pool, picks.map((p) => p.slotId));
+  const sorted = [...picks].sort((a, b) => a.dose - b.dose);
+  return {
+    status: 201,
+    result: {
+      confirmationCode: answer.confirmationCode,
+      appointments: req.persons.flatMap((person) => sorted.map((pick) => {
+        const s = slots.get(pick.slotId)!;
+        return {
+          dose: pick.dose, status: 'booked', startsAt: s.starts_at.toISOString(), endsAt: s.ends_at.toISOString(), slotId: s.id,
+          personGivenName: person.givenName, product: s.product_name,
+          clinic: { id: s.clinic_id, name: s.clinic_name, street: s.street, city: s.city, postalCode: s.postal_code, timeZone: s.time_zone },
+        };
+      })),
+    },
+  };
 }
 
 /** Ends expired holds (the sweeper); booking also checks expiry at use. */

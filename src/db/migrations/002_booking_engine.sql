@@ -133,7 +133,6 @@ RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
   v_booking bigint;
-  v_region integer;
   v_slots bigint[] := p_slots;
   v_doses smallint[] := p_doses;
 BEGIN
@@ -147,9 +146,9 @@ BEGIN
     END IF;
     PERFORM vaxbook_take(p_slots, cardinality(p_persons), 'booked');
   END IF;
-  SELECT s.region_id INTO v_region FROM slots s WHERE s.id = v_slots[1];
   INSERT INTO bookings (region_id, confirmation_code, person_id, channel)
-  VALUES (v_region, p_code, p_persons[1], p_channel) RETURNING id INTO v_booking;
+  SELECT s.region_id, p_code, p_persons[1], p_channel FROM slots s WHERE s.id = v_slots[1]
+  RETURNING id INTO v_booking;
   INSERT INTO appointments (region_id, booking_id, person_id, slot_id, clinic_id, product_id, dose_number, starts_at, ends_at)
   SELECT s.region_id, v_booking, person, s.id, s.clinic_id, s.product_id, p.dose_number, s.starts_at, s.ends_at
     FROM unnest(v_doses, v_slots) AS p(dose_number, slot_id)

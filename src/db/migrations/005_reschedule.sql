@@ -2,23 +2,6 @@
 -- place is taken first, and only then is the old one released, so a full slot
 -- leaves the old appointment exactly as it was.
 
-CREATE OR REPLACE FUNCTION vaxbook_booking_view(p_booking bigint) RETURNS jsonb
-LANGUAGE sql STABLE AS $$
-  SELECT jsonb_build_object(
-    'bookingId', b.id, 'confirmationCode', b.confirmation_code,
-    'appointments', (
-      SELECT jsonb_agg(jsonb_build_object(
-               'dose', a.dose_number, 'status', a.status, 'startsAt', a.starts_at, 'endsAt', a.ends_at,
-               'slotId', a.slot_id, 'personGivenName', p.given_name,
-               'clinic', jsonb_build_object('id', c.id, 'name', c.name, 'street', c.street, 'city', c.city,
-                                            'postalCode', c.postal_code, 'timeZone', c.time_zone),
-               'product', pr.name) ORDER BY p.id, a.dose_number, a.id)
-        FROM appointments a JOIN persons p ON p.id = a.person_id JOIN clinics c ON c.id = a.clinic_id
-        JOIN products pr ON pr.id = a.product_id
-       WHERE a.booking_id = b.id))
-  FROM bookings b WHERE b.id = p_booking
-$$;
-
 CREATE FUNCTION vaxbook_reschedule(p_booking bigint, p_dose smallint, p_new_slot bigint) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE

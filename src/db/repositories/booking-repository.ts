@@ -129,17 +129,24 @@ export interface CreateBookingCall {
   channel: string; code: string;
 }
 export type CreateBookingAnswer =
-  | { kind: 'booked'; booking: BookingView; replay: boolean }
+  | { kind: 'booked'; bookingId: number; confirmationCode: string; replay: boolean }
   | { kind: 'refused'; refusal: BookingError; replay: boolean }
   | { kind: 'key_reused' };
 
 /** The whole booking request in one round trip (vaxbook_create_booking). */
 export async function createBookingInOneCall(db: Db, a: CreateBookingCall): Promise<CreateBookingAnswer> {
-  const r = await db.query<{ answer: { booking?: BookingView; error?: { sqlstate: string; constraint?: string; detail?: string }; replay: boolean } }>(
-    'SELECT vaxbook_create_booking($1, $2, $3::jsonb, $4::uuid, $5::bigint[], $6::smallint[], $7, $8) AS answer',
-    [a.idempotencyKey ?? null, a.requestHash, JSON.stringify(a.persons), a.holdId ?? null, a.slots ?? null, a.doses ?? null, a.channel, a.code]);
-  const answer = r.rows[0]!.answer;
-  if (answer.booking) return { kind: 'booked', booking: answer.booking, replay: answer.replay };
+  let answer: { bookingId?: number; confirmationCode?: string; error?: { sqlstate: string; constraint?: string; detail?: string }; replay: boolean };
+  try {
+    const r = await db.query<{ answer: typeof answer }>(
+      'SELECT vaxbook_create_booking($1, $2, $3::jsonb, $4::uuid, $5::bigint[], $6::smallint[], $7, $8) AS answer',
+      [a.idempotencyKey ?? null, a.requestHash, JSON.stringify(a.persons), a.holdId ?? null, a.slots ?? null, a.doses ?? null, a.channel, a.code]);
+    answer = r.rows[0]!.answer;
+  } catch (err) {
+    const refusal = refusalFrom(err);
+    if (!refusal) throw err;
+    return { kind: 'refused', refusal, replay: false };
+  }
+  if (answer.bookingId) return { kind: 'booked', bookingId: answer.bookingId, confirmationCode: answer.confirmationCode!, replay: answer.replay };
   if (answer.error?.sqlstate === 'VB423') return { kind: 'key_reused' };
   const refusal = refusalFrom(answer.error);
   if (!refusal) throw new Error(`unexpected booking error ${answer.error?.sqlstate}`);
