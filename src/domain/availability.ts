@@ -1,6 +1,6 @@
 import { addDays } from './calendar.js';
 import { ageInMonths } from './age.js';
-import { canFollow, dayInWindow, nextDoseWindow, productFitsAge, suggestDay, type DoseWindow, type SeriesProduct } from './dose-series.js';
+import { canFollow, dayInWindow, nextDoseWindow, productFitsAge, type DoseWindow, type SeriesProduct } from './dose-series.js';
 
 /**
  * Which clinic-days a person may be offered, and the dose 2 that makes a
@@ -35,29 +35,81 @@ export function needsPairing(product: Product, dose: number): boolean {
   return dose < product.seriesDoses;
 }
 
+type Candidate = DayRow & { distanceKm: number };
+
+/** The day of sorted `days` inside the window nearest the recommended day (ties: the earlier), by binary search. */
+function nearestInWindow(days: string[], w: DoseWindow): string | undefined {
+  let lo = 0;
+  let hi = days.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (days[mid]! < w.recommended) lo = mid + 1; else hi = mid;
+  }
+  const after = days[lo];
+  const before = days[lo - 1];
+  const okAfter = after !== undefined && (w.latest === null || after <= w.latest) ? after : undefined;
+  const okBefore = before !== undefined && before >= w.earliest ? before : undefined;
+  if (okAfter === undefined) return okBefore;
+  if (okBefore === undefined) return okAfter;
+  const gap = (d: string) => Math.abs(Date.parse(d) - Date.parse(w.recommended));
+  return gap(okBefore) <= gap(okAfter) ? okBefore : okAfter;
+}
+
 /**
- * The dose that follows a dose given on `day` with `product`: same clinic first
- * (day nearest the recommended interval, same product preferred), otherwise the
- * day nearest the recommendation at another clinic, the nearest clinic on ties.
- * `rows` carry each clinic's distance; only rows with free places count.
+ * Finds the dose that follows a dose given on `day` with `product`: same
+ * clinic first (the day nearest the recommended interval, same product
+ * preferred), otherwise the day nearest the recommendation at another clinic,
+ * the nearest clinic on ties. Built once per search from the free rows, so
+ * each question is a few binary searches.
  */
-export function pairNextDose(dateOfBirth: string, dose: number, clinicId: number, day: string, product: Product,
-  rows: Array<DayRow & { distanceKm: number }>, products: Map<number, Product>): Dose2Suggestion | null {
-  const window = nextDoseWindow(product, dose + 1, day);
-  const previous: PreviousDose = { day, product, dose };
-  const fits = rows.filter((r) => r.free > 0 && dayInWindow(r.day, window)
-    && productAllowed(products.get(r.productId)!, dateOfBirth, r.day, dose + 1, previous));
-  const pick = (candidates: typeof fits, sameClinic: boolean): Dose2Suggestion | null => {
-    const sameProduct = candidates.filter((r) => r.productId === product.id);
-    for (const pool of [sameProduct, candidates]) {
-      const best = suggestDay(pool.map((r) => r.day), window);
-      if (best === undefined) continue;
-      const row = pool.filter((r) => r.day === best).sort((a, b) => a.distanceKm - b.distanceKm || a.clinicId - b.clinicId)[0]!;
-      return { clinicId: row.clinicId, day: best, productId: row.productId, sameClinic, window };
+export function nextDoseFinder(rows: Candidate[], products: Map<number, Product>, dateOfBirth: string, dose: number) {
+  // clinic → product → sorted days on which that product is free and suits the person's age.
+  const byClinic = new Map<number, { distanceKm: number; days: Map<number, string[]> }>();
+  for (const r of rows) {
+    const q = products.get(r.productId);
+    if (r.free <= 0 || !q || !productFitsAge(q, ageInMonths(dateOfBirth, r.day))) continue;
+    let clinic = byClinic.get(r.clinicId);
+    if (!clinic) byClinic.set(r.clinicId, (clinic = { distanceKm: r.distanceKm, days: new Map() }));
+    let days = clinic.days.get(r.productId);
+    if (!days) clinic.days.set(r.productId, (days = []));
+    days.push(r.day);
+  }
+  for (const c of byClinic.values()) for (const d of c.days.values()) d.sort();
+
+  const gap = (d: string, w: DoseWindow) => Math.abs(Date.parse(d) - Date.parse(w.recommended));
+  /** Best (day, product) at one clinic for the given product choices, or undefined. */
+  const bestAt = (clinicId: number, productIds: number[], w: DoseWindow) => {
+    let best: { day: string; productId: number } | undefined;
+    for (const pid of productIds) {
+      const days = byClinic.get(clinicId)?.days.get(pid);
+      const day = days && nearestInWindow(days, w);
+      if (day && (!best || gap(day, w) < gap(best.day, w) || (gap(day, w) === gap(best.day, w) && day < best.day))) best = { day, productId: pid };
+    }
+    return best;
+  };
+
+  return (clinicId: number, day: string, product: Product): Dose2Suggestion | null => {
+    const window = nextDoseWindow(product, dose + 1, day);
+    const others = [...products.values()].filter((q) => q.id !== product.id && canFollow(product, q)).map((q) => q.id);
+    for (const choice of [[product.id], others]) {
+      const here = bestAt(clinicId, choice, window);
+      if (here) return { clinicId, day: here.day, productId: here.productId, sameClinic: true, window };
+    }
+    for (const choice of [[product.id], others]) {
+      let best: (Dose2Suggestion & { distanceKm: number }) | undefined;
+      for (const [otherId, other] of byClinic) {
+        if (otherId === clinicId) continue;
+        const found = bestAt(otherId, choice, window);
+        if (!found) continue;
+        const better = !best || gap(found.day, window) < gap(best.day, window)
+          || (found.day === best.day && (other.distanceKm < best.distanceKm || (other.distanceKm === best.distanceKm && otherId < best.clinicId)))
+          || (gap(found.day, window) === gap(best.day, window) && found.day < best.day);
+        if (better) best = { clinicId: otherId, day: found.day, productId: found.productId, sameClinic: false, window, distanceKm: other.distanceKm };
+      }
+      if (best) return { clinicId: best.clinicId, day: best.day, productId: best.productId, sameClinic: false, window };
     }
     return null;
   };
-  return pick(fits.filter((r) => r.clinicId === clinicId), true) ?? pick(fits.filter((r) => r.clinicId !== clinicId), false);
 }
 
 /** The last day a dose following one on `lastDose1Day` could fall on, for fetching rows (null: unbounded). */

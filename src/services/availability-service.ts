@@ -1,12 +1,13 @@
 import type pg from 'pg';
 import * as avail from '../db/repositories/availability-repository.js';
-import { addDays } from '../domain/calendar.js';
+import { addDays, localDate } from '../domain/calendar.js';
 import { InputError } from './input-error.js';
 import { canadianTowns } from '../seed/gazetteer.js';
 import {
-  explainEmpty, needsPairing, pairingHorizon, pairNextDose, productAllowed,
-  type DayRow, type Dose2Suggestion, type EmptyReason, type PreviousDose, type Product,
+  explainEmpty, needsPairing, nextDoseFinder, pairingHorizon, productAllowed,
+  type DayRow, type Dose2Suggestion, type EmptyReason, type PreviousDose,
 } from '../domain/availability.js';
+import { distanceKm } from '../domain/geo.js';
 
 export interface SearchInput {
   latitude: number; longitude: number; radiusKm: number;
@@ -20,32 +21,50 @@ export interface SearchInput {
 
 export interface OfferedDay {
   day: string; clinicDayId: number; product: { code: string; name: string }; freeCapacity: number;
+  /** The first free times, for each clinic's first FIRST_TIMES_DAYS offered days (others: listDaySlots). */
   firstTimes: Array<{ slotId: number; startsAt: string; free: number }>;
   nextDose: (Dose2Suggestion & { clinicName: string; distanceKm: number; productCode: string }) | null;
 }
 
-export interface ClinicOffer { clinic: avail.CandidateClinic; days: OfferedDay[] }
+export type CandidateClinic = avail.ClinicRow & { distance_km: number };
+export interface ClinicOffer { clinic: CandidateClinic; days: OfferedDay[] }
 
 export interface SearchResult {
   items: ClinicOffer[];
   nextCursor?: string;
-  explanation?: { reason: EmptyReason; nearest: { clinic: avail.CandidateClinic; day: string; product: string } | null };
+  explanation?: { reason: EmptyReason; nearest: { clinic: CandidateClinic; day: string; product: string } | null };
 }
-
 
 const FIRST_TIMES = 3;
+export const FIRST_TIMES_DAYS = 3;
 
-// The catalogue changes rarely (an administrator's edit); re-read it at most every 30 s.
-let catalogue: { at: number; pool: pg.Pool; products: Promise<Product[]> } | undefined;
-function productCatalogue(pool: pg.Pool): Promise<Product[]> {
-  if (!catalogue || catalogue.pool !== pool || Date.now() - catalogue.at > 30_000) {
-    catalogue = { at: Date.now(), pool, products: avail.products(pool) };
-    catalogue.products.catch(() => { catalogue = undefined; });
-  }
-  return catalogue.products;
+/**
+ * Re-reads rarely changing reference data at most every 30 s. A change made
+ * through this instance calls forgetCachedReferenceData; other instances see
+ * it within the 30 s.
+ */
+const caches: Array<WeakMap<pg.Pool, unknown>> = [];
+function cached<T>(load: (pool: pg.Pool) => Promise<T>): (pool: pg.Pool) => Promise<T> {
+  const entries = new WeakMap<pg.Pool, { at: number; value: Promise<T> }>();
+  caches.push(entries);
+  return (pool) => {
+    const hit = entries.get(pool);
+    if (hit && Date.now() - hit.at <= 30_000) return hit.value;
+    const value = load(pool);
+    entries.set(pool, { at: Date.now(), value });
+    value.catch(() => entries.delete(pool));
+    return value;
+  };
+}
+const productCatalogue = cached(avail.products);
+const clinicDirectory = cached(avail.openClinics);
+
+/** After clinics or products change: the next search reads them afresh. */
+export function forgetCachedReferenceData(pool: pg.Pool): void {
+  for (const c of caches) c.delete(pool);
 }
 
-function encodeCursor(c: avail.CandidateClinic): string {
+function encodeCursor(c: CandidateClinic): string {
   return Buffer.from(JSON.stringify([c.distance_km, c.id])).toString('base64url');
 }
 
@@ -55,6 +74,17 @@ function decodeCursor(cursor: string): [number, number] {
     if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && typeof v[1] === 'number') return [v[0], v[1]];
   } catch { /* fall through */ }
   throw new InputError('cursor', { en: 'The cursor is not one this service gave out: start again without it.', fr: "Ce curseur n'a pas été fourni par ce service : recommencez sans lui." });
+}
+
+/** Open clinics within the radius that match the filters, nearest first. */
+async function candidateClinics(pool: pg.Pool, input: SearchInput): Promise<CandidateClinic[]> {
+  const centre = { latitude: input.latitude, longitude: input.longitude };
+  return (await clinicDirectory(pool))
+    .filter((c) => (!input.kind || c.kind === input.kind) && input.accessibility.every((a) => c.accessibility.includes(a))
+      && (!input.language || c.languages.includes(input.language)))
+    .map((c) => ({ ...c, distance_km: distanceKm(centre, c) }))
+    .filter((c) => c.distance_km <= input.radiusKm)
+    .sort((a, b) => a.distance_km - b.distance_km || a.id - b.id);
 }
 
 /**
@@ -86,8 +116,11 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
     return !!p && wanted.includes(p) && productAllowed(p, input.dateOfBirth, r.day, input.dose, previous);
   };
 
-  let candidates = await avail.candidateClinics(pool, input);
-  const distance = new Map(candidates.map((c) => [c.id, c.distance_km]));
+  const inRadius = await candidateClinics(pool, input);
+  const byId = new Map(inRadius.map((c) => [c.id, c]));
+  const now = new Date();
+  const withToday = (cs: CandidateClinic[]) => cs.map((c) => ({ id: c.id, today: localDate(now, c.time_zone) }));
+  let candidates = inRadius;
   if (input.cursor) {
     const [d, id] = decodeCursor(input.cursor);
     candidates = candidates.filter((c) => c.distance_km > d || (c.distance_km === d && c.id > id));
@@ -95,12 +128,13 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
 
   const pairedProducts = wanted.filter((p) => needsPairing(p, input.dose));
   const horizon = pairedProducts.length ? pairingHorizon(pairedProducts, input.dose, input.from, input.to) : null;
-  // Rows of every clinic in the radius for dose-2 fallback, fetched once and only when needed.
-  let radiusRows: Array<DayRow & { distanceKm: number }> | undefined;
-  const withDistance = (rows: DayRow[]) => rows.map((r) => ({ ...r, distanceKm: distance.get(r.clinicId) ?? Infinity }));
-  const allRadiusRows = async () => {
-    radiusRows ??= withDistance(await avail.dayRows(pool, [...distance.keys()], horizon!.from, horizon!.to, true));
-    return radiusRows;
+  const withDistance = (rows: DayRow[]) => rows.map((r) => ({ ...r, distanceKm: byId.get(r.clinicId)?.distance_km ?? Infinity }));
+  // Every clinic in the radius, for a dose 2 elsewhere: fetched once, and only when some clinic has none of its own.
+  let everywhere: ReturnType<typeof nextDoseFinder> | undefined;
+  const findEverywhere = async () => {
+    everywhere ??= nextDoseFinder(withDistance(await avail.dayRows(pool, withToday(inRadius), horizon!.from, horizon!.to, true)),
+      products, input.dateOfBirth, input.dose);
+    return everywhere;
   };
 
   const page: ClinicOffer[] = [];
@@ -108,28 +142,28 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
   const batchSize = Math.max(20, input.limit * 2);
   while (page.length < input.limit && consumed < candidates.length) {
     const batch = candidates.slice(consumed, consumed + batchSize);
-    const ids = batch.map((c) => c.id);
-    const rows = (await avail.dayRows(pool, ids, input.from, input.to, true)).filter(allowed);
-    const sameClinicRows = horizon && rows.length
-      ? withDistance(await avail.dayRows(pool, ids, horizon.from, horizon.to, true)) : [];
+    const rows = (await avail.dayRows(pool, withToday(batch), input.from, input.to, true)).filter(allowed);
+    const nearby = horizon && rows.length
+      ? nextDoseFinder(withDistance(await avail.dayRows(pool, withToday(batch), horizon.from, horizon.to, true)), products, input.dateOfBirth, input.dose)
+      : undefined;
+    rows.sort((a, b) => a.day.localeCompare(b.day) || a.productId - b.productId);
     for (const clinic of batch) {
       consumed++;
       const days: OfferedDay[] = [];
-      for (const r of rows.filter((x) => x.clinicId === clinic.id).sort((a, b) => a.day.localeCompare(b.day) || a.productId - b.productId)) {
+      for (const r of rows.filter((x) => x.clinicId === clinic.id)) {
         const product = products.get(r.productId)!;
         let nextDose: Dose2Suggestion | null = null;
         if (needsPairing(product, input.dose)) {
-          nextDose = pairNextDose(input.dateOfBirth, input.dose, clinic.id, r.day, product, sameClinicRows.filter((x) => x.clinicId === clinic.id), products)
-            ?? pairNextDose(input.dateOfBirth, input.dose, clinic.id, r.day, product, await allRadiusRows(), products);
+          nextDose = nearby!(clinic.id, r.day, product);
+          if (!nextDose || !nextDose.sameClinic) nextDose = (await findEverywhere())(clinic.id, r.day, product);
           if (!nextDose) continue;
         }
-        const other = nextDose && candidates.find((c) => c.id === nextDose!.clinicId);
         days.push({
           day: r.day, clinicDayId: r.clinicDayId, product: { code: product.code, name: product.name }, freeCapacity: r.free, firstTimes: [],
           nextDose: nextDose && {
             ...nextDose,
-            clinicName: nextDose.sameClinic ? clinic.name : other?.name ?? '',
-            distanceKm: round1(distance.get(nextDose.clinicId) ?? 0),
+            clinicName: byId.get(nextDose.clinicId)?.name ?? '',
+            distanceKm: round1(byId.get(nextDose.clinicId)?.distance_km ?? 0),
             productCode: products.get(nextDose.productId)!.code,
           },
         });
@@ -139,24 +173,26 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
     }
   }
 
-  const times = await avail.firstFreeTimes(pool, page.flatMap((c) => c.days.map((d) => ({ clinicDayId: d.clinicDayId, productId: byCode.get(d.product.code)!.id }))), FIRST_TIMES);
-  for (const c of page) {
-    for (const d of c.days) {
-      const pid = byCode.get(d.product.code)!.id;
-      d.firstTimes = times.filter((t) => t.clinic_day_id === d.clinicDayId && t.product_id === pid)
-        .map((t) => ({ slotId: t.slot_id, startsAt: t.starts_at.toISOString(), free: t.free }));
-    }
+  const wantTimes = page.flatMap((c) => c.days.slice(0, FIRST_TIMES_DAYS));
+  const times = await avail.firstFreeTimes(pool, wantTimes.map((d) => ({ clinicDayId: d.clinicDayId, productId: byCode.get(d.product.code)!.id })), FIRST_TIMES);
+  for (const d of wantTimes) {
+    const pid = byCode.get(d.product.code)!.id;
+    d.firstTimes = times.filter((t) => t.clinic_day_id === d.clinicDayId && t.product_id === pid)
+      .map((t) => ({ slotId: t.slot_id, startsAt: t.starts_at.toISOString(), free: t.free }));
   }
 
   const result: SearchResult = { items: page };
   if (page.length === input.limit && consumed < candidates.length) result.nextCursor = encodeCursor(page[page.length - 1]!.clinic);
-  if (page.length === 0 && !input.cursor && explain) result.explanation = await explainNothing(pool, input, candidates, allowed);
+  if (page.length === 0 && !input.cursor && explain) {
+    const all = await avail.dayRows(pool, withToday(inRadius), input.from, input.to, false);
+    result.explanation = await explainNothing(pool, input, inRadius.length, all, allowed);
+  }
   return result;
 }
 
-async function explainNothing(pool: pg.Pool, input: SearchInput, candidates: avail.CandidateClinic[], allowed: (r: DayRow) => boolean): Promise<NonNullable<SearchResult['explanation']>> {
-  const rows = await avail.dayRows(pool, candidates.map((c) => c.id), input.from, input.to, false);
-  const reason = explainEmpty(candidates.length, rows, allowed);
+async function explainNothing(pool: pg.Pool, input: SearchInput, clinicCount: number, rows: DayRow[],
+  allowed: (r: DayRow) => boolean): Promise<NonNullable<SearchResult['explanation']>> {
+  const reason = explainEmpty(clinicCount, rows, allowed);
   // The nearest availability with the filters relaxed: a wider radius and range, any kind of clinic.
   const relaxed = await searchAvailability(pool, {
     ...input, radiusKm: Math.max(input.radiusKm, 500), to: addDays(input.from, 89), kind: undefined, accessibility: [],

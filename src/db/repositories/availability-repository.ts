@@ -3,57 +3,46 @@ import type { DayRow, Product } from '../../domain/availability.js';
 
 type Db = pg.Pool | pg.PoolClient;
 
-export interface CandidateClinic {
+export interface ClinicRow {
   id: number; code: string; region_code: string; name: string; kind: string; street: string; city: string; postal_code: string;
   latitude: number; longitude: number; phone: string | null; languages: string[]; accessibility: string[];
-  accessibility_notes: string | null; time_zone: string; distance_km: number;
+  accessibility_notes: string | null; time_zone: string;
 }
 
-export interface ClinicFilters { latitude: number; longitude: number; radiusKm: number; kind?: string; accessibility: string[]; language?: string }
-
-/** Open clinics within the radius (great-circle distance), nearest first; a bounding box lets the planner skip the rest. */
-export async function candidateClinics(db: Db, f: ClinicFilters): Promise<CandidateClinic[]> {
-  const dLat = f.radiusKm / 111.0;
-  const dLon = f.radiusKm / (111.0 * Math.max(0.05, Math.cos((f.latitude * Math.PI) / 180)));
-  const r = await db.query<CandidateClinic>(
-    `SELECT * FROM (
-       SELECT c.id, c.code, r.code AS region_code, c.name, c.kind, c.street, c.city, c.postal_code, c.latitude, c.longitude,
-              c.phone, c.languages, c.accessibility, c.accessibility_notes, c.time_zone,
-              2 * 6371.0088 * asin(least(1, sqrt(power(sin(radians(c.latitude - $1) / 2), 2)
-                + cos(radians($1)) * cos(radians(c.latitude)) * power(sin(radians(c.longitude - $2) / 2), 2)))) AS distance_km
-       FROM clinics c JOIN regions r ON r.id = c.region_id
-       WHERE c.status = 'open'
-         AND c.latitude BETWEEN $1 - $4 AND $1 + $4 AND c.longitude BETWEEN $2 - $5 AND $2 + $5
-         AND ($6::text IS NULL OR c.kind = $6) AND c.accessibility @> $7::text[] AND ($8::text IS NULL OR $8 = ANY (c.languages))
-     ) x WHERE distance_km <= $3
-     ORDER BY distance_km, id`,
-    [f.latitude, f.longitude, f.radiusKm, dLat, dLon, f.kind ?? null, f.accessibility, f.language ?? null]);
+/** Every open clinic: a few thousand rows, which search keeps in memory and filters by distance itself. */
+export async function openClinics(db: Db): Promise<ClinicRow[]> {
+  const r = await db.query<ClinicRow>(
+    `SELECT c.id, c.code, r.code AS region_code, c.name, c.kind, c.street, c.city, c.postal_code, c.latitude, c.longitude,
+            c.phone, c.languages, c.accessibility, c.accessibility_notes, c.time_zone
+     FROM clinics c JOIN regions r ON r.id = c.region_id WHERE c.status = 'open' ORDER BY c.id`);
   return r.rows;
 }
 
 /**
  * Published clinic-day rows per product for the given clinics and days. Free
- * places come from the exact summary, except on a clinic's current day, where
- * only slots that have not started count.
+ * places come from the exact summary, except on a clinic's current day
+ * (`today`, in its time zone), where only slots that have not started count.
  */
-export async function dayRows(db: Db, clinicIds: number[], fromDay: string, toDay: string | null, onlyFree: boolean): Promise<DayRow[]> {
-  if (clinicIds.length === 0) return [];
+export async function dayRows(db: Db, clinics: Array<{ id: number; today: string }>, fromDay: string, toDay: string | null,
+  onlyFree: boolean): Promise<DayRow[]> {
+  if (clinics.length === 0) return [];
   const r = await db.query<DayRow>(
     `SELECT * FROM (
        SELECT da.clinic_id AS "clinicId", da.clinic_day_id AS "clinicDayId", da.day::text AS day, da.product_id AS "productId",
               da.capacity,
-              CASE WHEN da.day <= (now() AT TIME ZONE c.time_zone)::date
+              CASE WHEN da.day <= k.today
                    THEN (SELECT coalesce(sum(s.capacity - s.booked - s.held), 0)::integer FROM slots s
                           WHERE s.clinic_day_id = da.clinic_day_id AND s.product_id = da.product_id AND s.starts_at > now())
                    ELSE da.capacity - da.taken END AS free
-       FROM day_availability da
-       JOIN clinic_days cd ON cd.id = da.clinic_day_id
-       JOIN clinics c ON c.id = da.clinic_id
-       WHERE da.clinic_id = ANY ($1::integer[]) AND da.day >= $2::date AND ($3::date IS NULL OR da.day <= $3::date)
-         AND cd.published_at IS NOT NULL AND cd.cancelled_at IS NULL AND c.status = 'open'
-         AND (NOT $4 OR da.taken < da.capacity)
-     ) x WHERE NOT $4 OR free > 0`,
-    [clinicIds, fromDay, toDay, onlyFree]);
+       FROM unnest($1::integer[], $2::date[]) AS k(clinic_id, today)
+       -- One index range scan per clinic (OFFSET 0 keeps the planner from a whole-table hash join).
+       CROSS JOIN LATERAL (
+         SELECT * FROM day_availability d
+          WHERE d.clinic_id = k.clinic_id AND d.day >= $3::date AND d.day <= coalesce($4::date, 'infinity') AND d.open
+            AND (NOT $5 OR d.taken < d.capacity)
+         OFFSET 0) da
+     ) x WHERE NOT $5 OR free > 0`,
+    [clinics.map((c) => c.id), clinics.map((c) => c.today), fromDay, toDay, onlyFree]);
   return r.rows;
 }
 
