@@ -142,9 +142,12 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
   const batchSize = Math.max(20, input.limit * 2);
   while (page.length < input.limit && consumed < candidates.length) {
     const batch = candidates.slice(consumed, consumed + batchSize);
-    const rows = (await avail.dayRows(pool, withToday(batch), input.from, input.to, true)).filter(allowed);
+    // One read covers the days asked for and, for a series, the days its next dose may fall on.
+    const lastDay = !horizon ? input.to : horizon.to === null ? null : horizon.to > input.to ? horizon.to : input.to;
+    const fetched = await avail.dayRows(pool, withToday(batch), input.from, lastDay, true);
+    const rows = fetched.filter((r) => r.day <= input.to && allowed(r));
     const nearby = horizon && rows.length
-      ? nextDoseFinder(withDistance(await avail.dayRows(pool, withToday(batch), horizon.from, horizon.to, true)), products, input.dateOfBirth, input.dose)
+      ? nextDoseFinder(withDistance(fetched.filter((r) => r.day >= horizon.from)), products, input.dateOfBirth, input.dose)
       : undefined;
     rows.sort((a, b) => a.day.localeCompare(b.day) || a.productId - b.productId);
     for (const clinic of batch) {
