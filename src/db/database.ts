@@ -52,14 +52,25 @@ export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'VAXBOO
     url,
     embedded,
     async close() {
+      await drained(pool);
       await pool.end();
       await embedded?.stop();
     },
   };
 }
 
+/** Waits (up to 10 s) until no query is running, so a shutdown never cuts a booking off mid-call. */
+async function drained(pool: pg.Pool): Promise<void> {
+  for (let i = 0; i < 100 && pool.totalCount > pool.idleCount; i++) await new Promise((r) => setTimeout(r, 100));
+}
+
 export function createPool(url: string, max: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000, application_name: 'vaxbook' });
+  const pool = new pg.Pool({
+    connectionString: url, max, connectionTimeoutMillis: 10_000, application_name: 'vaxbook',
+    // PL/pgSQL functions and foreign-key checks keep their plans per connection. Plans made while the
+    // tables were empty (a launch morning) stay slow as they fill; renewing connections replans them.
+    maxLifetimeSeconds: 120,
+  });
   // An idle client losing its server (restart, failover) must not crash the process.
   pool.on('error', () => {});
   return pool;
