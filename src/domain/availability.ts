@@ -35,8 +35,6 @@ export function needsPairing(product: Product, dose: number): boolean {
   return dose < product.seriesDoses;
 }
 
-type Candidate = DayRow & { distanceKm: number };
-
 /** The day of sorted `days` inside the window nearest the recommended day (ties: the earlier), by binary search. */
 function nearestInWindow(days: string[], w: DoseWindow): string | undefined {
   let lo = 0;
@@ -62,14 +60,21 @@ function nearestInWindow(days: string[], w: DoseWindow): string | undefined {
  * the nearest clinic on ties. Built once per search from the free rows, so
  * each question is a few binary searches.
  */
-export function nextDoseFinder(rows: Candidate[], products: Map<number, Product>, dateOfBirth: string, dose: number) {
+export function nextDoseFinder(rows: DayRow[], distanceOf: (clinicId: number) => number, products: Map<number, Product>,
+  dateOfBirth: string, dose: number) {
   // clinic → product → sorted days on which that product is free and suits the person's age.
   const byClinic = new Map<number, { distanceKm: number; days: Map<number, string[]> }>();
+  const ages = new Map<string, number>();
+  const ageOn = (day: string) => {
+    let age = ages.get(day);
+    if (age === undefined) ages.set(day, (age = ageInMonths(dateOfBirth, day)));
+    return age;
+  };
   for (const r of rows) {
     const q = products.get(r.productId);
-    if (r.free <= 0 || !q || !productFitsAge(q, ageInMonths(dateOfBirth, r.day))) continue;
+    if (r.free <= 0 || !q || !productFitsAge(q, ageOn(r.day))) continue;
     let clinic = byClinic.get(r.clinicId);
-    if (!clinic) byClinic.set(r.clinicId, (clinic = { distanceKm: r.distanceKm, days: new Map() }));
+    if (!clinic) byClinic.set(r.clinicId, (clinic = { distanceKm: distanceOf(r.clinicId), days: new Map() }));
     let days = clinic.days.get(r.productId);
     if (!days) clinic.days.set(r.productId, (days = []));
     days.push(r.day);
@@ -88,9 +93,12 @@ export function nextDoseFinder(rows: Candidate[], products: Map<number, Product>
     return best;
   };
 
+  const followers = new Map([...products.values()].map((p) => [p.id,
+    [...products.values()].filter((q) => q.id !== p.id && canFollow(p, q)).map((q) => q.id)]));
+
   return (clinicId: number, day: string, product: Product): Dose2Suggestion | null => {
     const window = nextDoseWindow(product, dose + 1, day);
-    const others = [...products.values()].filter((q) => q.id !== product.id && canFollow(product, q)).map((q) => q.id);
+    const others = followers.get(product.id) ?? [];
     for (const choice of [[product.id], others]) {
       const here = bestAt(clinicId, choice, window);
       if (here) return { clinicId, day: here.day, productId: here.productId, sameClinic: true, window };

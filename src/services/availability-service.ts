@@ -79,12 +79,14 @@ function decodeCursor(cursor: string): [number, number] {
 /** Open clinics within the radius that match the filters, nearest first. */
 async function candidateClinics(pool: pg.Pool, input: SearchInput): Promise<CandidateClinic[]> {
   const centre = { latitude: input.latitude, longitude: input.longitude };
-  return (await clinicDirectory(pool))
-    .filter((c) => (!input.kind || c.kind === input.kind) && input.accessibility.every((a) => c.accessibility.includes(a))
-      && (!input.language || c.languages.includes(input.language)))
-    .map((c) => ({ ...c, distance_km: distanceKm(centre, c) }))
-    .filter((c) => c.distance_km <= input.radiusKm)
-    .sort((a, b) => a.distance_km - b.distance_km || a.id - b.id);
+  const out: CandidateClinic[] = [];
+  for (const c of await clinicDirectory(pool)) {
+    const km = distanceKm(centre, c);
+    if (km > input.radiusKm || (input.kind && c.kind !== input.kind) || (input.language && !c.languages.includes(input.language))
+      || !input.accessibility.every((a) => c.accessibility.includes(a))) continue;
+    out.push({ ...c, distance_km: km });
+  }
+  return out.sort((a, b) => a.distance_km - b.distance_km || a.id - b.id);
 }
 
 /**
@@ -111,9 +113,16 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
     previous = { day: input.previous.day, product: prevProduct, dose: input.dose - 1 };
   }
   const wanted = [...products.values()].filter((p) => !input.productCode || p.code === input.productCode);
+  const verdicts = new Map<string, boolean>(); // (product, day) → allowed: the same few hundred pairs recur
   const allowed = (r: DayRow) => {
-    const p = products.get(r.productId);
-    return !!p && wanted.includes(p) && productAllowed(p, input.dateOfBirth, r.day, input.dose, previous);
+    const key = `${r.productId}:${r.day}`;
+    let ok = verdicts.get(key);
+    if (ok === undefined) {
+      const p = products.get(r.productId);
+      ok = !!p && wanted.includes(p) && productAllowed(p, input.dateOfBirth, r.day, input.dose, previous);
+      verdicts.set(key, ok);
+    }
+    return ok;
   };
 
   const inRadius = await candidateClinics(pool, input);
@@ -128,12 +137,12 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
 
   const pairedProducts = wanted.filter((p) => needsPairing(p, input.dose));
   const horizon = pairedProducts.length ? pairingHorizon(pairedProducts, input.dose, input.from, input.to) : null;
-  const withDistance = (rows: DayRow[]) => rows.map((r) => ({ ...r, distanceKm: byId.get(r.clinicId)?.distance_km ?? Infinity }));
+  const distanceOf = (clinicId: number) => byId.get(clinicId)?.distance_km ?? Infinity;
   // Every clinic in the radius, for a dose 2 elsewhere: fetched once, and only when some clinic has none of its own.
   let everywhere: ReturnType<typeof nextDoseFinder> | undefined;
   const findEverywhere = async () => {
-    everywhere ??= nextDoseFinder(withDistance(await avail.dayRows(pool, withToday(inRadius), horizon!.from, horizon!.to, true)),
-      products, input.dateOfBirth, input.dose);
+    everywhere ??= nextDoseFinder(await avail.dayRows(pool, withToday(inRadius), horizon!.from, horizon!.to, true),
+      distanceOf, products, input.dateOfBirth, input.dose);
     return everywhere;
   };
 
@@ -147,13 +156,14 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
     const fetched = await avail.dayRows(pool, withToday(batch), input.from, lastDay, true);
     const rows = fetched.filter((r) => r.day <= input.to && allowed(r));
     const nearby = horizon && rows.length
-      ? nextDoseFinder(withDistance(fetched.filter((r) => r.day >= horizon.from)), products, input.dateOfBirth, input.dose)
+      ? nextDoseFinder(fetched.filter((r) => r.day >= horizon.from), distanceOf, products, input.dateOfBirth, input.dose)
       : undefined;
-    rows.sort((a, b) => a.day.localeCompare(b.day) || a.productId - b.productId);
+    rows.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.productId - b.productId));
+    const rowsOf = groupBy(rows, (r) => r.clinicId);
     for (const clinic of batch) {
       consumed++;
       const days: OfferedDay[] = [];
-      for (const r of rows.filter((x) => x.clinicId === clinic.id)) {
+      for (const r of rowsOf.get(clinic.id) ?? []) {
         const product = products.get(r.productId)!;
         let nextDose: Dose2Suggestion | null = null;
         if (needsPairing(product, input.dose)) {
@@ -178,9 +188,9 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
 
   const wantTimes = page.flatMap((c) => c.days.slice(0, FIRST_TIMES_DAYS));
   const times = await avail.firstFreeTimes(pool, wantTimes.map((d) => ({ clinicDayId: d.clinicDayId, productId: byCode.get(d.product.code)!.id })), FIRST_TIMES);
+  const timesOf = groupBy(times, (t) => `${t.clinic_day_id}:${t.product_id}`);
   for (const d of wantTimes) {
-    const pid = byCode.get(d.product.code)!.id;
-    d.firstTimes = times.filter((t) => t.clinic_day_id === d.clinicDayId && t.product_id === pid)
+    d.firstTimes = (timesOf.get(`${d.clinicDayId}:${byCode.get(d.product.code)!.id}`) ?? [])
       .map((t) => ({ slotId: t.slot_id, startsAt: t.starts_at.toISOString(), free: t.free }));
   }
 
@@ -207,6 +217,16 @@ async function explainNothing(pool: pg.Pool, input: SearchInput, clinicCount: nu
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
+
+function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item); else groups.set(k, [item]);
+  }
+  return groups;
+}
 
 /** Free times of one clinic-day, for choosing a time after choosing a day. */
 export async function daySlots(pool: pg.Pool, clinicId: number, day: string, productCode?: string) {
