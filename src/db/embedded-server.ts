@@ -101,6 +101,11 @@ export class EmbeddedPostgresServer {
     if (this.options.ephemeral) fs.rmSync(this.dataRoot, { recursive: true, force: true });
   }
 
+  /** Whether stop() will shut the server down (false when another live process runs it). */
+  get owned(): boolean {
+    return this.child !== undefined || this.adoptedPid !== undefined;
+  }
+
   /** Asks the server for a fast shutdown without waiting: for a process that must exit now. */
   signalStop(): void {
     const pid = this.child?.pid ?? this.adoptedPid;

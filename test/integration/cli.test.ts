@@ -49,7 +49,7 @@ test('an unparseable or unreachable DATABASE_URL is named, without a stack trace
 
 test('with DATABASE_URL, serve migrates that server, answers /ready, and stops on SIGINT', async () => {
   const { url, pool } = await freshDatabase({ migrated: false });
-  const r = await cli(['serve'], { DATABASE_URL: url, PORT: '0', VAXBOOK_DEMO: 'false', LOG_LEVEL: 'warn' }, {
+  const r = await cli(['serve'], { DATABASE_URL: url, PORT: '0', VAXBOOK_DEMO: 'false', LOG_LEVEL: 'warn', WEB_CONCURRENCY: '2' }, {
     untilStderr: /open (http:\/\/\S+?)\//,
     then: async (out) => {
       const base = /open (http:\/\/\S+?)\//.exec(out)![1];
@@ -59,6 +59,7 @@ test('with DATABASE_URL, serve migrates that server, answers /ready, and stops o
   });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /Applied 1 migration|Applied \d+ migration/);
+  assert.match(r.stderr, /2 HTTP worker process\(es\)/);
   assert.match(r.stderr, /SIGINT: stopping vaxbook/);
   const applied = await pool.query('SELECT count(*)::int n FROM schema_migrations');
   assert.ok(applied.rows[0].n >= 1);
@@ -70,6 +71,12 @@ test('a taken PORT is named', async () => {
   await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
   const port = (blocker.address() as net.AddressInfo).port;
   try {
+    for (const workers of ['1', '2']) {
+      const r = await cli(['serve'], { DATABASE_URL: url, PORT: String(port), VAXBOOK_DEMO: 'false', WEB_CONCURRENCY: workers });
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, new RegExp(`PORT=${port} is already in use`));
+      noStack(r.stderr);
+    }
     const r = await cli(['serve'], { DATABASE_URL: url, PORT: String(port), VAXBOOK_DEMO: 'false' });
     assert.equal(r.code, 2);
     assert.match(r.stderr, new RegExp(`PORT=${port} is already in use`));

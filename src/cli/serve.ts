@@ -1,0 +1,159 @@
+import cluster, { type Worker } from 'node:cluster';
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import { ConfigError, type Config } from '../config.js';
+import { createPool, type Database } from '../db/database.js';
+import { migrate } from '../db/migrate.js';
+import { buildApp } from '../http/app.js';
+import { loadDemoProvince } from '../services/data-set-service.js';
+import { startSweeper } from '../worker/sweeper.js';
+
+/**
+ * `serve`: the primary process migrates, loads the demo province and owns the
+ * embedded PostgreSQL server; WEB_CONCURRENCY worker processes (node:cluster,
+ * sharing the port) answer HTTP. Node runs JavaScript on one core per process,
+ * so one worker per core keeps search latency flat under load. With
+ * WEB_CONCURRENCY=1 the primary serves itself.
+ */
+
+type Say = (message: string) => void;
+type WorkerMessage = { type: 'listening'; port: number } | { type: 'failed'; variable?: string; message: string };
+
+const WORKER_ENV = 'VAXBOOK_CLUSTER_WORKER';
+
+export function isClusterWorker(): boolean {
+  return cluster.isWorker && process.env[WORKER_ENV] === '1';
+}
+
+async function prepare(config: Config, db: Database, say: Say): Promise<void> {
+  const applied = await migrate(db.pool);
+  if (applied.length) say(`Applied ${applied.length} migration(s): ${applied.join(', ')}`);
+  if (!config.VAXBOOK_DEMO) return;
+  say('Checking demo data…');
+  const t0 = Date.now();
+  const demo = await loadDemoProvince(db.pool, config.VAXBOOK_SEED);
+  say(demo.loaded
+    ? `Loaded the demo province: ${demo.clinics} clinics, ${demo.slots.toLocaleString('en')} slots from ${demo.firstDay} (${((Date.now() - t0) / 1000).toFixed(1)} s).`
+    : `Demo data: not loaded now, ${demo.reason}.`);
+}
+
+/** Builds the app and listens; resolves with the port and a stop function that drains it. */
+async function startHttp(config: Config, pool: pg.Pool, adminToken: string, withSweeper: boolean) {
+  const app = await buildApp({ pool, logLevel: config.LOG_LEVEL, adminToken, holdMinutes: config.VAXBOOK_HOLD_MINUTES });
+  try {
+    await app.listen({ port: config.PORT, host: config.HOST });
+  } catch (err) {
+    await app.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new ConfigError('PORT', `PORT=${config.PORT} is already in use by another program: choose a free port (e.g. PORT=3001).`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new ConfigError('HOST', `HOST=${config.HOST} is not an address of this machine.`);
+    throw err;
+  }
+  const stopSweeper = withSweeper ? startSweeper(pool, (err) => app.log.warn({ err }, 'background upkeep failed')) : () => {};
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  return { port, stop: async () => { stopSweeper(); await app.close(); } };
+}
+
+/**
+ * Resolves on the first SIGINT/SIGTERM. npm and tsx relay the terminal's Ctrl-C,
+ * so one keypress can arrive twice: only a second signal a moment later forces the exit.
+ */
+function untilStopSignal(say: Say, force: () => void): Promise<string> {
+  return new Promise((resolve) => {
+    let since = 0;
+    const on = (signal: string) => {
+      if (since) {
+        if (Date.now() - since < 1500) return;
+        say('Forced exit.');
+        force();
+        process.exit(1);
+      }
+      since = Date.now();
+      resolve(signal);
+    };
+    process.on('SIGINT', () => on('SIGINT'));
+    process.on('SIGTERM', () => on('SIGTERM'));
+  });
+}
+
+function announce(config: Config, port: number, db: Database, adminToken: string, workers: number, say: Say): void {
+  const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+  say(`\nvaxbook is running: open http://${shown}:${port}/  (API docs: http://${shown}:${port}/docs)`);
+  say(`${db.embedded ? `Database: embedded PostgreSQL, data in ${db.embedded.dataRoot}` : 'Database: DATABASE_URL'}; ${workers} HTTP worker process(es).`);
+  if (!config.VAXBOOK_ADMIN_TOKEN) say(`Admin API token for this run (set VAXBOOK_ADMIN_TOKEN to choose one): ${adminToken}`);
+  say('Press Ctrl-C to stop.\n');
+}
+
+export async function serve(config: Config, db: Database, say: Say): Promise<void> {
+  await prepare(config, db, say);
+  const adminToken = config.VAXBOOK_ADMIN_TOKEN ?? randomBytes(18).toString('base64url');
+  const count = config.WEB_CONCURRENCY;
+  if (count === 1) {
+    const http = await startHttp(config, db.pool, adminToken, true);
+    announce(config, http.port, db, adminToken, 1, say);
+    const signal = await untilStopSignal(say, () => db.embedded?.signalStop());
+    say(`\n${signal}: stopping vaxbook…`);
+    await http.stop();
+    return;
+  }
+
+  const workers = new Set<Worker>();
+  let stopping = false;
+  let firstFailure: WorkerMessage | undefined;
+  const fork = (index: number) => {
+    const worker = cluster.fork({
+      [WORKER_ENV]: '1', VAXBOOK_WORKER_INDEX: String(index), DATABASE_URL: db.url, VAXBOOK_ADMIN_TOKEN: adminToken,
+    });
+    workers.add(worker);
+    worker.on('exit', (code) => {
+      workers.delete(worker);
+      if (!stopping && !firstFailure) {
+        say(`HTTP worker ${index} stopped unexpectedly (exit ${code}); starting another.`);
+        fork(index);
+      }
+    });
+    return new Promise<number>((resolve, reject) => {
+      worker.on('message', (m: WorkerMessage) => {
+        if (m.type === 'listening') resolve(m.port);
+        if (m.type === 'failed') { firstFailure ??= m; reject(m.variable ? new ConfigError(m.variable, m.message) : new Error(m.message)); }
+      });
+    });
+  };
+  const stopAll = async () => {
+    stopping = true;
+    const exited = [...workers].map((w) => new Promise((r) => w.once('exit', r)));
+    for (const w of workers) w.process.kill('SIGTERM');
+    await Promise.all(exited);
+  };
+  let port: number;
+  try {
+    port = (await Promise.all(Array.from({ length: count }, (_, i) => fork(i))))[0]!;
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+  announce(config, port, db, adminToken, count, say);
+  const signal = await untilStopSignal(say, () => db.embedded?.signalStop());
+  say(`\n${signal}: stopping vaxbook…`);
+  await stopAll();
+}
+
+/** A cluster worker: its own pool on the primary's database, HTTP on the shared port. */
+export async function serveAsWorker(config: Config, say: Say): Promise<number> {
+  const pool = createPool(config.DATABASE_URL!, config.DB_POOL_SIZE);
+  const send = (m: WorkerMessage) => process.send?.(m);
+  let http: Awaited<ReturnType<typeof startHttp>>;
+  try {
+    http = await startHttp(config, pool, config.VAXBOOK_ADMIN_TOKEN!, process.env.VAXBOOK_WORKER_INDEX === '0');
+  } catch (err) {
+    send(err instanceof ConfigError ? { type: 'failed', variable: err.variable, message: err.message } : { type: 'failed', message: String((err as Error).message ?? err) });
+    await pool.end();
+    return 2;
+  }
+  send({ type: 'listening', port: http.port });
+  await untilStopSignal(say, () => {});
+  await http.stop();
+  await pool.end();
+  return 0;
+}
