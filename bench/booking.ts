@@ -14,7 +14,8 @@
  * It prints a table, then, as its very last line, a one-line JSON summary.
  *
  * Settings (environment):
- *   BENCH_DURATION_S (15)  BENCH_WARMUP_S (3)  BENCH_CONNECTIONS (48)  BENCH_POOL_SIZE (16, the app's DB_POOL_SIZE)
+ *   BENCH_DURATION_S (15)  BENCH_WARMUP_S (3)  BENCH_CONNECTIONS (48)  BENCH_POOL_SIZE (16, the app's DB_POOL_SIZE per worker)
+ *   BENCH_WEB_CONCURRENCY (the app's WEB_CONCURRENCY: HTTP worker processes; default the app's own)
  *   BENCH_PGBENCH_CLIENTS (the app's connections and its pool size, the better of the two is the ceiling)
  *   BENCH_NATIONAL_URL (postgres URL of a database holding the national data set)
  *   BENCH_SEARCH_REQUESTS (2000)  BENCH_SEARCH_CONCURRENCY (4)
@@ -128,7 +129,7 @@ function procStat(pid: number): { ppid: number; seconds: number } | undefined {
   } catch { return undefined; }
 }
 
-/** CPU seconds of a server: the postmaster and its children (backends, walwriter, …). */
+/** CPU seconds of a process and its children: PostgreSQL's postmaster and backends, the app and its HTTP workers. */
 function serverSeconds(postmaster: number): number {
   let total = 0;
   for (const name of fs.readdirSync('/proc')) {
@@ -156,7 +157,7 @@ function cpuSample(pids: { app?: number; postmaster?: number; pgbench?: number }
   const u = process.cpuUsage();
   return {
     at: performance.now(),
-    app: pids.app ? procStat(pids.app)?.seconds : undefined,
+    app: pids.app ? serverSeconds(pids.app) : undefined,
     pg: pids.postmaster ? serverSeconds(pids.postmaster) : undefined,
     pgbench: pids.pgbench ? procStat(pids.pgbench)?.seconds : undefined,
     self: (u.user + u.system) / 1e6,
@@ -383,6 +384,7 @@ async function startApp(databaseUrl: string, readyTimeoutS = 90): Promise<AppChi
     env: {
       ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', VAXBOOK_DEMO: 'false',
       LOG_LEVEL: 'warn', DB_POOL_SIZE: String(POOL_SIZE),
+      ...(process.env.BENCH_WEB_CONCURRENCY ? { WEB_CONCURRENCY: process.env.BENCH_WEB_CONCURRENCY } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

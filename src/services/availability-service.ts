@@ -2,6 +2,8 @@ import type pg from 'pg';
 import * as avail from '../db/repositories/availability-repository.js';
 import { addDays, localDate } from '../domain/calendar.js';
 import { InputError } from './input-error.js';
+import { clinicDirectory, productCatalogue } from './reference-cache.js';
+export { forgetCachedReferenceData } from './reference-cache.js';
 import { canadianTowns } from '../seed/gazetteer.js';
 import {
   explainEmpty, needsPairing, nextDoseFinder, pairingHorizon, productAllowed,
@@ -37,32 +39,6 @@ export interface SearchResult {
 
 const FIRST_TIMES = 3;
 export const FIRST_TIMES_DAYS = 3;
-
-/**
- * Re-reads rarely changing reference data at most every 30 s. A change made
- * through this instance calls forgetCachedReferenceData; other instances see
- * it within the 30 s.
- */
-const caches: Array<WeakMap<pg.Pool, unknown>> = [];
-function cached<T>(load: (pool: pg.Pool) => Promise<T>): (pool: pg.Pool) => Promise<T> {
-  const entries = new WeakMap<pg.Pool, { at: number; value: Promise<T> }>();
-  caches.push(entries);
-  return (pool) => {
-    const hit = entries.get(pool);
-    if (hit && Date.now() - hit.at <= 30_000) return hit.value;
-    const value = load(pool);
-    entries.set(pool, { at: Date.now(), value });
-    value.catch(() => entries.delete(pool));
-    return value;
-  };
-}
-const productCatalogue = cached(avail.products);
-const clinicDirectory = cached(avail.openClinics);
-
-/** After clinics or products change: the next search reads them afresh. */
-export function forgetCachedReferenceData(pool: pg.Pool): void {
-  for (const c of caches) c.delete(pool);
-}
 
 function encodeCursor(c: CandidateClinic): string {
   return Buffer.from(JSON.stringify([c.distance_km, c.id])).toString('base64url');

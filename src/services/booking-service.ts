@@ -2,10 +2,13 @@ import type pg from 'pg';
 import * as repo from '../db/repositories/booking-repository.js';
 import { once, requestHash } from './idempotency.js';
 import { retrying } from '../db/transaction.js';
+import { clinicsById, forgetCachedReferenceData, productsById } from './reference-cache.js';
+import type { ClinicRow } from '../db/repositories/availability-repository.js';
+import type { Product } from '../domain/availability.js';
+import { localDate } from '../domain/calendar.js';
 import { BookingError } from '../domain/booking-errors.js';
 import { newConfirmationCode, normaliseConfirmationCode } from '../domain/confirmation-code.js';
 import { checkSeriesChoice, type ChoiceProblem } from '../domain/series-choice.js';
-import type { SeriesProduct } from '../domain/dose-series.js';
 
 
 export interface PersonRequest {
@@ -19,36 +22,46 @@ export type Outcome<T> = { status: 200 | 201; result: T } | { status: 404 | 409 
 
 export interface BookingResult { confirmationCode: string; appointments: repo.BookingView['appointments'] }
 
-function toSeriesProduct(s: repo.SlotDetail): SeriesProduct {
-  return {
-    code: s.product_code, seriesDoses: s.series_doses, minAgeMonths: s.min_age_months, maxAgeMonths: s.max_age_months,
-    intervals: s.intervals, interchangeableGroup: s.interchangeable_group,
-    booster: s.booster_min_days === null ? null : { minDays: s.booster_min_days, minAgeMonths: s.booster_min_age_months ?? 0 },
-  };
-}
+/** A slot with its clinic-local day, clinic and product rules. */
+interface SlotFacts { id: number; day: string; startsAt: Date; endsAt: Date; clinic: ClinicRow; product: Product }
 
-// A slot's time, clinic and product never change once created, so their details can be cached
+// A slot's time, clinic and product never change once created, so their facts can be cached
 // (per database); whether a slot is still bookable is decided by the database at booking time.
-const slotCaches = new WeakMap<pg.Pool, Map<number, repo.SlotDetail>>();
-async function slotDetailsCached(db: pg.Pool, ids: number[]): Promise<Map<number, repo.SlotDetail>> {
+const slotCaches = new WeakMap<pg.Pool, Map<number, SlotFacts>>();
+const lastReload = new WeakMap<pg.Pool, number>();
+async function slotFacts(db: pg.Pool, ids: number[]): Promise<Map<number, SlotFacts>> {
   let cache = slotCaches.get(db);
   if (!cache) slotCaches.set(db, (cache = new Map()));
   const missing = ids.filter((id) => !cache.has(id));
   if (missing.length) {
     if (cache.size > 200_000) cache.clear();
-    for (const d of await repo.slotDetails(db, missing)) cache.set(d.id, d);
+    const rows = await repo.slotsByIds(db, missing);
+    let [clinics, products] = await Promise.all([clinicsById(db), productsById(db)]);
+    if (rows.some((r) => !clinics.has(r.clinic_id) || !products.has(r.product_id)) && Date.now() - (lastReload.get(db) ?? 0) > 2_000) {
+      // A clinic or product newer than the cached directory: read it afresh (at most every 2 s;
+      // a closed clinic's slots stay unknown).
+      lastReload.set(db, Date.now());
+      forgetCachedReferenceData(db);
+      [clinics, products] = await Promise.all([clinicsById(db), productsById(db)]);
+    }
+    for (const r of rows) {
+      const clinic = clinics.get(r.clinic_id);
+      const product = products.get(r.product_id);
+      if (!clinic || !product) continue; // a closed clinic: its slots cannot be booked
+      cache.set(r.id, { id: r.id, day: localDate(r.starts_at, clinic.time_zone), startsAt: r.starts_at, endsAt: r.ends_at, clinic, product });
+    }
   }
   return new Map(ids.flatMap((id) => (cache.has(id) ? [[id, cache.get(id)!] as const] : [])));
 }
 
 /** Checks every person against the chosen slots with the same domain rules search uses. */
 async function checkChoice(db: pg.Pool, picks: Array<{ dose: number; slotId: number }>, people: PersonRequest[]): Promise<ChoiceProblem | 'unknown_slot' | null> {
-  const byId = await slotDetailsCached(db, picks.map((p) => p.slotId));
+  const byId = await slotFacts(db, picks.map((p) => p.slotId));
   if (picks.some((p) => !byId.has(p.slotId))) return 'unknown_slot';
   for (const person of people) {
     const problem = checkSeriesChoice(person.dateOfBirth, picks.map((p) => {
       const d = byId.get(p.slotId)!;
-      return { dose: p.dose, day: d.day, product: toSeriesProduct(d) };
+      return { dose: p.dose, day: d.day, product: d.product };
     }));
     if (problem) return problem;
   }
@@ -127,7 +140,7 @@ export async function createBooking(pool: pg.Pool, req: BookingRequest, idempote
   if (answer.kind === 'key_reused') return { status: 422, refusal: 'idempotency_key_reused' };
   if (answer.kind === 'refused') return withAlternatives(pool, refusalOf(answer.refusal));
   // The answer is built from what we asked for: every person has every dose, in the slots chosen.
-  const slots = await slotDetailsCached(pool, picks.map((p) => p.slotId));
+  const slots = await slotFacts(pool, picks.map((p) => p.slotId));
   const sorted = [...picks].sort((a, b) => a.dose - b.dose);
   return {
     status: 201,
@@ -136,9 +149,9 @@ export async function createBooking(pool: pg.Pool, req: BookingRequest, idempote
       appointments: req.persons.flatMap((person) => sorted.map((pick) => {
         const s = slots.get(pick.slotId)!;
         return {
-          dose: pick.dose, status: 'booked', startsAt: s.starts_at.toISOString(), endsAt: s.ends_at.toISOString(), slotId: s.id,
-          personGivenName: person.givenName, product: s.product_name,
-          clinic: { id: s.clinic_id, name: s.clinic_name, street: s.street, city: s.city, postalCode: s.postal_code, timeZone: s.time_zone },
+          dose: pick.dose, status: 'booked', startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString(), slotId: s.id,
+          personGivenName: person.givenName, product: s.product.name,
+          clinic: { id: s.clinic.id, name: s.clinic.name, street: s.clinic.street, city: s.clinic.city, postalCode: s.clinic.postal_code, timeZone: s.clinic.time_zone },
         };
       })),
     },

@@ -75,25 +75,11 @@ export async function slotStates(db: Db, ids: number[]): Promise<SlotState[]> {
   return r.rows;
 }
 
-export interface SlotDetail {
-  id: number; day: string; starts_at: Date; ends_at: Date; clinic_id: number; clinic_name: string; time_zone: string;
-  street: string; city: string; postal_code: string; product_code: string; product_name: string; series_doses: number;
-  min_age_months: number; max_age_months: number | null; booster_min_days: number | null; booster_min_age_months: number | null;
-  interchangeable_group: string | null;
-  intervals: Array<{ minDays: number; recommendedDays: number; maxDays: number | null }>;
-}
+export interface SlotRow { id: number; clinic_id: number; product_id: number; starts_at: Date; ends_at: Date }
 
-/** Slots with their clinic-local day and product rules, for checking a choice before taking it. */
-export async function slotDetails(db: Db, ids: number[]): Promise<SlotDetail[]> {
-  const r = await db.query<SlotDetail>(
-    `SELECT s.id, (s.starts_at AT TIME ZONE c.time_zone)::date::text AS day, s.starts_at, s.ends_at, c.id AS clinic_id,
-            c.name AS clinic_name, c.time_zone, c.street, c.city, c.postal_code, p.code AS product_code, p.name AS product_name,
-            p.series_doses, p.min_age_months, p.max_age_months, p.booster_min_days, p.booster_min_age_months,
-            p.interchangeable_group,
-            COALESCE((SELECT json_agg(json_build_object('minDays', i.min_days, 'recommendedDays', i.recommended_days,
-                        'maxDays', i.max_days) ORDER BY i.after_dose) FROM product_intervals i WHERE i.product_id = p.id), '[]') AS intervals
-     FROM slots s JOIN clinics c ON c.id = s.clinic_id JOIN products p ON p.id = s.product_id
-     WHERE s.id = ANY($1::bigint[])`, [ids]);
+/** The fixed facts of some slots (a primary-key read; clinics and products come from the in-memory directory). */
+export async function slotsByIds(db: Db, ids: number[]): Promise<SlotRow[]> {
+  const r = await db.query<SlotRow>('SELECT id, clinic_id, product_id, starts_at, ends_at FROM slots WHERE id = ANY($1::bigint[])', [ids]);
   return r.rows;
 }
 
