@@ -28,13 +28,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { createPool, withDatabase } from '../src/db/database.js';
-import { EmbeddedPostgresServer } from '../src/db/embedded-server.js';
+import { EmbeddedPostgresServer, freePort } from '../src/db/embedded-server.js';
 import { migrate, pendingMigrations } from '../src/db/migrate.js';
 import { insertReferenceData, insertSlotsForSessions } from '../src/db/repositories/seed-repository.js';
 import { projectRoot } from '../src/paths.js';
@@ -107,16 +106,6 @@ function percentile(sorted: ArrayLike<number>, p: number): number | null {
   return sorted[rank]!;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 // Where the CPU goes, from /proc (Linux): seconds of user + system time.
 const CLOCK_TICKS = (() => { const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }); return Number(r.stdout?.trim()) || 100; })();
