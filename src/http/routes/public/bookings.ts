@@ -69,7 +69,9 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
 
   r.delete('/api/v1/holds/:holdId', {
     schema: {
-      operationId: 'releaseHold', tags: ['booking'], summary: 'Release a hold: its capacity is free at once',
+      operationId: 'releaseHold', tags: ['booking'],
+      summary: 'Release a hold: its capacity is free at once (repeating it changes nothing, with or without an Idempotency-Key)',
+      headers: IdempotencyHeaders,
       params: Type.Object({ holdId: Type.String({ format: 'uuid' }) }),
       response: { 204: Type.Null(), ...errorResponses },
     },
