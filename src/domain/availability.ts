@@ -60,8 +60,8 @@ function nearestInWindow(days: string[], w: DoseWindow): string | undefined {
  * the nearest clinic on ties. Built once per search from the free rows, so
  * each question is a few binary searches.
  */
-export function nextDoseFinder(rows: DayRow[], distanceOf: (clinicId: number) => number, products: Map<number, Product>,
-  dateOfBirth: string, dose: number) {
+export function nextDoseFinder(free: Array<{ clinicId: number; productId: number; days: string[] }>, distanceOf: (clinicId: number) => number,
+  products: Map<number, Product>, dateOfBirth: string, dose: number) {
   // clinic → product → sorted days on which that product is free and suits the person's age.
   const byClinic = new Map<number, { distanceKm: number; days: Map<number, string[]> }>();
   const ages = new Map<string, number>();
@@ -70,16 +70,15 @@ export function nextDoseFinder(rows: DayRow[], distanceOf: (clinicId: number) =>
     if (age === undefined) ages.set(day, (age = ageInMonths(dateOfBirth, day)));
     return age;
   };
-  for (const r of rows) {
-    const q = products.get(r.productId);
-    if (r.free <= 0 || !q || !productFitsAge(q, ageOn(r.day))) continue;
-    let clinic = byClinic.get(r.clinicId);
-    if (!clinic) byClinic.set(r.clinicId, (clinic = { distanceKm: distanceOf(r.clinicId), days: new Map() }));
-    let days = clinic.days.get(r.productId);
-    if (!days) clinic.days.set(r.productId, (days = []));
-    days.push(r.day);
+  for (const f of free) {
+    const q = products.get(f.productId);
+    if (!q) continue;
+    const days = f.days.filter((day) => productFitsAge(q, ageOn(day)));
+    if (days.length === 0) continue;
+    let clinic = byClinic.get(f.clinicId);
+    if (!clinic) byClinic.set(f.clinicId, (clinic = { distanceKm: distanceOf(f.clinicId), days: new Map() }));
+    clinic.days.set(f.productId, days);
   }
-  for (const c of byClinic.values()) for (const d of c.days.values()) d.sort();
 
   const gap = (d: string, w: DoseWindow) => Math.abs(Date.parse(d) - Date.parse(w.recommended));
   /** Best (day, product) at one clinic for the given product choices, or undefined. */

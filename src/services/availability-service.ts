@@ -117,7 +117,7 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
   // Every clinic in the radius, for a dose 2 elsewhere: fetched once, and only when some clinic has none of its own.
   let everywhere: ReturnType<typeof nextDoseFinder> | undefined;
   const findEverywhere = async () => {
-    everywhere ??= nextDoseFinder(await avail.dayRows(pool, withToday(inRadius), horizon!.from, horizon!.to, true),
+    everywhere ??= nextDoseFinder(await avail.freeDays(pool, withToday(inRadius), horizon!.from, horizon!.to),
       distanceOf, products, input.dateOfBirth, input.dose);
     return everywhere;
   };
@@ -131,9 +131,7 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
     const lastDay = !horizon ? input.to : horizon.to === null ? null : horizon.to > input.to ? horizon.to : input.to;
     const fetched = await avail.dayRows(pool, withToday(batch), input.from, lastDay, true);
     const rows = fetched.filter((r) => r.day <= input.to && allowed(r));
-    const nearby = horizon && rows.length
-      ? nextDoseFinder(fetched.filter((r) => r.day >= horizon.from), distanceOf, products, input.dateOfBirth, input.dose)
-      : undefined;
+    const nearby = horizon && rows.length ? nextDoseFinder(asFreeDays(fetched.filter((r) => r.day >= horizon.from)), distanceOf, products, input.dateOfBirth, input.dose) : undefined;
     rows.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.productId - b.productId));
     const rowsOf = groupBy(rows, (r) => r.clinicId);
     for (const clinic of batch) {
@@ -193,6 +191,13 @@ async function explainNothing(pool: pg.Pool, input: SearchInput, clinicCount: nu
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** Rows (sorted or not) as the free days of each clinic and product, sorted. */
+function asFreeDays(rows: DayRow[]): avail.FreeDays[] {
+  return [...groupBy(rows, (r) => `${r.clinicId}:${r.productId}`).values()].map((g) => ({
+    clinicId: g[0]!.clinicId, productId: g[0]!.productId, days: g.map((r) => r.day).sort(),
+  }));
+}
 
 function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
   const groups = new Map<K, T[]>();

@@ -46,6 +46,29 @@ export async function dayRows(db: Db, clinics: Array<{ id: number; today: string
   return r.rows;
 }
 
+export interface FreeDays { clinicId: number; productId: number; days: string[] }
+
+/**
+ * For each clinic and product, the sorted days with at least one free, future
+ * place — the shape dose pairing needs, far smaller than one row per day.
+ */
+export async function freeDays(db: Db, clinics: Array<{ id: number; today: string }>, fromDay: string, toDay: string | null): Promise<FreeDays[]> {
+  if (clinics.length === 0) return [];
+  const r = await db.query<FreeDays>(
+    `SELECT d.clinic_id AS "clinicId", d.product_id AS "productId", array_agg(d.day::text ORDER BY d.day) AS days
+     FROM unnest($1::integer[], $2::date[]) AS k(clinic_id, today)
+     CROSS JOIN LATERAL (
+       SELECT d.clinic_id, d.product_id, d.day FROM day_availability d
+        WHERE d.clinic_id = k.clinic_id AND d.day >= $3::date AND d.day <= coalesce($4::date, 'infinity') AND d.open
+          AND d.taken < d.capacity
+          AND (d.day > k.today OR EXISTS (SELECT 1 FROM slots s WHERE s.clinic_day_id = d.clinic_day_id AND s.product_id = d.product_id
+                                           AND s.starts_at > now() AND s.booked + s.held < s.capacity))
+       OFFSET 0) d
+     GROUP BY d.clinic_id, d.product_id`,
+    [clinics.map((c) => c.id), clinics.map((c) => c.today), fromDay, toDay]);
+  return r.rows;
+}
+
 export interface FreeTime { clinic_day_id: number; product_id: number; slot_id: number; starts_at: Date; free: number }
 
 /** The first `n` free, future slots of each (clinic-day, product). */
