@@ -18,7 +18,8 @@
  *   BENCH_WEB_CONCURRENCY (the app's WEB_CONCURRENCY: HTTP worker processes; default the app's own)
  *   BENCH_PGBENCH_CLIENTS (the app's connections and its pool size, the better of the two is the ceiling)
  *   BENCH_NATIONAL_URL (postgres URL of a database holding the national data set)
- *   BENCH_SEARCH_REQUESTS (2000)  BENCH_SEARCH_CONCURRENCY (4)
+ *   BENCH_SEARCH_REQUESTS (2000)  BENCH_SEARCH_CONCURRENCY (1: the latency the target is judged on)
+ *   BENCH_SEARCH_LOAD_CONCURRENCY (4: the same searches again, several at a time, reported beside it)
  *   BENCH_ANALYZE (true; false: no ANALYZE after the warm-up, to see the cold start of an empty database)
  *   BENCH_PG_SETTINGS (e.g. "synchronous_commit=off,shared_buffers=256MB": extra settings of the throwaway server only)
  *
@@ -59,7 +60,8 @@ const WARMUP_S = intSetting('BENCH_WARMUP_S', 3, 0, 30);
 const CONNECTIONS = intSetting('BENCH_CONNECTIONS', 48, 1, 256);
 const POOL_SIZE = intSetting('BENCH_POOL_SIZE', 16, 1, 100);
 const SEARCH_REQUESTS = intSetting('BENCH_SEARCH_REQUESTS', 2000, 1, 20_000);
-const SEARCH_CONCURRENCY = intSetting('BENCH_SEARCH_CONCURRENCY', 4, 1, 64);
+const SEARCH_CONCURRENCY = intSetting('BENCH_SEARCH_CONCURRENCY', 1, 1, 64);
+const SEARCH_LOAD_CONCURRENCY = intSetting('BENCH_SEARCH_LOAD_CONCURRENCY', 4, 1, 64);
 const PGBENCH_CLIENTS: number[] = process.env.BENCH_PGBENCH_CLIENTS
   ? process.env.BENCH_PGBENCH_CLIENTS.split(',').map((x) => {
     const n = Number(x.trim());
@@ -663,7 +665,7 @@ function randomDateOfBirth(): string {
   return new Date(from + Math.floor(Math.random() * ((to - from) / 86_400_000 + 1)) * 86_400_000).toISOString().slice(0, 10);
 }
 
-async function searchRun(url: string): Promise<{ result: LoadResult; withItems: number; errors: Map<string, number>; errorCount: number }> {
+async function searchRun(url: string): Promise<{ result: LoadResult; loaded: LoadResult; withItems: number; errors: Map<string, number>; errorCount: number }> {
   const pickTown = townPicker();
   const pool = createPool(url, 1);
   let pending: string[];
@@ -687,6 +689,7 @@ async function searchRun(url: string): Promise<{ result: LoadResult; withItems: 
     const common = { port: app.port, path: '/api/v1/availability/search', connections: SEARCH_CONCURRENCY, okStatus: 200, body, appPid: app.child.pid, ourServer: false };
     await runLoad({ ...common, label: 'search warm-up', amount: 100, timeLimitS: 60 });
     const result = await runLoad({ ...common, label: '(d) search', amount: SEARCH_REQUESTS, timeLimitS: 300 });
+    const loaded = await runLoad({ ...common, connections: SEARCH_LOAD_CONCURRENCY, label: `(d) search ×${SEARCH_LOAD_CONCURRENCY}`, amount: SEARCH_REQUESTS, timeLimitS: 300 });
     // How many answers offered something (a spot check that the data set is there, not counted in latency).
     for (let i = 0; i < 20; i++) {
       const res = await fetch(`http://127.0.0.1:${app.port}/api/v1/availability/search`, {
@@ -695,7 +698,7 @@ async function searchRun(url: string): Promise<{ result: LoadResult; withItems: 
       const j = (await res.json()) as { items?: unknown[] };
       if (j.items && j.items.length > 0) withItems++;
     }
-    return { result, withItems, errors: new Map(app.errors), errorCount: app.errorCount };
+    return { result, loaded, withItems, errors: new Map(app.errors), errorCount: app.errorCount };
   } finally {
     await app.stop();
   }
@@ -806,7 +809,7 @@ async function main(): Promise<number> {
   // (d) search
   let search: Awaited<ReturnType<typeof searchRun>> | undefined;
   if (NATIONAL_URL) {
-    say(`(d) search: ${SEARCH_REQUESTS} POST /api/v1/availability/search at concurrency ${SEARCH_CONCURRENCY} on BENCH_NATIONAL_URL (${new URL(NATIONAL_URL).host}${new URL(NATIONAL_URL).pathname}) …`);
+    say(`(d) search: ${SEARCH_REQUESTS} POST /api/v1/availability/search at concurrency ${SEARCH_CONCURRENCY}, then ${SEARCH_LOAD_CONCURRENCY}, on BENCH_NATIONAL_URL (${new URL(NATIONAL_URL).host}${new URL(NATIONAL_URL).pathname}) …`);
     search = await searchRun(NATIONAL_URL);
     if (search.errorCount) appProblems.push(`(d) the app logged ${search.errorCount} error(s):\n    ${describeErrors(search.errors)}`);
   }
@@ -825,7 +828,7 @@ async function main(): Promise<number> {
       `${(r.transactions ?? 0).toLocaleString('en')} txn`, fmt(r.tps), `avg ${fmt(r.latencyMs, 2)}`, '—', '—', '—', r.failed ? `${r.failed} failed` : '0', r.exit === 0 ? '0' : `exit ${r.exit}`, fmtCpu(r.cpu)]);
   }
   if (!pgbenchBin) rows.push(['(c) pgbench', '—', '—', '—', '—', 'skipped (no pgbench)', '—', '—', '—', '—', '—', '—', '—']);
-  if (search) rows.push(loadRow(search.result, '×200'));
+  if (search) rows.push(loadRow(search.result, '×200'), loadRow(search.loaded, '×200'));
   say(table(rows));
   say('(latency: from the load generator, request sent to response complete; pgbench: its average. CPU: cores used on average during the run, '
     + 'by the app, by PostgreSQL, by the load generator (autocannon here, or pgbench) and by anything else on the machine; 2 cores in all)');
@@ -841,6 +844,7 @@ async function main(): Promise<number> {
   perOp('(b)', hot.result.cpu, hot.result.perSecond);
   for (const r of pgbenchResults) perOp(`(c) -c ${r.clients}`, r.cpu, r.tps);
   if (search) perOp('(d)', search.result.cpu, search.result.perSecond);
+  if (search) perOp(`(d) ×${SEARCH_LOAD_CONCURRENCY}`, search.loaded.cpu, search.loaded.perSecond);
 
   for (const [name, r] of [['(a)', spread.result], ['(b)', hot.result]] as const) {
     for (const [status, bodies] of Object.entries(r.samples)) say(`${name} sample ${status} body: ${bodies[0]}`);
@@ -892,7 +896,8 @@ async function main(): Promise<number> {
     ['(a) ≥ 2,000 bookings/s', `${fmt(spreadRate)} /s`, mark(spreadRate >= 2000)],
     ['(a) ≥ 0.5 × (c)', spreadVsPg === null ? 'no pgbench' : `${fmt(spreadVsPg, 2)} × (${fmt(spreadRate)} / ${fmt(pgbenchTps)})`, mark(spreadVsPg === null ? null : spreadVsPg >= 0.5)],
     ['(b) ≥ 0.5 × (a)', hotVsSpread === null ? '—' : `${fmt(hotVsSpread, 2)} × (${fmt(hotRate)} / ${fmt(spreadRate)})`, mark(hotVsSpread === null ? null : hotVsSpread >= 0.5)],
-    ['(d) p95 ≤ 25 ms', search ? `${fmt(search.result.p95)} ms` : 'skipped', mark(search && search.result.p95 !== null ? search.result.p95 <= 25 : null)],
+    [`(d) p95 ≤ 25 ms (${SEARCH_CONCURRENCY} at a time)`, search ? `${fmt(search.result.p95)} ms` : 'skipped', mark(search && search.result.p95 !== null ? search.result.p95 <= 25 : null)],
+    [`(d) p95 ≤ 25 ms (${SEARCH_LOAD_CONCURRENCY} at a time)`, search ? `${fmt(search.loaded.p95)} ms` : 'skipped', mark(search && search.loaded.p95 !== null ? search.loaded.p95 <= 25 : null)],
     ['invariants', `drift ${drift}, over capacity ${overCapacity}`, mark(drift === 0 && overCapacity === 0 && notes.length === 0)]];
   say(table(targets));
   for (const p of appProblems) say(`NOTE: ${p}`);
@@ -909,6 +914,9 @@ async function main(): Promise<number> {
     search_p50_ms: search?.result.p50 == null ? null : round(search.result.p50, 2),
     search_p95_ms: search?.result.p95 == null ? null : round(search.result.p95, 2),
     search_p99_ms: search?.result.p99 == null ? null : round(search.result.p99, 2),
+    search_concurrency: SEARCH_CONCURRENCY,
+    search_loaded_concurrency: SEARCH_LOAD_CONCURRENCY,
+    search_loaded_p95_ms: search?.loaded.p95 == null ? null : round(search.loaded.p95, 2),
     drift,
     over_capacity: overCapacity,
     spread_p95_ms: spread.result.p95 === null ? null : round(spread.result.p95, 2),

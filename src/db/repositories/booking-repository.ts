@@ -79,7 +79,7 @@ export interface SlotRow { id: number; clinic_id: number; product_id: number; st
 
 /** The fixed facts of some slots (a primary-key read; clinics and products come from the in-memory directory). */
 export async function slotsByIds(db: Db, ids: number[]): Promise<SlotRow[]> {
-  const r = await db.query<SlotRow>('SELECT id, clinic_id, product_id, starts_at, ends_at FROM slots WHERE id = ANY($1::bigint[])', [ids]);
+  const r = await db.query<SlotRow>({ name: 'slots_by_ids', text: 'SELECT id, clinic_id, product_id, starts_at, ends_at FROM slots WHERE id = ANY($1::bigint[])', values: [ids] });
   return r.rows;
 }
 
@@ -123,9 +123,12 @@ export type CreateBookingAnswer =
 export async function createBookingInOneCall(db: Db, a: CreateBookingCall): Promise<CreateBookingAnswer> {
   let answer: { bookingId?: number; confirmationCode?: string; error?: { sqlstate: string; constraint?: string; detail?: string }; replay: boolean };
   try {
-    const r = await db.query<{ answer: typeof answer }>(
-      'SELECT vaxbook_create_booking($1, $2, $3::jsonb, $4::uuid, $5::bigint[], $6::smallint[], $7, $8) AS answer',
-      [a.idempotencyKey ?? null, a.requestHash, JSON.stringify(a.persons), a.holdId ?? null, a.slots ?? null, a.doses ?? null, a.channel, a.code]);
+    // Named: each connection parses and plans the hottest statement once, not on every booking.
+    const r = await db.query<{ answer: typeof answer }>({
+      name: 'vaxbook_create_booking',
+      text: 'SELECT vaxbook_create_booking($1, $2, $3::jsonb, $4::uuid, $5::bigint[], $6::smallint[], $7, $8) AS answer',
+      values: [a.idempotencyKey ?? null, a.requestHash, JSON.stringify(a.persons), a.holdId ?? null, a.slots ?? null, a.doses ?? null, a.channel, a.code],
+    });
     answer = r.rows[0]!.answer;
   } catch (err) {
     const refusal = refusalFrom(err);
