@@ -3,6 +3,8 @@ import * as avail from '../db/repositories/availability-repository.js';
 import { addDays, localDate } from '../domain/calendar.js';
 import { InputError } from './input-error.js';
 import { clinicDirectory, productCatalogue } from './reference-cache.js';
+import { timeZone } from './reference-service.js';
+import { isValidDay } from '../domain/age.js';
 export { forgetCachedReferenceData } from './reference-cache.js';
 import { canadianTowns } from '../seed/gazetteer.js';
 import {
@@ -239,5 +241,47 @@ export async function resolvePlace(pool: pg.Pool, place: string): Promise<{ lati
   throw new InputError('place', {
     en: `We do not know the place "${text}". Try a town name (e.g. Barrie) or the first three characters of a postal code (e.g. L4M).`,
     fr: `Le lieu « ${text} » est inconnu. Essayez un nom de ville (p. ex. Barrie) ou les trois premiers caractères d'un code postal (p. ex. L4M).`,
+  });
+}
+
+/** A search as a person or a client asks it: a place or coordinates, optional dates, "booster" as a dose. */
+export interface SearchRequest {
+  latitude?: number; longitude?: number; place?: string; radiusKm: number; from?: string; to?: string;
+  dateOfBirth: string; dose: number | 'booster'; previousDoseDate?: string; previousProduct?: string;
+  product?: string; kind?: string; accessibility: string[]; language?: string; cursor?: string; limit: number;
+}
+
+/** Resolves a request's place, default dates and dose number (in the jurisdiction's "today"), then searches. */
+export async function searchFromRequest(pool: pg.Pool, b: SearchRequest): Promise<SearchResult> {
+  const today = localDate(new Date(), await timeZone(pool));
+  let at: { latitude: number; longitude: number };
+  if (b.latitude !== undefined && b.longitude !== undefined) at = { latitude: b.latitude, longitude: b.longitude };
+  else if (b.place) at = await resolvePlace(pool, b.place);
+  else throw new InputError('place', { en: 'Give a place (town or postal code) or coordinates.', fr: 'Indiquez un lieu (ville ou code postal) ou des coordonnées.' });
+  if (!isValidDay(b.dateOfBirth) || b.dateOfBirth > today) {
+    throw new InputError('dateOfBirth', { en: 'The date of birth must be a real date, not in the future.', fr: 'La date de naissance doit être une vraie date, pas dans le futur.' });
+  }
+  const from = b.from && b.from > today ? b.from : today;
+  const to = b.to ?? addDays(from, 27);
+  if (!isValidDay(from) || !isValidDay(to) || to < from) {
+    throw new InputError('to', { en: 'The end date must be on or after the start date.', fr: 'La date de fin doit suivre la date de début.' });
+  }
+  if (to > addDays(from, 91)) throw new InputError('to', { en: 'Search at most 92 days at a time.', fr: 'Cherchez sur 92 jours au plus à la fois.' });
+  let dose = b.dose === 'booster' ? 0 : b.dose;
+  if ((b.dose === 'booster' || dose > 1) && (!b.previousDoseDate || !b.previousProduct)) {
+    throw new InputError('previousDoseDate', {
+      en: 'For a second dose or a booster, give the date and product of the previous dose.',
+      fr: 'Pour une deuxième dose ou un rappel, indiquez la date et le produit de la dose précédente.',
+    });
+  }
+  if (b.dose === 'booster') {
+    const prev = (await productCatalogue(pool)).find((p) => p.code === b.previousProduct);
+    if (!prev) throw new InputError('previousProduct', { en: `There is no product "${b.previousProduct}".`, fr: `Le produit « ${b.previousProduct} » n'existe pas.` });
+    dose = prev.seriesDoses + 1; // the booster is the dose after a complete series
+  }
+  return searchAvailability(pool, {
+    ...at, radiusKm: b.radiusKm, from, to, dateOfBirth: b.dateOfBirth, dose,
+    previous: b.previousDoseDate && b.previousProduct ? { day: b.previousDoseDate, productCode: b.previousProduct } : undefined,
+    productCode: b.product, kind: b.kind, accessibility: b.accessibility, language: b.language, cursor: b.cursor, limit: b.limit,
   });
 }

@@ -2,11 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type pg from 'pg';
-import { addDays, localDate } from '../../../domain/calendar.js';
-import { isValidDay } from '../../../domain/age.js';
 import * as availability from '../../../services/availability-service.js';
-import * as reference from '../../../services/reference-service.js';
-import { ApiError, preferredLanguage } from '../../errors.js';
+import { preferredLanguage } from '../../errors.js';
 import { errorResponses, Nullable } from '../../schemas.js';
 
 const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
@@ -71,10 +68,6 @@ function clinicView(c: availability.ClinicOffer['clinic']) {
   };
 }
 
-function bad(field: string, messages: { en: string; fr: string }): never {
-  throw new ApiError(400, 'invalid_input', messages, field);
-}
-
 export const availabilityRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -86,32 +79,7 @@ export const availabilityRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (
       body: SearchBody, response: { 200: SearchResponse, ...errorResponses },
     },
   }, async (req) => {
-    const b = req.body;
-    const tz = await reference.timeZone(pool);
-    const today = localDate(new Date(), tz);
-    let at: { latitude: number; longitude: number };
-    if (b.latitude !== undefined && b.longitude !== undefined) at = { latitude: b.latitude, longitude: b.longitude };
-    else if (b.place) at = await availability.resolvePlace(pool, b.place);
-    else bad('place', { en: 'Give a place (town or postal code) or coordinates.', fr: 'Indiquez un lieu (ville ou code postal) ou des coordonnées.' });
-    if (!isValidDay(b.dateOfBirth) || b.dateOfBirth > today) bad('dateOfBirth', { en: 'The date of birth must be a real date, not in the future.', fr: 'La date de naissance doit être une vraie date, pas dans le futur.' });
-    const from = b.from && b.from > today ? b.from : today;
-    const to = b.to ?? addDays(from, 27);
-    if (!isValidDay(from) || !isValidDay(to) || to < from) bad('to', { en: 'The end date must be on or after the start date.', fr: 'La date de fin doit suivre la date de début.' });
-    if (to > addDays(from, 91)) bad('to', { en: 'Search at most 92 days at a time.', fr: 'Cherchez sur 92 jours au plus à la fois.' });
-    let dose = b.dose === 'booster' ? 0 : b.dose;
-    if (b.dose === 'booster' || dose > 1) {
-      if (!b.previousDoseDate || !b.previousProduct) bad('previousDoseDate', { en: 'For a second dose or a booster, give the date and product of the previous dose.', fr: 'Pour une deuxième dose ou un rappel, indiquez la date et le produit de la dose précédente.' });
-    }
-    if (b.dose === 'booster') {
-      const prev = (await reference.products(pool)).find((p) => p.code === b.previousProduct);
-      if (!prev) bad('previousProduct', { en: `There is no product "${b.previousProduct}".`, fr: `Le produit « ${b.previousProduct} » n'existe pas.` });
-      dose = prev.seriesDoses + 1;
-    }
-    const result = await availability.searchAvailability(pool, {
-      ...at, radiusKm: b.radiusKm, from, to, dateOfBirth: b.dateOfBirth, dose,
-      previous: b.previousDoseDate && b.previousProduct ? { day: b.previousDoseDate, productCode: b.previousProduct } : undefined,
-      productCode: b.product, kind: b.kind, accessibility: b.accessibility, language: b.language, cursor: b.cursor, limit: b.limit,
-    });
+    const result = await availability.searchFromRequest(pool, req.body);
     const lang = preferredLanguage(req);
     return {
       items: result.items.map((c) => ({
