@@ -15,7 +15,7 @@ const settings = {
   VAXBOOK_DATA_DIR: { schema: Type.String({ minLength: 1 }), default: 'data', expects: 'a directory for the embedded PostgreSQL data' },
   VAXBOOK_PG_PORT: { schema: Type.Optional(Type.Integer({ minimum: 1024, maximum: 65535 })), default: undefined, expects: 'a TCP port from 1024 to 65535 for the embedded PostgreSQL server (unset: 54329, or a free port if that one is taken)' },
   WEB_CONCURRENCY: { schema: Type.Integer({ minimum: 1, maximum: 64 }), default: String(Math.min(4, os.availableParallelism())), expects: 'the number of HTTP worker processes, from 1 to 64 (default: one per core, at most 4)' },
-  DB_POOL_SIZE: { schema: Type.Integer({ minimum: 1, maximum: 500 }), default: '20', expects: 'a whole number of database connections per HTTP worker, from 1 to 500' },
+  DB_POOL_SIZE: { schema: Type.Integer({ minimum: 1, maximum: 500 }), default: '10', expects: 'a whole number of database connections per HTTP worker, from 1 to 500' },
   LOG_LEVEL: { schema: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))), default: 'info', expects: 'one of fatal, error, warn, info, debug, trace, silent' },
   VAXBOOK_DEMO: { schema: Type.Boolean(), default: 'true', expects: 'true or false: load the demo province into an empty database' },
   VAXBOOK_ADMIN_TOKEN: { schema: Type.Optional(Type.String({ minLength: 16, maxLength: 200 })), default: undefined, expects: 'at least 16 characters: the bearer token of the admin API (unset: a random token, printed at start)' },
