@@ -116,3 +116,14 @@ test('cancelling frees capacity at once; unpublished or past slots cannot be tak
     (e) => refusal(e) === 'slot_unavailable');
   await assertNoDrift();
 });
+
+test('a held place on a day cancelled meanwhile cannot be booked, and the hold is not used up', async () => {
+  const [slot] = await session(pool, ref, { daysAhead: 12, capacity: 2, slotCount: 1 });
+  const [p] = await persons(pool, 1, 'cancelled-day');
+  const hold = await bookings.createHold(pool, [slot!], [1], 1, 10);
+  await pool.query(`UPDATE clinic_days SET cancelled_at = now(), cancel_reason = 'storm' WHERE id = (SELECT clinic_day_id FROM slots WHERE id = $1)`, [slot]);
+  await assert.rejects(bookings.book(pool, { personIds: [p!], holdId: hold.id, channel: 'portal', code: code() }),
+    (e) => refusal(e) === 'slot_unavailable');
+  assert.equal((await pool.query('SELECT status FROM holds WHERE id = $1', [hold.id])).rows[0].status, 'active');
+  await assertNoDrift();
+});

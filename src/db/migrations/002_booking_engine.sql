@@ -117,6 +117,13 @@ BEGIN
   IF v_seats <> p_seats THEN
     RAISE EXCEPTION 'hold % is for % people, the booking for %', p_hold, v_seats, p_seats USING ERRCODE = 'VB422';
   END IF;
+  -- A day unpublished or cancelled while the person typed: the held place can no longer be booked.
+  SELECT i.slot_id INTO v_slot FROM hold_items i JOIN slots s ON s.id = i.slot_id JOIN clinic_days cd ON cd.id = s.clinic_day_id
+   WHERE i.hold_id = p_hold AND (cd.published_at IS NULL OR cd.cancelled_at IS NOT NULL OR s.starts_at <= now())
+   LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'slot % cannot be booked', v_slot USING ERRCODE = 'VB404', DETAIL = v_slot::text;
+  END IF;
   FOR v_slot IN SELECT i.slot_id FROM hold_items i WHERE i.hold_id = p_hold ORDER BY i.slot_id LOOP
     UPDATE slots SET held = held - v_seats, booked = booked + v_seats WHERE id = v_slot;
   END LOOP;
