@@ -57,8 +57,12 @@ function decodeCursor(cursor: string): [number, number] {
 /** Open clinics within the radius that match the filters, nearest first. */
 async function candidateClinics(pool: pg.Pool, input: SearchInput): Promise<CandidateClinic[]> {
   const centre = { latitude: input.latitude, longitude: input.longitude };
+  // A degree of latitude is at least 110.5 km: a box around the circle skips most clinics cheaply.
+  const dLat = input.radiusKm / 110.5;
+  const dLon = input.radiusKm / (110.5 * Math.max(0.01, Math.cos((Math.min(89, Math.abs(input.latitude) + dLat) * Math.PI) / 180)));
   const out: CandidateClinic[] = [];
   for (const c of await clinicDirectory(pool)) {
+    if (Math.abs(c.latitude - input.latitude) > dLat || Math.abs(c.longitude - input.longitude) > dLon) continue;
     const km = distanceKm(centre, c);
     if (km > input.radiusKm || (input.kind && c.kind !== input.kind) || (input.language && !c.languages.includes(input.language))
       || !input.accessibility.every((a) => c.accessibility.includes(a))) continue;
@@ -196,7 +200,8 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** Rows (sorted or not) as the free days of each clinic and product, sorted. */
 function asFreeDays(rows: DayRow[]): avail.FreeDays[] {
-  return [...groupBy(rows, (r) => `${r.clinicId}:${r.productId}`).values()].map((g) => ({
+  // Product ids are small integers: one numeric key per (clinic, product).
+  return [...groupBy(rows, (r) => r.clinicId * 65_536 + r.productId).values()].map((g) => ({
     clinicId: g[0]!.clinicId, productId: g[0]!.productId, days: g.map((r) => r.day).sort(),
   }));
 }
