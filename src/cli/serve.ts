@@ -106,11 +106,14 @@ export async function serve(config: Config, db: Database, say: Say): Promise<voi
       [WORKER_ENV]: '1', VAXBOOK_WORKER_INDEX: String(index), DATABASE_URL: db.url, VAXBOOK_ADMIN_TOKEN: adminToken,
     });
     workers.add(worker);
+    const started = Date.now();
     worker.on('exit', (code) => {
       workers.delete(worker);
       if (!stopping && !firstFailure) {
-        say(`HTTP worker ${index} stopped unexpectedly (exit ${code}); starting another.`);
-        fork(index);
+        // A worker that dies at once would die again at once: wait a moment rather than spin.
+        const wait = Date.now() - started < 5_000 ? 2_000 : 0;
+        say(`HTTP worker ${index} stopped unexpectedly (exit ${code}); starting another${wait ? ' in 2 s' : ''}.`);
+        setTimeout(() => { if (!stopping) fork(index).catch(() => {}); }, wait);
       }
     });
     return new Promise<number>((resolve, reject) => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import net from 'node:net';
 import { test } from 'node:test';
 import { projectRoot } from '../../src/paths.js';
@@ -7,7 +7,7 @@ import { freshDatabase } from '../helpers/db.js';
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
-function cli(args: string[], env: Record<string, string>, opts: { untilStderr?: RegExp; then?: (out: string) => Promise<void> } = {}): Promise<Run> {
+function cli(args: string[], env: Record<string, string>, opts: { untilStderr?: RegExp; then?: (out: string, pid: number) => Promise<void> } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
       cwd: projectRoot, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
@@ -20,7 +20,7 @@ function cli(args: string[], env: Record<string, string>, opts: { untilStderr?: 
       stderr += c;
       if (opts.untilStderr && !triggered && opts.untilStderr.test(stderr)) {
         triggered = true;
-        opts.then!(stderr).then(() => child.kill('SIGINT'), (err) => { child.kill('SIGKILL'); reject(err); });
+        opts.then!(stderr, child.pid!).then(() => child.kill('SIGINT'), (err) => { child.kill('SIGKILL'); reject(err); });
       }
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
@@ -63,6 +63,31 @@ test('with DATABASE_URL, serve migrates that server, answers /ready, and stops o
   assert.match(r.stderr, /SIGINT: stopping vaxbook/);
   const applied = await pool.query('SELECT count(*)::int n FROM schema_migrations');
   assert.ok(applied.rows[0].n >= 1);
+});
+
+test('an HTTP worker that dies is replaced while the others keep answering', async () => {
+  const { url } = await freshDatabase();
+  const r = await cli(['serve'], { DATABASE_URL: url, PORT: '0', VAXBOOK_DEMO: 'false', LOG_LEVEL: 'warn', WEB_CONCURRENCY: '2' }, {
+    untilStderr: /open (http:\/\/\S+?)\//,
+    then: async (out, primary) => {
+      const base = /open (http:\/\/\S+?)\//.exec(out)![1];
+      const workers = execFileSync('pgrep', ['-P', String(primary)], { encoding: 'utf8' }).trim().split('\n').map(Number);
+      assert.equal(workers.length, 2);
+      process.kill(workers[0]!, 'SIGKILL');
+      let replaced = false;
+      for (let i = 0; i < 100 && !replaced; i++) {
+        await new Promise((res) => setTimeout(res, 100));
+        const now = execFileSync('pgrep', ['-P', String(primary)], { encoding: 'utf8' }).trim().split('\n').map(Number);
+        replaced = now.length === 2 && !now.includes(workers[0]!);
+      }
+      assert.ok(replaced, 'a replacement worker was started');
+      // Connections handed to the dead worker in its last instant fail; after that, every request is answered.
+      await new Promise((res) => setTimeout(res, 1_000));
+      for (let i = 0; i < 20; i++) assert.equal((await fetch(`${base}/health`)).status, 200);
+    },
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /HTTP worker 0 stopped unexpectedly/);
 });
 
 test('a taken PORT is named', async () => {
