@@ -130,7 +130,8 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
 
   const page: ClinicOffer[] = [];
   let consumed = 0;
-  const batchSize = Math.max(20, input.limit * 2);
+  // A few more clinics than the page needs: most clinics offer something, and every row read costs.
+  const batchSize = input.limit + 3;
   while (page.length < input.limit && consumed < candidates.length) {
     const batch = candidates.slice(consumed, consumed + batchSize);
     // One read covers the days asked for and, for a series, the days its next dose may fall on.
