@@ -1,6 +1,6 @@
 import { addDays } from './calendar.js';
 import { ageInMonths } from './age.js';
-import { canFollow, dayInWindow, nextDoseWindow, productFitsAge, type DoseWindow, type SeriesProduct } from './dose-series.js';
+import { canFollow, dayInWindow, nearestInWindow, nextDoseWindow, productFitsAge, type DoseWindow, type SeriesProduct } from './dose-series.js';
 
 /**
  * Which clinic-days a person may be offered, and the dose 2 that makes a
@@ -33,24 +33,6 @@ export function productAllowed(product: Product, dateOfBirth: string, day: strin
 /** A multi-dose primary series is offered only together with its next dose. */
 export function needsPairing(product: Product, dose: number): boolean {
   return dose < product.seriesDoses;
-}
-
-/** The day of sorted `days` inside the window nearest the recommended day (ties: the earlier), by binary search. */
-function nearestInWindow(days: string[], w: DoseWindow): string | undefined {
-  let lo = 0;
-  let hi = days.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (days[mid]! < w.recommended) lo = mid + 1; else hi = mid;
-  }
-  const after = days[lo];
-  const before = days[lo - 1];
-  const okAfter = after !== undefined && (w.latest === null || after <= w.latest) ? after : undefined;
-  const okBefore = before !== undefined && before >= w.earliest ? before : undefined;
-  if (okAfter === undefined) return okBefore;
-  if (okBefore === undefined) return okAfter;
-  const gap = (d: string) => Math.abs(Date.parse(d) - Date.parse(w.recommended));
-  return gap(okBefore) <= gap(okAfter) ? okBefore : okAfter;
 }
 
 /**

@@ -74,16 +74,24 @@ function dayNumber(day: string): number {
 
 /** The in-window candidate closest to w.recommended (ties go to the earlier day), or undefined if none fits. */
 export function suggestDay(candidates: string[], w: DoseWindow): string | undefined {
-  const target = dayNumber(w.recommended);
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const day of candidates) {
-    if (!dayInWindow(day, w)) continue;
-    const distance = Math.abs(dayNumber(day) - target);
-    if (distance < bestDistance || (distance === bestDistance && best !== undefined && day < best)) {
-      best = day;
-      bestDistance = distance;
-    }
+  return nearestInWindow([...candidates].sort(), w);
+}
+
+/** suggestDay for days already sorted ascending: a binary search, for callers that ask many times. */
+export function nearestInWindow(days: string[], w: DoseWindow): string | undefined {
+  let lo = 0;
+  let hi = days.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (days[mid]! < w.recommended) lo = mid + 1; else hi = mid;
   }
-  return best;
+  // The nearest candidates are the first day on or after the recommended day and the last day before it.
+  const after = days[lo];
+  const before = days[lo - 1];
+  const okAfter = after !== undefined && (w.latest === null || after <= w.latest) ? after : undefined;
+  const okBefore = before !== undefined && before >= w.earliest ? before : undefined;
+  if (okAfter === undefined) return okBefore;
+  if (okBefore === undefined) return okAfter;
+  const target = dayNumber(w.recommended);
+  return target - dayNumber(okBefore) <= dayNumber(okAfter) - target ? okBefore : okAfter;
 }

@@ -8,3 +8,6 @@ export const errorResponses = {
 };
 
 export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+/** A calendar day, 'YYYY-MM-DD'. */
+export const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' });

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import * as repo from '../db/repositories/booking-repository.js';
 import { once, requestHash } from './idempotency.js';
+import { InputError } from './input-error.js';
 import { retrying } from '../db/transaction.js';
 import { clinicsById, forgetCachedReferenceData, productsById } from './reference-cache.js';
 import type { ClinicRow } from '../db/repositories/availability-repository.js';
@@ -113,6 +114,25 @@ export async function releaseHold(pool: pg.Pool, holdId: string): Promise<boolea
   return repo.releaseHold(pool, holdId);
 }
 
+const normaliseIdentifier = (identifier: string) => identifier.replace(/[\s-]/g, '').toUpperCase();
+
+/** The first person must be reachable (dependents are reached through them), and nobody is listed twice. */
+function checkPeople(persons: PersonRequest[]): void {
+  const first = persons[0];
+  if (first && !first.email && !first.mobile && !first.address) {
+    throw new InputError('persons.0.email', {
+      en: 'Give at least one way to reach you: e-mail, mobile number or postal address.',
+      fr: 'Indiquez au moins un moyen de vous joindre : courriel, cellulaire ou adresse postale.',
+    });
+  }
+  const seen = new Set<string>();
+  persons.forEach((p, i) => {
+    const key = `${normaliseIdentifier(p.identifier)}|${p.dateOfBirth}`;
+    if (seen.has(key)) throw new InputError(`persons.${i}.identifier`, { en: 'The same person is listed twice.', fr: 'La même personne figure deux fois.' });
+    seen.add(key);
+  });
+}
+
 /**
  * Books a whole series for one or more people, both doses or neither, in one
  * database call. With an Idempotency-Key the answer is stored in the same
@@ -120,6 +140,7 @@ export async function releaseHold(pool: pg.Pool, holdId: string): Promise<boolea
  * first and replay it too.
  */
 export async function createBooking(pool: pg.Pool, req: BookingRequest, idempotencyKey?: string): Promise<Outcome<BookingResult>> {
+  checkPeople(req.persons);
   const picks = req.holdId ? (await repo.holdSlotIds(pool, req.holdId)).map((h) => ({ dose: h.dose_number, slotId: h.slot_id })) : req.slots ?? [];
   if (picks.length === 0) return req.holdId ? { status: 410, refusal: 'hold_expired' } : { status: 422, refusal: 'invalid_request' };
   const problem = await checkChoice(pool, picks, req.persons);
@@ -129,7 +150,7 @@ export async function createBooking(pool: pg.Pool, req: BookingRequest, idempote
   const answer = await retrying(() => repo.createBookingInOneCall(pool, {
     idempotencyKey, requestHash: requestHash(req),
     persons: req.persons.map((p) => ({
-      identifierScheme: 'ontario-health-card', identifier: p.identifier.replace(/[\s-]/g, '').toUpperCase(), dateOfBirth: p.dateOfBirth,
+      identifierScheme: 'ontario-health-card', identifier: normaliseIdentifier(p.identifier), dateOfBirth: p.dateOfBirth,
       givenName: p.givenName, familyName: p.familyName, language: p.language ?? 'en',
       email: p.email ?? null, mobile: p.mobile ?? null, addressLine: p.address?.line ?? null,
       city: p.address?.city ?? null, postalCode: p.address?.postalCode ?? null,

@@ -53,23 +53,6 @@ BEGIN
   RETURN true;
 END $$;
 
--- Frees the capacity of expired holds on one slot; used only when the slot looks full.
-CREATE FUNCTION vaxbook_reclaim_expired(p_slot bigint) RETURNS integer
-LANGUAGE plpgsql AS $$
-DECLARE
-  v_hold uuid;
-  n integer := 0;
-BEGIN
-  FOR v_hold IN
-    SELECT h.id FROM holds h JOIN hold_items i ON i.hold_id = h.id
-     WHERE i.slot_id = p_slot AND h.status = 'active' AND h.expires_at <= now()
-     FOR UPDATE OF h SKIP LOCKED
-  LOOP
-    IF vaxbook_end_hold(v_hold, 'expired') THEN n := n + 1; END IF;
-  END LOOP;
-  RETURN n;
-END $$;
-
 -- Takes `p_seats` of capacity in each slot (as held or booked), in ascending id
 -- order. Only slots of a published, not cancelled clinic-day that have not
 -- started can be taken. Raises VB404 (not bookable) or VB409 (full), naming the slot.
@@ -94,7 +77,7 @@ BEGIN
         RAISE EXCEPTION 'slot % cannot be booked', v_slot USING ERRCODE = 'VB404', DETAIL = v_slot::text;
       END IF;
       -- Full, or full only because of holds nobody will use: reclaim those and try once more.
-      IF v_attempt = 2 OR vaxbook_reclaim_expired(v_slot) = 0 THEN
+      IF v_attempt = 2 OR vaxbook_expire_holds(1000, v_slot) = 0 THEN
         RAISE EXCEPTION 'slot % is full', v_slot USING ERRCODE = 'VB409', DETAIL = v_slot::text;
       END IF;
     END LOOP;
@@ -202,15 +185,18 @@ BEGIN
   RETURN coalesce((SELECT sum(x) FROM unnest(v_counts) x), 0);
 END $$;
 
--- Ends every hold that expired; run by the sweeper. Returns how many it ended.
-CREATE FUNCTION vaxbook_expire_holds(p_limit integer) RETURNS integer
+-- Ends holds that expired (all of them, or only those on p_slot): run by the sweeper,
+-- and by a taker that finds a slot full. Returns how many it ended.
+CREATE FUNCTION vaxbook_expire_holds(p_limit integer, p_slot bigint DEFAULT NULL) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
   v_hold uuid;
   n integer := 0;
 BEGIN
-  FOR v_hold IN SELECT id FROM holds WHERE status = 'active' AND expires_at <= now()
-                 ORDER BY expires_at LIMIT p_limit FOR UPDATE SKIP LOCKED LOOP
+  FOR v_hold IN SELECT h.id FROM holds h
+                 WHERE h.status = 'active' AND h.expires_at <= now()
+                   AND (p_slot IS NULL OR EXISTS (SELECT 1 FROM hold_items i WHERE i.hold_id = h.id AND i.slot_id = p_slot))
+                 ORDER BY h.expires_at LIMIT p_limit FOR UPDATE SKIP LOCKED LOOP
     IF vaxbook_end_hold(v_hold, 'expired') THEN n := n + 1; END IF;
   END LOOP;
   RETURN n;

@@ -4,9 +4,8 @@ import { Type } from 'typebox';
 import type pg from 'pg';
 import * as availability from '../../../services/availability-service.js';
 import { preferredLanguage } from '../../errors.js';
-import { errorResponses, Nullable } from '../../schemas.js';
+import { Day, errorResponses, Nullable } from '../../schemas.js';
 
-const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 const Feature = Type.Union(['wheelchair', 'accessible_parking', 'hearing_loop', 'quiet_room', 'sign_language'].map((f) => Type.Literal(f)));
 
 const SearchBody = Type.Object({

@@ -4,10 +4,9 @@ import { Type } from 'typebox';
 import type pg from 'pg';
 import * as booking from '../../../services/booking-service.js';
 import { ApiError, preferredLanguage } from '../../errors.js';
-import { errorResponses } from '../../schemas.js';
+import { Day, errorResponses } from '../../schemas.js';
 import { lookupLimiter, type LookupLimits } from '../../lookup-limits.js';
 
-const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 const Pick = Type.Object({ dose: Type.Integer({ minimum: 1, maximum: 10 }), slotId: Type.Integer({ minimum: 1 }) });
 const Person = Type.Object({
   identifier: Type.String({ minLength: 4, maxLength: 32, description: 'Health card number (or another identity document)' }),
@@ -96,20 +95,6 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
     const { holdId, slots, persons } = req.body;
     if (!holdId === !slots) {
       throw new ApiError(400, 'invalid_input', { en: 'Give either holdId or slots.', fr: 'Indiquez soit holdId, soit slots.' }, holdId ? 'slots' : 'holdId');
-    }
-    const seen = new Set<string>();
-    for (const [i, p] of persons.entries()) {
-      const key = `${p.identifier.replace(/[\s-]/g, '').toUpperCase()}|${p.dateOfBirth}`;
-      if (seen.has(key)) {
-        throw new ApiError(400, 'invalid_input', { en: 'The same person is listed twice.', fr: 'La même personne figure deux fois.' }, `persons.${i}.identifier`);
-      }
-      seen.add(key);
-      if (!p.email && !p.mobile && !p.address && i === 0) {
-        throw new ApiError(400, 'invalid_input', {
-          en: 'Give at least one way to reach you: e-mail, mobile number or postal address.',
-          fr: 'Indiquez au moins un moyen de vous joindre : courriel, cellulaire ou adresse postale.',
-        }, 'persons.0.email');
-      }
     }
     const outcome = await booking.createBooking(pool, { holdId, slots, persons, channel: 'portal' }, req.headers['idempotency-key']);
     return answer(req, reply, outcome);
