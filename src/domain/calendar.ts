@@ -14,9 +14,12 @@ export function localDate(instant: Date, timeZone: string): string {
 
 /** `day` plus `n` calendar days. */
 export function addDays(day: string, n: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
+  // Search calls this thousands of times: integer arithmetic, no date-string parsing.
+  const d = new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)) + n));
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth() + 1;
+  const dd = d.getUTCDate();
+  return `${y < 1000 ? String(y).padStart(4, '0') : y}-${m < 10 ? '0' : ''}${m}-${dd < 10 ? '0' : ''}${dd}`;
 }
 
 export function isValidTimeZone(timeZone: string): boolean {

@@ -11,3 +11,15 @@ export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: 
 
 /** A calendar day, 'YYYY-MM-DD'. */
 export const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
+
+const clinicProperties = {
+  id: Type.Integer(), code: Type.String(), regionCode: Type.String(), name: Type.String(), kind: Type.String(),
+  address: Type.Object({ street: Type.String(), city: Type.String(), postalCode: Type.String() }),
+  latitude: Type.Number(), longitude: Type.Number(), phone: Nullable(Type.String()),
+  languages: Type.Array(Type.String()), accessibility: Type.Array(Type.String()),
+  accessibilityNotes: Nullable(Type.String()), timeZone: Type.String(), status: Type.String(),
+};
+/** A clinic as every operation shows it (services/reference-service clinicView). */
+export const Clinic = Type.Object(clinicProperties, { $id: 'Clinic' });
+/** The same, with its distance from the place searched. */
+export const ClinicNearby = Type.Object({ ...clinicProperties, distanceKm: Type.Number({ description: 'km, one decimal' }) });

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import * as avail from '../db/repositories/availability-repository.js';
+import type { ClinicRow } from '../db/repositories/reference-repository.js';
 import { addDays, localDate } from '../domain/calendar.js';
 import { InputError } from './input-error.js';
 import { clinicDirectory, productCatalogue } from './reference-cache.js';
@@ -30,20 +31,21 @@ export interface OfferedDay {
   nextDose: (Dose2Suggestion & { clinicName: string; distanceKm: number; productCode: string }) | null;
 }
 
-export type CandidateClinic = avail.ClinicRow & { distance_km: number };
-export interface ClinicOffer { clinic: CandidateClinic; days: OfferedDay[] }
+/** A clinic within the radius. The row is the cached directory's own, never copied: a dense city has hundreds. */
+export interface CandidateClinic { clinic: ClinicRow; distanceKm: number }
+export interface ClinicOffer extends CandidateClinic { days: OfferedDay[] }
 
 export interface SearchResult {
   items: ClinicOffer[];
   nextCursor?: string;
-  explanation?: { reason: EmptyReason; nearest: { clinic: CandidateClinic; day: string; product: string } | null };
+  explanation?: { reason: EmptyReason; nearest: (CandidateClinic & { day: string; product: string }) | null };
 }
 
 const FIRST_TIMES = 3;
 export const FIRST_TIMES_DAYS = 3;
 
 function encodeCursor(c: CandidateClinic): string {
-  return Buffer.from(JSON.stringify([c.distance_km, c.id])).toString('base64url');
+  return Buffer.from(JSON.stringify([c.distanceKm, c.clinic.id])).toString('base64url');
 }
 
 function decodeCursor(cursor: string): [number, number] {
@@ -66,9 +68,9 @@ async function candidateClinics(pool: pg.Pool, input: SearchInput): Promise<Cand
     const km = distanceKm(centre, c);
     if (km > input.radiusKm || (input.kind && c.kind !== input.kind) || (input.language && !c.languages.includes(input.language))
       || !input.accessibility.every((a) => c.accessibility.includes(a))) continue;
-    out.push({ ...c, distance_km: km });
+    out.push({ clinic: c, distanceKm: km });
   }
-  return out.sort((a, b) => a.distance_km - b.distance_km || a.id - b.id);
+  return out.sort((a, b) => a.distanceKm - b.distanceKm || a.clinic.id - b.clinic.id);
 }
 
 /**
@@ -108,18 +110,18 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
   };
 
   const inRadius = await candidateClinics(pool, input);
-  const byId = new Map(inRadius.map((c) => [c.id, c]));
+  const byId = new Map(inRadius.map((c) => [c.clinic.id, c]));
   const now = new Date();
-  const withToday = (cs: CandidateClinic[]) => cs.map((c) => ({ id: c.id, today: localDate(now, c.time_zone) }));
+  const withToday = (cs: CandidateClinic[]) => cs.map(({ clinic: c }) => ({ id: c.id, today: localDate(now, c.time_zone) }));
   let candidates = inRadius;
   if (input.cursor) {
     const [d, id] = decodeCursor(input.cursor);
-    candidates = candidates.filter((c) => c.distance_km > d || (c.distance_km === d && c.id > id));
+    candidates = candidates.filter((c) => c.distanceKm > d || (c.distanceKm === d && c.clinic.id > id));
   }
 
   const pairedProducts = wanted.filter((p) => needsPairing(p, input.dose));
   const horizon = pairedProducts.length ? pairingHorizon(pairedProducts, input.dose, input.from, input.to) : null;
-  const distanceOf = (clinicId: number) => byId.get(clinicId)?.distance_km ?? Infinity;
+  const distanceOf = (clinicId: number) => byId.get(clinicId)?.distanceKm ?? Infinity;
   // Every clinic in the radius, for a dose 2 elsewhere: fetched once, and only when some clinic has none of its own.
   let everywhere: ReturnType<typeof nextDoseFinder> | undefined;
   const findEverywhere = async () => {
@@ -134,14 +136,15 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
   const batchSize = input.limit + 3;
   while (page.length < input.limit && consumed < candidates.length) {
     const batch = candidates.slice(consumed, consumed + batchSize);
-    // One read covers the days asked for and, for a series, the days its next dose may fall on.
-    const lastDay = !horizon ? input.to : horizon.to === null ? null : horizon.to > input.to ? horizon.to : input.to;
-    const fetched = await avail.dayRows(pool, withToday(batch), input.from, lastDay, true);
-    const rows = fetched.filter((r) => r.day <= input.to && allowed(r));
-    const nearby = horizon && rows.length ? nextDoseFinder(asFreeDays(fetched.filter((r) => r.day >= horizon.from)), distanceOf, products, input.dateOfBirth, input.dose) : undefined;
+    const rows = (await avail.dayRows(pool, withToday(batch), input.from, input.to, true)).filter(allowed);
+    // The days a next dose may fall on come as one sorted array per clinic and product: far fewer rows to read.
+    const nearby = horizon && rows.some((r) => needsPairing(products.get(r.productId)!, input.dose))
+      ? nextDoseFinder(await avail.freeDays(pool, withToday(batch), horizon.from, horizon.to), distanceOf, products, input.dateOfBirth, input.dose)
+      : undefined;
     rows.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.productId - b.productId));
     const rowsOf = groupBy(rows, (r) => r.clinicId);
-    for (const clinic of batch) {
+    for (const candidate of batch) {
+      const { clinic } = candidate;
       consumed++;
       const days: OfferedDay[] = [];
       for (const r of rowsOf.get(clinic.id) ?? []) {
@@ -156,13 +159,13 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
           day: r.day, clinicDayId: r.clinicDayId, product: { code: product.code, name: product.name }, freeCapacity: r.free, firstTimes: [],
           nextDose: nextDose && {
             ...nextDose,
-            clinicName: byId.get(nextDose.clinicId)?.name ?? '',
-            distanceKm: round1(byId.get(nextDose.clinicId)?.distance_km ?? 0),
+            clinicName: byId.get(nextDose.clinicId)?.clinic.name ?? '',
+            distanceKm: round1(byId.get(nextDose.clinicId)?.distanceKm ?? 0),
             productCode: products.get(nextDose.productId)!.code,
           },
         });
       }
-      if (days.length) page.push({ clinic, days });
+      if (days.length) page.push({ ...candidate, days });
       if (page.length === input.limit) break;
     }
   }
@@ -176,7 +179,7 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
   }
 
   const result: SearchResult = { items: page };
-  if (page.length === input.limit && consumed < candidates.length) result.nextCursor = encodeCursor(page[page.length - 1]!.clinic);
+  if (page.length === input.limit && consumed < candidates.length) result.nextCursor = encodeCursor(page[page.length - 1]!);
   if (page.length === 0 && !input.cursor && explain) {
     const all = await avail.dayRows(pool, withToday(inRadius), input.from, input.to, false);
     result.explanation = await explainNothing(pool, input, inRadius.length, all, allowed);
@@ -194,18 +197,10 @@ async function explainNothing(pool: pg.Pool, input: SearchInput, clinicCount: nu
   }, false);
   const first = relaxed.items[0];
   const day = first?.days[0];
-  return { reason, nearest: first && day ? { clinic: first.clinic, day: day.day, product: day.product.name } : null };
+  return { reason, nearest: first && day ? { clinic: first.clinic, distanceKm: first.distanceKm, day: day.day, product: day.product.name } : null };
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
-
-/** Rows (sorted or not) as the free days of each clinic and product, sorted. */
-function asFreeDays(rows: DayRow[]): avail.FreeDays[] {
-  // Product ids are small integers: one numeric key per (clinic, product).
-  return [...groupBy(rows, (r) => r.clinicId * 65_536 + r.productId).values()].map((g) => ({
-    clinicId: g[0]!.clinicId, productId: g[0]!.productId, days: g.map((r) => r.day).sort(),
-  }));
-}
 
 function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
   const groups = new Map<K, T[]>();

@@ -4,7 +4,7 @@ import { once, requestHash } from './idempotency.js';
 import { InputError } from './input-error.js';
 import { retrying } from '../db/transaction.js';
 import { clinicsById, forgetCachedReferenceData, productsById } from './reference-cache.js';
-import type { ClinicRow } from '../db/repositories/availability-repository.js';
+import type { ClinicRow } from '../db/repositories/reference-repository.js';
 import type { Product } from '../domain/availability.js';
 import { localDate } from '../domain/calendar.js';
 import { BookingError } from '../domain/booking-errors.js';

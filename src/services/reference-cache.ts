@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import * as avail from '../db/repositories/availability-repository.js';
+import { openClinics } from '../db/repositories/reference-repository.js';
 
 /**
  * Reference data every search and booking needs — the product catalogue and
@@ -23,7 +24,7 @@ function cached<T>(load: (pool: pg.Pool) => Promise<T>): (pool: pg.Pool) => Prom
 }
 
 export const productCatalogue = cached(avail.products);
-export const clinicDirectory = cached(avail.openClinics);
+export const clinicDirectory = cached(openClinics);
 const clinicIndex = cached(async (pool) => new Map((await clinicDirectory(pool)).map((c) => [c.id, c])));
 const productIndex = cached(async (pool) => new Map((await productCatalogue(pool)).map((p) => [p.id, p])));
 

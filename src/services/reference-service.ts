@@ -15,7 +15,8 @@ export async function regions(pool: pg.Pool) {
   }));
 }
 
-function clinic(c: refs.ClinicRow) {
+/** A clinic as the API shows it (clinic lists and search answers). */
+export function clinicView(c: refs.ClinicRow) {
   return {
     id: c.id, code: c.code, regionCode: c.region_code, name: c.name, kind: c.kind,
     address: { street: c.street, city: c.city, postalCode: c.postal_code },
@@ -31,14 +32,14 @@ export async function clinics(pool: pg.Pool, q: { region?: string; kind?: string
   const page = rows.slice(0, q.limit);
   const more = rows.length > q.limit;
   return {
-    items: page.map(clinic),
+    items: page.map(clinicView),
     nextCursor: more ? Buffer.from(String(page[page.length - 1]!.id)).toString('base64url') : undefined,
   };
 }
 
 export async function clinicById(pool: pg.Pool, id: number) {
   const c = await refs.getClinic(pool, id);
-  return c && clinic(c);
+  return c && clinicView(c);
 }
 
 export async function products(pool: pg.Pool) {

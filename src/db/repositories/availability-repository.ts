@@ -3,21 +3,6 @@ import type { DayRow, Product } from '../../domain/availability.js';
 
 type Db = pg.Pool | pg.PoolClient;
 
-export interface ClinicRow {
-  id: number; code: string; region_code: string; name: string; kind: string; street: string; city: string; postal_code: string;
-  latitude: number; longitude: number; phone: string | null; languages: string[]; accessibility: string[];
-  accessibility_notes: string | null; time_zone: string;
-}
-
-/** Every open clinic: a few thousand rows, which search keeps in memory and filters by distance itself. */
-export async function openClinics(db: Db): Promise<ClinicRow[]> {
-  const r = await db.query<ClinicRow>(
-    `SELECT c.id, c.code, r.code AS region_code, c.name, c.kind, c.street, c.city, c.postal_code, c.latitude, c.longitude,
-            c.phone, c.languages, c.accessibility, c.accessibility_notes, c.time_zone
-     FROM clinics c JOIN regions r ON r.id = c.region_id WHERE c.status = 'open' ORDER BY c.id`);
-  return r.rows;
-}
-
 /**
  * Published clinic-day rows per product for the given clinics and days. Free
  * places come from the exact summary, except on a clinic's current day

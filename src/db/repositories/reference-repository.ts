@@ -32,6 +32,12 @@ const CLINIC_COLUMNS = `c.id, c.code, r.code AS region_code, c.name, c.kind, c.s
 export interface ClinicFilter { regionCode?: string; kind?: string; afterId: number; limit: number }
 
 /** Keyset pagination by id: stable under concurrent inserts, and never skips a row. */
+/** Every open clinic: a few thousand rows, which search keeps in memory and filters by distance itself. */
+export async function openClinics(db: Db): Promise<ClinicRow[]> {
+  const r = await db.query<ClinicRow>(`SELECT ${CLINIC_COLUMNS} FROM clinics c JOIN regions r ON r.id = c.region_id WHERE c.status = 'open' ORDER BY c.id`);
+  return r.rows;
+}
+
 export async function listClinics(db: Db, f: ClinicFilter): Promise<ClinicRow[]> {
   const r = await db.query<ClinicRow>(
     `SELECT ${CLINIC_COLUMNS} FROM clinics c JOIN regions r ON r.id = c.region_id

@@ -4,7 +4,8 @@ import { Type } from 'typebox';
 import type pg from 'pg';
 import * as availability from '../../../services/availability-service.js';
 import { preferredLanguage } from '../../errors.js';
-import { Day, errorResponses, Nullable } from '../../schemas.js';
+import { clinicView } from '../../../services/reference-service.js';
+import { ClinicNearby, Day, errorResponses, Nullable } from '../../schemas.js';
 
 const Feature = Type.Union(['wheelchair', 'accessible_parking', 'hearing_loop', 'quiet_room', 'sign_language'].map((f) => Type.Literal(f)));
 
@@ -27,12 +28,6 @@ const SearchBody = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
 });
 
-const Clinic = Type.Object({
-  id: Type.Integer(), code: Type.String(), name: Type.String(), kind: Type.String(), regionCode: Type.String(),
-  address: Type.Object({ street: Type.String(), city: Type.String(), postalCode: Type.String() }),
-  latitude: Type.Number(), longitude: Type.Number(), phone: Nullable(Type.String()), languages: Type.Array(Type.String()),
-  accessibility: Type.Array(Type.String()), timeZone: Type.String(), distanceKm: Type.Number(),
-});
 const OfferedDay = Type.Object({
   day: Type.String(), product: Type.Object({ code: Type.String(), name: Type.String() }), freeCapacity: Type.Integer(),
   firstTimes: Type.Array(Type.Object({ slotId: Type.Integer(), startsAt: Type.String(), free: Type.Integer() })),
@@ -42,11 +37,11 @@ const OfferedDay = Type.Object({
   })),
 });
 const SearchResponse = Type.Object({
-  items: Type.Array(Type.Object({ clinic: Clinic, days: Type.Array(OfferedDay) })),
+  items: Type.Array(Type.Object({ clinic: ClinicNearby, days: Type.Array(OfferedDay) })),
   nextCursor: Type.Optional(Type.String()),
   explanation: Type.Optional(Type.Object({
     reason: Type.String(), message: Type.String(), messages: Type.Object({ en: Type.String(), fr: Type.String() }),
-    nearest: Nullable(Type.Object({ clinic: Clinic, day: Type.String(), product: Type.String() })),
+    nearest: Nullable(Type.Object({ clinic: ClinicNearby, day: Type.String(), product: Type.String() })),
   })),
 });
 
@@ -58,13 +53,8 @@ const REASONS: Record<string, { en: string; fr: string }> = {
   no_dose2: { en: 'There are first-dose appointments, but no second-dose appointment in the allowed interval yet.', fr: "Il y a des rendez-vous de première dose, mais pas encore de deuxième dose dans l'intervalle permis." },
 };
 
-function clinicView(c: availability.ClinicOffer['clinic']) {
-  return {
-    id: c.id, code: c.code, name: c.name, kind: c.kind, regionCode: c.region_code,
-    address: { street: c.street, city: c.city, postalCode: c.postal_code },
-    latitude: c.latitude, longitude: c.longitude, phone: c.phone, languages: c.languages, accessibility: c.accessibility,
-    timeZone: c.time_zone, distanceKm: Math.round(c.distance_km * 10) / 10,
-  };
+function nearbyView(c: availability.CandidateClinic) {
+  return { ...clinicView(c.clinic), distanceKm: Math.round(c.distanceKm * 10) / 10 };
 }
 
 export const availabilityRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
@@ -82,7 +72,7 @@ export const availabilityRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (
     const lang = preferredLanguage(req);
     return {
       items: result.items.map((c) => ({
-        clinic: clinicView(c.clinic),
+        clinic: nearbyView(c),
         days: c.days.map((d) => ({
           day: d.day, product: d.product, freeCapacity: d.freeCapacity, firstTimes: d.firstTimes,
           nextDose: d.nextDose && {
@@ -96,7 +86,7 @@ export const availabilityRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (
         reason: result.explanation.reason,
         message: REASONS[result.explanation.reason]![lang],
         messages: REASONS[result.explanation.reason]!,
-        nearest: result.explanation.nearest && { clinic: clinicView(result.explanation.nearest.clinic), day: result.explanation.nearest.day, product: result.explanation.nearest.product },
+        nearest: result.explanation.nearest && { clinic: nearbyView(result.explanation.nearest), day: result.explanation.nearest.day, product: result.explanation.nearest.product },
       },
     };
   });

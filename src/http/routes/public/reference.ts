@@ -4,17 +4,9 @@ import { Type } from 'typebox';
 import type pg from 'pg';
 import * as reference from '../../../services/reference-service.js';
 import { ApiError } from '../../errors.js';
-import { errorResponses, Nullable } from '../../schemas.js';
+import { Clinic, errorResponses, Nullable } from '../../schemas.js';
 
 const ClinicKind = Type.Union(['mass_site', 'pharmacy', 'hospital', 'primary_care', 'mobile'].map((k) => Type.Literal(k)));
-
-const Clinic = Type.Object({
-  id: Type.Integer(), code: Type.String(), regionCode: Type.String(), name: Type.String(), kind: Type.String(),
-  address: Type.Object({ street: Type.String(), city: Type.String(), postalCode: Type.String() }),
-  latitude: Type.Number(), longitude: Type.Number(), phone: Nullable(Type.String()),
-  languages: Type.Array(Type.String()), accessibility: Type.Array(Type.String()),
-  accessibilityNotes: Nullable(Type.String()), timeZone: Type.String(), status: Type.String(),
-}, { $id: 'Clinic' });
 
 const Product = Type.Object({
   code: Type.String(), name: Type.String(), manufacturer: Type.String(), cvx: Type.String(),
