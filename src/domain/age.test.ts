@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { ageInMonths, ageInYears, isValidDay } from './age.js';
+import { ageInMonths, ageInYears, dayTurning, dayTurningMonths, isValidDay } from './age.js';
 import { addDays } from './calendar.js';
 
 /** Days from 1900-01-01 to 2099-12-31, as arbitrary calendar dates. */
@@ -87,4 +87,17 @@ test('property: 365n days is at most n years; 366n days is at least n years', ()
     const long = ageInYears(dob, addDays(dob, 366 * n));
     return (short === n || short === n - 1) && (long === n || long === n + 1);
   }));
+});
+
+test('dayTurning: the first day of an age, 29 February and month ends included', () => {
+  assert.equal(dayTurning('1941-03-15', 80), '2021-03-15');
+  assert.equal(dayTurning('1940-02-29', 81), '2021-02-28');
+  assert.equal(dayTurning('1940-02-29', 84), '2024-02-29');
+  assert.equal(dayTurningMonths('2020-08-31', 6), '2021-02-28');
+  assert.equal(dayTurningMonths('2020-01-31', 1), '2020-02-29');
+  for (const [dob, years] of [['1941-03-15', 80], ['1940-02-29', 81], ['2009-12-31', 12], ['2016-02-29', 5]] as const) {
+    const day = dayTurning(dob, years);
+    assert.equal(ageInYears(dob, day), years, `${dob} is ${years} on ${day}`);
+    assert.equal(ageInYears(dob, addDays(day, -1)), years - 1, `${dob} is not yet ${years} the day before ${day}`);
+  }
 });

@@ -53,3 +53,22 @@ export function ageInMonths(dateOfBirth: string, onDay: string): number {
 export function ageInYears(dateOfBirth: string, onDay: string): number {
   return Math.floor(ageInMonths(dateOfBirth, onDay) / 12);
 }
+
+/**
+ * The first day on which a person born `dateOfBirth` is `months` months old,
+ * by the same rule as ageInMonths (a birthday on the 31st, or on 29 February,
+ * falls on the last day of a shorter month).
+ */
+export function dayTurningMonths(dateOfBirth: string, months: number): string {
+  const b = mustParse(dateOfBirth, 'dateOfBirth');
+  const index = b.year * 12 + (b.month - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = index - year * 12 + 1;
+  const day = Math.min(b.day, daysInMonth(year, month));
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** The first day on which a person born `dateOfBirth` is `years` old. */
+export function dayTurning(dateOfBirth: string, years: number): string {
+  return dayTurningMonths(dateOfBirth, years * 12);
+}
