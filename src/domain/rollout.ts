@@ -13,6 +13,9 @@ export const DECLARED_GROUPS = ['health_care_worker', 'essential_caregiver', 'fi
   'congregate_setting'] as const;
 export type DeclaredGroup = (typeof DECLARED_GROUPS)[number];
 
+export const DeclaredGroupSchema = Type.Union([Type.Literal('health_care_worker'), Type.Literal('essential_caregiver'), Type.Literal('firefighter'),
+  Type.Literal('educator'), Type.Literal('high_risk_condition'), Type.Literal('congregate_setting')]);
+
 const Text = Type.Object({ en: Type.String({ minLength: 1, maxLength: 200 }), fr: Type.String({ minLength: 1, maxLength: 200 }) },
   { additionalProperties: false });
 const Id = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,39}$', description: 'lower-case letters, digits, - and _' });
@@ -25,7 +28,7 @@ export const CohortSchema = Type.Object({
   maxAge: Type.Optional(Type.Integer({ minimum: 0, maximum: 130, description: 'years, on the appointment day, inclusive' })),
   bornInOrBefore: Type.Optional(Type.Integer({ minimum: 1880, maximum: 2100, description: 'birth year, as Ontario phased by year' })),
   bornInOrAfter: Type.Optional(Type.Integer({ minimum: 1880, maximum: 2100 })),
-  groups: Type.Optional(Type.Array(Type.Union(DECLARED_GROUPS.map((g) => Type.Literal(g))), { minItems: 1, uniqueItems: true,
+  groups: Type.Optional(Type.Array(DeclaredGroupSchema, { minItems: 1, uniqueItems: true,
     description: 'any of these declared groups' })),
   regions: Type.Optional(Type.Array(RegionCode, { minItems: 1, uniqueItems: true, description: 'region of residence' })),
 }, { additionalProperties: false });
