@@ -20,6 +20,8 @@ const settings = {
   VAXBOOK_DEMO: { schema: Type.Boolean(), default: 'true', expects: 'true or false: load the demo province into an empty database' },
   VAXBOOK_ADMIN_TOKEN: { schema: Type.Optional(Type.String({ minLength: 16, maxLength: 200 })), default: undefined, expects: 'at least 16 characters: the bearer token of the admin API (unset: a random token, printed at start)' },
   VAXBOOK_HOLD_MINUTES: { schema: Type.Integer({ minimum: 1, maximum: 60 }), default: '10', expects: 'how long a hold keeps its slots, in whole minutes from 1 to 60' },
+  VAXBOOK_PUBLIC_URL: { schema: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 300 })), default: undefined, expects: 'the address people open the portal at, e.g. https://vaccine.example.org/ (printed on invitation letters; unset: http://HOST:PORT/)' },
+  VAXBOOK_ROLLOUT_FILE: { schema: Type.Optional(Type.String({ minLength: 1 })), default: undefined, expects: 'a roll-out rules file (.json, .yaml or .yml) stored as a new version at start when it differs from the rules in force' },
   VAXBOOK_SEED: { schema: Type.Integer({ minimum: 0 }), default: '20210315', expects: 'a whole number that makes the demo data repeatable' },
 } as const;
 

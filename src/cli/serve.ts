@@ -39,7 +39,8 @@ async function prepare(config: Config, db: Database, say: Say): Promise<void> {
 
 /** Builds the app and listens; resolves with the port and a stop function that drains it. */
 async function startHttp(config: Config, pool: pg.Pool, adminToken: string, withSweeper: boolean) {
-  const app = await buildApp({ pool, logLevel: config.LOG_LEVEL, adminToken, holdMinutes: config.VAXBOOK_HOLD_MINUTES });
+  const app = await buildApp({ pool, logLevel: config.LOG_LEVEL, adminToken, holdMinutes: config.VAXBOOK_HOLD_MINUTES,
+    publicUrl: config.VAXBOOK_PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}/` });
   try {
     await app.listen({ port: config.PORT, host: config.HOST });
   } catch (err) {

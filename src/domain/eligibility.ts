@@ -54,13 +54,15 @@ export interface EligibilityInput {
   products: readonly Product[];
   /** The jurisdiction's calendar day now. */
   today: string;
+  /** The dose asked about, when the caller knows only the last dose (search), instead of the whole history. */
+  next?: NextDose;
 }
 
 const OPEN: Entitlement = { phaseId: null, cohortId: null, from: '0001-01-01', until: null, invited: false };
 
 export function eligibility(input: EligibilityInput): Eligibility {
   const { person, today } = input;
-  const next = nextDose(input.history);
+  const next = input.next ?? nextDose(input.history);
   const verdict = rolloutVerdict(input.rules, person, next.kind, today);
   let entitlements = verdict.entitlements;
   let reasons: EligibilityReason[] = verdict.reasons;

@@ -5,6 +5,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import type pg from 'pg';
 import { ErrorBody, errorHandler, notFoundHandler } from './errors.js';
 import { registerMetrics } from './metrics.js';
+import { eligibilityRoutes } from './routes/public/eligibility.js';
+import { adminRolloutRoutes } from './routes/admin/rollout.js';
 import type { LookupLimits } from './lookup-limits.js';
 import { systemRoutes } from './routes/system.js';
 import { referenceRoutes } from './routes/public/reference.js';
@@ -21,6 +23,8 @@ export interface AppOptions {
   adminToken?: string;
   /** How long a hold keeps its slots. */
   holdMinutes?: number;
+  /** The portal's address, printed on invitation letters. */
+  publicUrl?: string;
   /** Throttling of booking look-ups by code + date of birth. */
   lookupLimits?: LookupLimits;
 }
@@ -71,7 +75,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(referenceRoutes, { pool: opts.pool });
   await app.register(bookingRoutes, { pool: opts.pool, holdMinutes: opts.holdMinutes ?? 10, lookupLimits: opts.lookupLimits });
   await app.register(availabilityRoutes, { pool: opts.pool });
-  await app.register(adminReconcileRoutes, { pool: opts.pool, adminToken: opts.adminToken ?? randomUUID() });
+  const adminToken = opts.adminToken ?? randomUUID();
+  await app.register(eligibilityRoutes, { pool: opts.pool });
+  await app.register(adminReconcileRoutes, { pool: opts.pool, adminToken });
+  await app.register(adminRolloutRoutes, { pool: opts.pool, adminToken, publicUrl: opts.publicUrl ?? 'http://127.0.0.1:3000/' });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // Until the web portal is served here, the front door leads to the API documentation.

@@ -18,6 +18,7 @@ const clinicProperties = {
   latitude: Type.Number(), longitude: Type.Number(), phone: Nullable(Type.String()),
   languages: Type.Array(Type.String()), accessibility: Type.Array(Type.String()),
   accessibilityNotes: Nullable(Type.String()), timeZone: Type.String(), status: Type.String(),
+  servesOnly: Nullable(Type.Array(Type.String(), { description: 'roll-out cohorts this clinic is restricted to (null: everyone)' })),
 };
 /** A clinic as every operation shows it (services/reference-service clinicView). */
 export const Clinic = Type.Object(clinicProperties, { $id: 'Clinic' });

@@ -22,6 +22,7 @@ export function clinicView(c: refs.ClinicRow) {
     address: { street: c.street, city: c.city, postalCode: c.postal_code },
     latitude: c.latitude, longitude: c.longitude, phone: c.phone, languages: c.languages,
     accessibility: c.accessibility, accessibilityNotes: c.accessibility_notes, timeZone: c.time_zone, status: c.status,
+    servesOnly: c.cohorts,
   };
 }
 
@@ -53,12 +54,21 @@ export async function products(pool: pg.Pool) {
   }));
 }
 
-// The jurisdiction's time zone decides what "today" is for every search; it changes at most by configuration.
-let zone: { at: number; pool: pg.Pool; tz: Promise<string> } | undefined;
-export function timeZone(pool: pg.Pool): Promise<string> {
-  if (!zone || zone.pool !== pool || Date.now() - zone.at > 60_000) {
-    zone = { at: Date.now(), pool, tz: refs.getJurisdiction(pool).then((j) => j?.time_zone ?? 'America/Toronto') };
-    zone.tz.catch(() => { zone = undefined; });
+// The jurisdiction's time zone decides what "today" is for every search, and its identifier scheme
+// how people are identified; both change at most by configuration.
+export interface JurisdictionSettings { name: string; timeZone: string; identifierScheme: string }
+let settings: { at: number; pool: pg.Pool; value: Promise<JurisdictionSettings> } | undefined;
+export function jurisdictionSettings(pool: pg.Pool): Promise<JurisdictionSettings> {
+  if (!settings || settings.pool !== pool || Date.now() - settings.at > 60_000) {
+    const value = refs.getJurisdiction(pool).then((j) => ({
+      name: j?.name ?? 'vaxbook', timeZone: j?.time_zone ?? 'America/Toronto', identifierScheme: j?.identifier_scheme ?? 'ontario-health-card',
+    }));
+    settings = { at: Date.now(), pool, value };
+    value.catch(() => { settings = undefined; });
   }
-  return zone.tz;
+  return settings.value;
+}
+
+export async function timeZone(pool: pg.Pool): Promise<string> {
+  return (await jurisdictionSettings(pool)).timeZone;
 }

@@ -5,6 +5,8 @@ export interface ClinicRow {
   id: number; code: string; region_code: string; name: string; kind: string; street: string; city: string;
   postal_code: string; latitude: number; longitude: number; phone: string | null; languages: string[];
   accessibility: string[]; accessibility_notes: string | null; time_zone: string; status: string;
+  /** null: serves everyone; else only these roll-out cohorts. */
+  cohorts: string[] | null;
 }
 export interface ProductRow {
   id: number; code: string; name: string; manufacturer: string; cvx: string; min_age_months: number;
@@ -27,7 +29,7 @@ export async function listRegions(db: Db): Promise<RegionRow[]> {
 }
 
 const CLINIC_COLUMNS = `c.id, c.code, r.code AS region_code, c.name, c.kind, c.street, c.city, c.postal_code, c.latitude,
-  c.longitude, c.phone, c.languages, c.accessibility, c.accessibility_notes, c.time_zone, c.status`;
+  c.longitude, c.phone, c.languages, c.accessibility, c.accessibility_notes, c.time_zone, c.status, c.cohorts`;
 
 export interface ClinicFilter { regionCode?: string; kind?: string; afterId: number; limit: number }
 

@@ -1,24 +1,10 @@
-import { timingSafeEqual } from 'node:crypto';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type pg from 'pg';
 import { reconcile } from '../../../services/reconcile-service.js';
-import { ApiError } from '../../errors.js';
+import { requireAdmin } from '../../admin-auth.js';
 import { errorResponses, Nullable } from '../../schemas.js';
-
-/** Until staff accounts exist, the admin API is guarded by one bearer token (VAXBOOK_ADMIN_TOKEN). */
-function requireAdmin(req: FastifyRequest, token: string): void {
-  const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  if (a.length !== b.length || !timingSafeEqual(a, b)) {
-    throw new ApiError(401, 'unauthorized', {
-      en: 'This operation needs the administrator token (Authorization: Bearer …).',
-      fr: "Cette opération exige le jeton d'administration (Authorization: Bearer …).",
-    });
-  }
-}
 
 const Int = Nullable(Type.Integer());
 

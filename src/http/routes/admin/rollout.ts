@@ -1,0 +1,128 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type pg from 'pg';
+import { setClinicCohorts } from '../../../db/repositories/rollout-repository.js';
+import { forgetCachedReferenceData } from '../../../services/reference-cache.js';
+import { currentRollout, rolloutHistory, RolloutConflict, updateRollout, validateRollout } from '../../../services/rollout-service.js';
+import * as invitations from '../../../services/invitation-service.js';
+import { requireAdmin } from '../../admin-auth.js';
+import { ApiError } from '../../errors.js';
+import { errorResponses, Nullable } from '../../schemas.js';
+
+const Actor = Type.String({ minLength: 1, maxLength: 100, description: 'Who makes the change (kept with it)' });
+const Batch = Type.Object({
+  id: Type.Integer(), region: Type.String(), regionName: Type.String(), cohort: Type.String(), size: Type.Integer(), redeemed: Type.Integer(),
+  expiresAt: Type.String(), createdAt: Type.String(), createdBy: Type.String(), revokedAt: Nullable(Type.String()), revokedBy: Nullable(Type.String()),
+  status: Type.String(),
+});
+const admin = { security: [{ bearer: [] }], tags: ['admin'] };
+const withAuth = { ...errorResponses, 401: Type.Ref('Error') };
+const noBatch = () => new ApiError(404, 'batch_not_found', { en: 'There is no such invitation batch.', fr: "Ce lot d'invitations n'existe pas." });
+
+export const adminRolloutRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken: string; publicUrl: string }> = async (app, { pool, adminToken, publicUrl }) => {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  app.addHook('preHandler', async (req) => requireAdmin(req, adminToken));
+
+  r.put('/api/v1/admin/rollout', {
+    schema: {
+      ...admin, operationId: 'updateRollout', summary: 'Replace the roll-out rules: a new version, attributed, refused if someone changed them since basedOn',
+      body: Type.Object({ rules: Type.Unknown({ description: 'The roll-out document (see getRollout)' }), basedOn: Type.Integer({ minimum: 0 }), changedBy: Actor, note: Type.Optional(Type.String({ maxLength: 500 })) }),
+      response: { 200: Type.Object({ version: Type.Integer() }), 409: Type.Ref('Error'), ...withAuth },
+    },
+  }, async (req) => {
+    try {
+      return { version: (await updateRollout(pool, req.body.rules, req.body.changedBy, req.body.note ?? null, req.body.basedOn)).version };
+    } catch (err) {
+      if (!(err instanceof RolloutConflict)) throw err;
+      throw new ApiError(409, 'rollout_changed', {
+        en: `The roll-out changed since version ${req.body.basedOn}: reload it and apply your change again.`,
+        fr: `Le déploiement a changé depuis la version ${req.body.basedOn} : rechargez-le et refaites votre modification.`,
+      }, 'basedOn', { current: (await currentRollout(pool)).version });
+    }
+  });
+
+  r.post('/api/v1/admin/rollout/validate', {
+    schema: {
+      ...admin, operationId: 'validateRollout', summary: 'Check a roll-out document without storing it',
+      body: Type.Object({ rules: Type.Unknown() }), response: { 200: Type.Object({ ok: Type.Boolean() }), ...withAuth },
+    },
+  }, async (req) => {
+    await validateRollout(pool, req.body.rules, 'rules');
+    return { ok: true };
+  });
+
+  r.get('/api/v1/admin/rollout/versions', {
+    schema: {
+      ...admin, operationId: 'listRolloutVersions', summary: 'Every version of the roll-out: who changed it, when, why',
+      response: { 200: Type.Object({ items: Type.Array(Type.Object({ version: Type.Integer(), createdAt: Type.String(), createdBy: Type.String(), note: Nullable(Type.String()) })) }), ...withAuth },
+    },
+  }, async () => ({ items: await rolloutHistory(pool) }));
+
+  r.put('/api/v1/admin/clinics/:clinicId/cohorts', {
+    schema: {
+      ...admin, operationId: 'setClinicCohorts', summary: 'Restrict a clinic to some roll-out cohorts (null: serves everyone)',
+      params: Type.Object({ clinicId: Type.Integer({ minimum: 1 }) }),
+      body: Type.Object({ cohorts: Nullable(Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { minItems: 1, uniqueItems: true })) }),
+      response: { 200: Type.Object({ clinicId: Type.Integer(), cohorts: Nullable(Type.Array(Type.String())) }), ...withAuth },
+    },
+  }, async (req) => {
+    const rules = (await currentRollout(pool)).rules;
+    const unknown = (req.body.cohorts ?? []).find((c) => !rules?.cohorts.some((k) => k.id === c));
+    if (unknown) throw new ApiError(400, 'invalid_input', { en: `The roll-out has no cohort "${unknown}".`, fr: `Le déploiement n'a pas de cohorte « ${unknown} ».` }, 'cohorts');
+    if (!(await setClinicCohorts(pool, req.params.clinicId, req.body.cohorts))) {
+      throw new ApiError(404, 'clinic_not_found', { en: 'There is no such clinic.', fr: "Cette clinique n'existe pas." });
+    }
+    forgetCachedReferenceData(pool);
+    return { clinicId: req.params.clinicId, cohorts: req.body.cohorts };
+  });
+
+  r.post('/api/v1/admin/invitation-batches', {
+    schema: {
+      ...admin, operationId: 'createInvitationBatch', summary: 'Create N single-use invitation codes for a region and a cohort',
+      body: Type.Object({
+        region: Type.String({ minLength: 1, maxLength: 40 }), cohort: Type.String({ minLength: 1, maxLength: 40 }),
+        size: Type.Integer({ minimum: 1, maximum: 100000 }), expiresAt: Type.String({ format: 'date-time' }), createdBy: Actor,
+      }),
+      response: { 201: Batch, ...withAuth },
+    },
+  }, async (req, reply) => reply.status(201).send(await invitations.createBatch(pool, req.body)));
+
+  r.get('/api/v1/admin/invitation-batches', {
+    schema: { ...admin, operationId: 'listInvitationBatches', summary: 'Invitation batches with how many codes were redeemed', response: { 200: Type.Object({ items: Type.Array(Batch) }), ...withAuth } },
+  }, async () => ({ items: await invitations.listBatches(pool) }));
+
+  const BatchId = Type.Object({ batchId: Type.Integer({ minimum: 1 }) });
+  r.get('/api/v1/admin/invitation-batches/:batchId', {
+    schema: { ...admin, operationId: 'getInvitationBatch', summary: 'One invitation batch', params: BatchId, response: { 200: Batch, ...withAuth } },
+  }, async (req) => (await invitations.getBatch(pool, req.params.batchId)) ?? Promise.reject(noBatch()));
+
+  r.post('/api/v1/admin/invitation-batches/:batchId/revoke', {
+    schema: {
+      ...admin, operationId: 'revokeInvitationBatch', summary: 'Revoke a batch: its unused codes stop working (redeemed ones keep their bookings)',
+      params: BatchId, body: Type.Object({ revokedBy: Actor }), response: { 200: Batch, ...withAuth },
+    },
+  }, async (req) => (await invitations.revokeBatch(pool, req.params.batchId, req.body.revokedBy)) ?? Promise.reject(noBatch()));
+
+  r.get('/api/v1/admin/invitation-batches/:batchId/codes.csv', {
+    schema: {
+      ...admin, operationId: 'exportInvitationCsv', summary: 'The unused codes of a batch as CSV, for mail merge', params: BatchId,
+      produces: ['text/csv'], response: { 200: Type.String(), ...withAuth },
+    },
+  }, async (req, reply) => {
+    const csv = await invitations.batchCsv(pool, req.params.batchId, publicUrl);
+    if (csv === undefined) throw noBatch();
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="invitations-${req.params.batchId}.csv"`).send(csv);
+  });
+
+  r.get('/api/v1/admin/invitation-batches/:batchId/letters.pdf', {
+    schema: {
+      ...admin, operationId: 'exportInvitationLetters', summary: 'Printable letters (one a page, with a QR code) for the unused codes of a batch', params: BatchId,
+      produces: ['application/pdf'],
+    },
+  }, async (req, reply) => {
+    const pdf = await invitations.batchPdf(pool, req.params.batchId, publicUrl);
+    if (pdf === undefined) throw noBatch();
+    return reply.type('application/pdf').header('content-disposition', `attachment; filename="invitations-${req.params.batchId}.pdf"`).send(pdf);
+  });
+};

@@ -1,0 +1,158 @@
+import type pg from 'pg';
+import * as invitations from '../db/repositories/invitation-repository.js';
+import * as repo from '../db/repositories/rollout-repository.js';
+import { isValidDay } from '../domain/age.js';
+import type { Product } from '../domain/availability.js';
+import { localDate } from '../domain/calendar.js';
+import { normaliseConfirmationCode } from '../domain/confirmation-code.js';
+import { eligibility, reasonMessage, type Eligibility, type NextDose, type PastDose, type RolloutNames } from '../domain/eligibility.js';
+import type { Msg, PersonFacts, Rollout } from '../domain/rollout.js';
+import { InputError } from './input-error.js';
+import { clinicDirectory, productCatalogue } from './reference-cache.js';
+import { jurisdictionSettings } from './reference-service.js';
+import { currentRollout } from './rollout-service.js';
+
+/**
+ * Eligibility for every channel: resolves what a request says about a person
+ * (region, groups, invitation, doses) into facts, and asks the domain rules.
+ * Search, booking and the screening answer go through here.
+ */
+
+export interface PersonClaims {
+  dateOfBirth: string;
+  regionCode?: string;
+  postalCode?: string;
+  groups?: string[];
+  invitationCode?: string;
+  /** Doses already had, oldest first. */
+  history?: Array<{ date: string; product: string }>;
+}
+
+export type InvitationStatus = 'valid' | 'unknown' | 'revoked' | 'expired' | 'used';
+
+export interface ResolvedPerson {
+  facts: PersonFacts;
+  history: PastDose[];
+  invitation: { code: string; status: InvitationStatus } | null;
+}
+
+const INVITATION_MESSAGES: Record<Exclude<InvitationStatus, 'valid'>, Msg> = {
+  unknown: { en: 'This invitation code is not one we sent. Check the code on your letter.', fr: "Ce code d'invitation ne correspond à aucun envoi. Vérifiez le code sur votre lettre." },
+  revoked: { en: 'This invitation code has been withdrawn.', fr: "Ce code d'invitation a été retiré." },
+  expired: { en: 'This invitation code has expired.', fr: "Ce code d'invitation est expiré." },
+  used: { en: 'This invitation code has already been used by someone else.', fr: "Ce code d'invitation a déjà été utilisé par une autre personne." },
+};
+export const invitationMessage = (s: Exclude<InvitationStatus, 'valid'>) => INVITATION_MESSAGES[s];
+
+/** The region of residence: given, or from the postal code's area. */
+async function residence(pool: pg.Pool, c: PersonClaims, field: string): Promise<string | null> {
+  if (c.regionCode) {
+    if (!(await repo.regionCodes(pool)).includes(c.regionCode)) {
+      throw new InputError(`${field}regionCode`, { en: `There is no region "${c.regionCode}".`, fr: `La région « ${c.regionCode} » n'existe pas.` });
+    }
+    return c.regionCode;
+  }
+  if (c.postalCode) {
+    const area = /^([A-Za-z]\d[A-Za-z])\s*(\d[A-Za-z]\d)?$/.exec(c.postalCode.trim())?.[1]?.toUpperCase();
+    const region = area && (await repo.regionOfPostalArea(pool, area));
+    if (!region) {
+      throw new InputError(`${field}postalCode`, {
+        en: `We cannot tell which region the postal code "${c.postalCode}" is in. Give your region instead.`,
+        fr: `Nous ne savons pas dans quelle région se trouve le code postal « ${c.postalCode} ». Indiquez plutôt votre région.`,
+      });
+    }
+    return region;
+  }
+  return null;
+}
+
+function pastDoses(products: Product[], history: PersonClaims['history'], today: string, field: string): PastDose[] {
+  return (history ?? []).map((h, i) => {
+    const product = products.find((p) => p.code === h.product);
+    if (!product) throw new InputError(`${field}history.${i}.product`, { en: `There is no product "${h.product}".`, fr: `Le produit « ${h.product} » n'existe pas.` });
+    if (!isValidDay(h.date) || h.date > today) {
+      throw new InputError(`${field}history.${i}.date`, { en: 'A previous dose needs a real date, not in the future.', fr: 'Une dose précédente doit avoir une vraie date, pas dans le futur.' });
+    }
+    return { day: h.date, product };
+  });
+}
+
+/**
+ * The facts about one person. `holder` is the identity of the person the
+ * invitation must be (or become) bound to; `asDependent` marks a dependent
+ * booked with someone else's invitation.
+ */
+export async function resolvePerson(pool: pg.Pool, c: PersonClaims, opts: { field?: string; holder?: { scheme: string; identifier: string; dateOfBirth: string }; asDependent?: boolean } = {}): Promise<ResolvedPerson> {
+  const field = opts.field ?? '';
+  const [products, settings] = await Promise.all([productCatalogue(pool), jurisdictionSettings(pool)]);
+  const today = localDate(new Date(), settings.timeZone);
+  const regionCode = await residence(pool, c, field);
+  let invitation: ResolvedPerson['invitation'] = null;
+  let held: PersonFacts['invitation'] = null;
+  if (c.invitationCode) {
+    const code = normaliseConfirmationCode(c.invitationCode);
+    const row = code ? await invitations.findInvitation(pool, code) : undefined;
+    let status: InvitationStatus = 'valid';
+    if (!row) status = 'unknown';
+    else if (row.revoked_at) status = 'revoked';
+    else if (row.expires_at <= new Date()) status = 'expired';
+    else if (row.person_id !== null && !(opts.holder && row.holder_scheme === opts.holder.scheme && row.holder_identifier === opts.holder.identifier
+      && row.holder_dob === opts.holder.dateOfBirth)) status = 'used';
+    invitation = { code: code ?? c.invitationCode, status };
+    if (row && status === 'valid') held = { cohortId: row.cohort_id, regionCode: row.region_code, asDependent: !!opts.asDependent };
+  }
+  return {
+    facts: { dateOfBirth: c.dateOfBirth, regionCode, groups: c.groups ?? [], invitation: held },
+    history: pastDoses(products, c.history, today, field),
+    invitation,
+  };
+}
+
+/** Eligibility of resolved facts under the rules in force (today in the jurisdiction's time zone). */
+export async function eligibilityOf(pool: pg.Pool, person: ResolvedPerson, next?: NextDose): Promise<{ e: Eligibility; rules: Rollout | null; version: number }> {
+  const [rollout, products, settings] = await Promise.all([currentRollout(pool), productCatalogue(pool), jurisdictionSettings(pool)]);
+  const today = localDate(new Date(), settings.timeZone);
+  return { e: eligibility({ rules: rollout.rules, person: person.facts, history: person.history, next, products, today }), rules: rollout.rules, version: rollout.version };
+}
+
+export function namesOf(rules: Rollout | null): RolloutNames {
+  return {
+    cohort: (id) => rules?.cohorts.find((c) => c.id === id)?.name,
+    phase: (id) => rules?.phases.find((p) => p.id === id)?.name,
+  };
+}
+
+/** The screening answer (operationId checkEligibility). */
+export async function checkEligibility(pool: pg.Pool, claims: PersonClaims, lang: 'en' | 'fr') {
+  const person = await resolvePerson(pool, claims);
+  const { e, rules, version } = await eligibilityOf(pool, person);
+  const names = namesOf(rules);
+  const clinics = await clinicDirectory(pool);
+  const cohorts = new Set(e.entitlements.map((x) => x.cohortId));
+  const kinds = [...new Set(clinics.filter((c) => c.cohorts === null || c.cohorts.some((k) => cohorts.has(k))).map((c) => c.kind))].sort();
+  const reasons = e.reasons.map((r) => {
+    const messages = reasonMessage(r, names);
+    return { code: r.code as string, cohort: r.cohortId ?? null, opensOn: r.opensOn ?? null, message: messages[lang], messages };
+  });
+  if (person.invitation && person.invitation.status !== 'valid') {
+    const messages = INVITATION_MESSAGES[person.invitation.status];
+    reasons.unshift({ code: `invitation_${person.invitation.status}`, cohort: null, opensOn: null, message: messages[lang], messages });
+  }
+  return {
+    eligible: e.eligible,
+    dose: e.dose,
+    kind: e.kind,
+    from: e.from,
+    window: e.window,
+    products: e.products.map((p) => ({ code: p.code, name: p.name })),
+    ways: e.entitlements.map((x) => ({
+      phase: x.phaseId && { id: x.phaseId, name: names.phase(x.phaseId) ?? { en: x.phaseId, fr: x.phaseId } },
+      cohort: x.cohortId && { id: x.cohortId, name: names.cohort(x.cohortId) ?? { en: x.cohortId, fr: x.cohortId } },
+      from: x.from < (e.from ?? x.from) ? e.from! : x.from, until: x.until, byInvitation: x.invited,
+    })),
+    clinicKinds: e.eligible ? kinds : [],
+    invitation: person.invitation && { code: person.invitation.code, status: person.invitation.status },
+    reasons,
+    rolloutVersion: version,
+  };
+}

@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import { buildApp } from '../../src/http/app.js';
+import { localDate, addDays } from '../../src/domain/calendar.js';
+import type { Rollout } from '../../src/domain/rollout.js';
+import { persons as makePersons, baseReferenceData } from '../helpers/fixtures.js';
+import { freshDatabase } from '../helpers/db.js';
+import { redeem } from '../../src/db/repositories/invitation-repository.js';
+import { forgetCachedRollout } from '../../src/services/rollout-service.js';
+
+let app: FastifyInstance;
+let pool: pg.Pool;
+const token = 'test-admin-token-0123456789';
+const auth = { authorization: `Bearer ${token}` };
+const today = localDate(new Date(), 'America/Toronto');
+
+before(async () => {
+  ({ pool } = await freshDatabase({ poolSize: 24 }));
+  await baseReferenceData(pool);
+  await pool.query(`INSERT INTO regions (code, name, latitude, longitude) VALUES ('OTH', 'Other Unit', 45.4, -75.7)`);
+  app = await buildApp({ pool, logLevel: process.env.DBG ? 'error' : 'silent', adminToken: token, publicUrl: 'https://vaccine.example.org/?lang=en' });
+});
+after(() => app.close());
+
+const rules: Rollout = {
+  cohorts: [
+    { id: 'age-80', name: { en: 'Adults 80 and over', fr: 'Adultes de 80 ans et plus' }, minAge: 80 },
+    { id: 'adults', name: { en: 'Adults 18 and over', fr: 'Adultes de 18 ans et plus' }, minAge: 18 },
+  ],
+  phases: [
+    { id: 'soft', name: { en: 'Soft launch', fr: 'Lancement restreint' }, cohorts: ['age-80'], regions: ['TST'], opens: addDays(today, -3), doses: 'primary', invitationOnly: true },
+    { id: 'p80', name: { en: '80+', fr: '80+' }, cohorts: ['age-80'], regions: 'all', opens: addDays(today, 10), doses: 'primary' },
+    { id: 'adults', name: { en: 'Adults', fr: 'Adultes' }, cohorts: ['adults'], regions: ['OTH'], opens: addDays(today, -1), doses: 'primary' },
+  ],
+};
+
+async function putRules(doc: unknown, basedOn: number) {
+  return app.inject({ method: 'PUT', url: '/api/v1/admin/rollout', headers: auth, payload: { rules: doc, basedOn, changedBy: 'Ministry operator', note: 'test' } });
+}
+
+test('the roll-out is versioned and attributed; a stale edit is refused; a bad document names the field', async () => {
+  const none = await app.inject({ method: 'GET', url: '/api/v1/rollout' });
+  assert.equal(none.json().version, 0);
+  assert.equal(none.json().rules, null);
+  assert.equal((await putRules(rules, 0)).statusCode, 200);
+  const stale = await putRules(rules, 0);
+  assert.equal(stale.statusCode, 409);
+  assert.equal(stale.json().code, 'rollout_changed');
+  const bad = await putRules({ ...rules, phases: [{ ...rules.phases[0], regions: ['NOWHERE'] }] }, 1);
+  assert.equal(bad.statusCode, 400);
+  assert.equal(bad.json().field, 'document.phases[0].regions');
+  const badShape = await putRules({ ...rules, cohorts: [{ id: 'Bad Id', name: { en: 'x', fr: 'x' } }] }, 1);
+  assert.equal(badShape.statusCode, 400);
+  assert.equal(badShape.json().field, 'document.cohorts[0].id');
+  const unauth = await app.inject({ method: 'PUT', url: '/api/v1/admin/rollout', payload: { rules, basedOn: 1, changedBy: 'x' } });
+  assert.equal(unauth.statusCode, 401);
+  const versions = await app.inject({ method: 'GET', url: '/api/v1/admin/rollout/versions', headers: auth });
+  assert.deepEqual(versions.json().items.map((v: { version: number; createdBy: string }) => [v.version, v.createdBy]), [[1, 'Ministry operator']]);
+  assert.equal((await app.inject({ method: 'GET', url: '/api/v1/rollout' })).json().version, 1);
+});
+
+test('checkEligibility says yes or no, why, and from when, in the language asked', async () => {
+  const elder = addDays(today, -(80 * 366));
+  const no = await app.inject({ method: 'POST', url: '/api/v1/eligibility', headers: { 'accept-language': 'fr' }, payload: { dateOfBirth: elder, regionCode: 'TST' } });
+  assert.equal(no.statusCode, 200, no.body);
+  const body = no.json();
+  assert.equal(body.eligible, false);
+  assert.equal(body.reasons[0].code, 'opens_later');
+  assert.equal(body.reasons[0].opensOn, addDays(today, 10));
+  assert.match(body.reasons[0].message, /Adultes de 80 ans et plus : la prise de rendez-vous ouvre le/);
+  assert.ok(body.reasons.some((r: { code: string }) => r.code === 'invitation_required'));
+
+  const adult = await app.inject({ method: 'POST', url: '/api/v1/eligibility', payload: { dateOfBirth: '1990-01-01', postalCode: 'M5V 2T6' } });
+  assert.equal(adult.json().eligible, false, 'the postal code is in TST, where adults are not open');
+  const elsewhere = await app.inject({ method: 'POST', url: '/api/v1/eligibility', payload: { dateOfBirth: '1990-01-01', regionCode: 'OTH' } });
+  assert.equal(elsewhere.json().eligible, true);
+  assert.equal(elsewhere.json().from, today);
+  assert.deepEqual(elsewhere.json().products.map((p: { code: string }) => p.code), ['test-mrna']);
+  assert.deepEqual(elsewhere.json().clinicKinds, ['mass_site']);
+
+  const badRegion = await app.inject({ method: 'POST', url: '/api/v1/eligibility', payload: { dateOfBirth: '1990-01-01', regionCode: 'ZZZ' } });
+  assert.equal(badRegion.statusCode, 400);
+  assert.equal(badRegion.json().field, 'regionCode');
+  const badPostal = await app.inject({ method: 'POST', url: '/api/v1/eligibility', payload: { dateOfBirth: '1990-01-01', postalCode: 'X0X 0X0' } });
+  assert.equal(badPostal.json().field, 'postalCode');
+  const dose2 = await app.inject({ method: 'POST', url: '/api/v1/eligibility', payload: { dateOfBirth: '1990-01-01', regionCode: 'TST', history: [{ date: addDays(today, -30), product: 'test-mrna' }] } });
+  assert.equal(dose2.json().eligible, true, 'the second dose of a series started is open whatever the phases');
+  assert.equal(dose2.json().dose, 2);
+  assert.deepEqual(dose2.json().window, { earliest: addDays(today, -9), recommended: addDays(today, 26), latest: null });
+});
+
+test('invitation batches: created, listed, exported as CSV and PDF, redeemed once even by 20 at once, revoked', async () => {
+  const created = await app.inject({ method: 'POST', url: '/api/v1/admin/invitation-batches', headers: auth,
+    payload: { region: 'TST', cohort: 'age-80', size: 25, expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(), createdBy: 'Ministry operator' } });
+  assert.equal(created.statusCode, 201, created.body);
+  const batch = created.json();
+  assert.equal(batch.size, 25);
+  assert.equal(batch.redeemed, 0);
+  const csv = await app.inject({ method: 'GET', url: `/api/v1/admin/invitation-batches/${batch.id}/codes.csv`, headers: auth });
+  assert.equal(csv.statusCode, 200);
+  assert.match(String(csv.headers['content-type']), /^text\/csv/);
+  const lines = csv.body.trimEnd().split('\n');
+  assert.equal(lines.length, 26);
+  const codes = lines.slice(1).map((l) => l.split(',')[1]!);
+  assert.equal(new Set(codes).size, 25);
+  assert.ok(lines[1]!.includes('https://vaccine.example.org/?lang=en&invitation='));
+  const pdf = await app.inject({ method: 'GET', url: `/api/v1/admin/invitation-batches/${batch.id}/letters.pdf`, headers: auth });
+  assert.equal(pdf.statusCode, 200);
+  assert.equal(pdf.rawPayload.subarray(0, 5).toString(), '%PDF-');
+
+  // The code opens the invitation-only phase for an 80-year-old of that region.
+  const elder = addDays(today, -(80 * 366));
+  const invited = await app.inject({ method: 'POST', url: '/api/v1/eligibility', payload: { dateOfBirth: elder, regionCode: 'TST', invitationCode: codes[0]!.toLowerCase() } });
+  assert.equal(invited.json().eligible, true, invited.body);
+  assert.equal(invited.json().ways[0].byInvitation, true);
+
+  // 20 people redeem the same code at once, on 20 connections: exactly one wins.
+  forgetCachedRollout(pool);
+  const people = await makePersons(pool, 20, 'INV');
+  const results = await Promise.allSettled(people.map((id) => redeem(pool, codes[1]!, id)));
+  assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+  for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as { code?: string }).code, 'VB403');
+  const winner = people[results.findIndex((r) => r.status === 'fulfilled')]!;
+  await redeem(pool, codes[1]!, winner); // the holder again: no change, no error
+  const used = await app.inject({ method: 'POST', url: '/api/v1/eligibility', payload: { dateOfBirth: elder, regionCode: 'TST', invitationCode: codes[1] } });
+  assert.equal(used.json().eligible, false);
+  assert.equal(used.json().invitation.status, 'used');
+  assert.equal(used.json().reasons[0].code, 'invitation_used');
+
+  const listed = await app.inject({ method: 'GET', url: '/api/v1/admin/invitation-batches', headers: auth });
+  assert.equal(listed.json().items[0].redeemed, 1);
+  const reprint = await app.inject({ method: 'GET', url: `/api/v1/admin/invitation-batches/${batch.id}/codes.csv`, headers: auth });
+  assert.equal(reprint.body.trimEnd().split('\n').length, 25, 'a reprint leaves out the redeemed code');
+
+  const revoked = await app.inject({ method: 'POST', url: `/api/v1/admin/invitation-batches/${batch.id}/revoke`, headers: auth, payload: { revokedBy: 'Ministry operator' } });
+  assert.equal(revoked.json().status, 'revoked');
+  const after = await app.inject({ method: 'POST', url: '/api/v1/eligibility', payload: { dateOfBirth: elder, regionCode: 'TST', invitationCode: codes[2] } });
+  assert.equal(after.json().invitation.status, 'revoked');
+  assert.equal(after.json().eligible, false);
+  await assert.rejects(redeem(pool, codes[2]!, people[0]!), (e: { code?: string; detail?: string }) => e.code === 'VB403' && e.detail === 'revoked');
+  const unknownCohort = await app.inject({ method: 'POST', url: '/api/v1/admin/invitation-batches', headers: auth,
+    payload: { region: 'TST', cohort: 'nobody', size: 1, expiresAt: new Date(Date.now() + 86_400_000).toISOString(), createdBy: 'x' } });
+  assert.equal(unknownCohort.statusCode, 400);
+  assert.equal(unknownCohort.json().field, 'cohort');
+});
