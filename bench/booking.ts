@@ -39,6 +39,7 @@ import { migrate, pendingMigrations } from '../src/db/migrate.js';
 import { insertReferenceData, insertSlotsForSessions } from '../src/db/repositories/seed-repository.js';
 import { projectRoot } from '../src/paths.js';
 import { DEMO_PRODUCTS } from '../src/seed/catalogue.js';
+import { withCheckDigits } from '../src/domain/identifiers.js';
 import { canadianTowns } from '../src/seed/gazetteer.js';
 import type { ClinicSeed, ProvinceSeed } from '../src/seed/province.js';
 
@@ -519,10 +520,10 @@ function runLoad(spec: LoadSpec): Promise<LoadResult> {
   });
 }
 
-let personCounter = 1_000_000_000 + Math.floor(Math.random() * 1_000_000_000);
+let personCounter = 100_000_000 + Math.floor(Math.random() * 800_000_000);
 
 function bookingBody(d1: number, d2: number): string {
-  const identifier = String(personCounter++); // 10 digits, never repeated in a run
+  const identifier = withCheckDigits('ontario-health-card', String(personCounter++)); // valid, never repeated in a run
   return JSON.stringify({
     slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }],
     persons: [{ identifier, dateOfBirth: '1970-01-01', givenName: 'Bench', familyName: 'Person', email: 'b@example.org' }],

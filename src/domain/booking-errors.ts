@@ -5,7 +5,8 @@ export type BookingRefusal =
   | 'hold_expired'       // the hold ended (expired, released or used) before the booking
   | 'already_booked'     // the person already has an active appointment for that dose
   | 'overlapping'        // the person has another appointment at that time
-  | 'invalid_request';   // inconsistent input the schema could not catch
+  | 'invalid_request'    // inconsistent input the schema could not catch
+  | 'invitation_unknown' | 'invitation_revoked' | 'invitation_expired' | 'invitation_used'; // the code cannot be redeemed
 
 export class BookingError extends Error {
   constructor(readonly refusal: BookingRefusal, message: string, readonly slotId?: number) {

@@ -60,8 +60,12 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
       en: err.message, fr: `Requête refusée : ${err.message}`,
     });
   }
-  // Unexpected: log it (no personal data is in the error) and answer without internals.
-  req.log.error({ err }, 'unhandled error');
+  // Unexpected: log it and answer without internals. A database error's detail and context can quote
+  // the row (names, dates of birth): only its code, constraint and stack are logged.
+  const db = err as FastifyError & { severity?: string; constraint?: string; table?: string; column?: string; routine?: string };
+  req.log.error(db.severity
+    ? { err: { type: db.name, message: db.message, code: db.code, constraint: db.constraint, table: db.table, column: db.column, routine: db.routine, stack: db.stack } }
+    : { err }, 'unhandled error');
   return send(reply, req, 500, 'internal_error', {
     en: 'Something went wrong on our side. Please try again in a moment.',
     fr: 'Un problème est survenu de notre côté. Veuillez réessayer dans un instant.',

@@ -10,16 +10,29 @@ import { localDate } from '../domain/calendar.js';
 import { BookingError } from '../domain/booking-errors.js';
 import { newConfirmationCode, normaliseConfirmationCode } from '../domain/confirmation-code.js';
 import { checkSeriesChoice, type ChoiceProblem } from '../domain/series-choice.js';
+import { checkIdentifier, isIdentifierScheme } from '../domain/identifiers.js';
+import { mayBook, reasonMessage } from '../domain/eligibility.js';
+import { doseHistory } from '../db/repositories/rollout-repository.js';
+import { eligibilityOf, namesOf, resolvePerson } from './eligibility-service.js';
+import { jurisdictionSettings } from './reference-service.js';
 
 
 export interface PersonRequest {
   identifier: string; dateOfBirth: string; givenName: string; familyName: string; language?: string;
   email?: string; mobile?: string; address?: { line: string; city: string; postalCode: string };
+  /** Region of residence (or postalCode, or the address's postal code): the roll-out opens by region. */
+  regionCode?: string; postalCode?: string; groups?: string[];
+  /** Doses already had elsewhere, oldest first; kept as declared doses. */
+  previousDoses?: Array<{ date: string; product: string }>;
 }
-export interface BookingRequest { holdId?: string; slots?: Array<{ dose: number; slotId: number }>; persons: PersonRequest[]; channel: 'portal' | 'call_centre' | 'clinic' }
+export interface BookingRequest {
+  holdId?: string; slots?: Array<{ dose: number; slotId: number }>; persons: PersonRequest[]; channel: 'portal' | 'call_centre' | 'clinic';
+  /** An invitation code: bound to the first person; the others book as their dependents. */
+  invitationCode?: string;
+}
 
 /** What the HTTP layer answers: a status and either a result or a refusal. */
-export type Outcome<T> = { status: 200 | 201; result: T } | { status: 404 | 409 | 410 | 422; refusal: string; detail?: unknown };
+export type Outcome<T> = { status: 200 | 201; result: T } | { status: 403 | 404 | 409 | 410 | 422; refusal: string; detail?: unknown };
 
 export interface BookingResult { confirmationCode: string; appointments: repo.BookingView['appointments'] }
 
@@ -87,7 +100,7 @@ function seriesRefusal(problem: ChoiceProblem): Outcome<never> {
 }
 
 function refusalOf(err: BookingError): Outcome<never> {
-  const status = err.refusal === 'hold_expired' ? 410 : err.refusal === 'invalid_request' ? 422 : 409;
+  const status = err.refusal === 'hold_expired' ? 410 : err.refusal === 'invalid_request' ? 422 : err.refusal.startsWith('invitation_') ? 403 : 409;
   return { status, refusal: err.refusal, detail: err.slotId ? { slotId: err.slotId } : undefined };
 }
 
@@ -114,10 +127,19 @@ export async function releaseHold(pool: pg.Pool, holdId: string): Promise<boolea
   return repo.releaseHold(pool, holdId);
 }
 
-const normaliseIdentifier = (identifier: string) => identifier.replace(/[\s-]/g, '').toUpperCase();
-
-/** The first person must be reachable (dependents are reached through them), and nobody is listed twice. */
-function checkPeople(persons: PersonRequest[]): void {
+/**
+ * Each identifier checked and normalised by the jurisdiction's scheme (the
+ * error names the person and what is wrong); the first person must be
+ * reachable (dependents are reached through them); nobody is listed twice.
+ */
+async function checkPeople(pool: pg.Pool, persons: PersonRequest[]): Promise<{ scheme: string; identifiers: string[] }> {
+  const scheme = (await jurisdictionSettings(pool)).identifierScheme;
+  const identifiers = persons.map((p, i) => {
+    if (!isIdentifierScheme(scheme)) return p.identifier.replace(/[\s.-]/g, '').toUpperCase();
+    const c = checkIdentifier(scheme, p.identifier, p.dateOfBirth);
+    if (!c.ok) throw new InputError(`persons.${i}.identifier`, c.message);
+    return c.value;
+  });
   const first = persons[0];
   if (first && !first.email && !first.mobile && !first.address) {
     throw new InputError('persons.0.email', {
@@ -127,10 +149,50 @@ function checkPeople(persons: PersonRequest[]): void {
   }
   const seen = new Set<string>();
   persons.forEach((p, i) => {
-    const key = `${normaliseIdentifier(p.identifier)}|${p.dateOfBirth}`;
+    const key = `${identifiers[i]}|${p.dateOfBirth}`;
     if (seen.has(key)) throw new InputError(`persons.${i}.identifier`, { en: 'The same person is listed twice.', fr: 'La même personne figure deux fois.' });
     seen.add(key);
   });
+  return { scheme, identifiers };
+}
+
+/** One person's roll-out check for the chosen slots, with the same rules search uses; a refusal, or their facts for the booking. */
+async function checkEligible(pool: pg.Pool, req: BookingRequest, i: number, scheme: string, identifier: string,
+  picks: Array<{ dose: number; slot: SlotFacts }>): Promise<{ refusal: Outcome<never> } | { regionCode: string | null; declared: boolean }> {
+  const p = req.persons[i]!;
+  const claims = {
+    dateOfBirth: p.dateOfBirth, regionCode: p.regionCode, postalCode: p.postalCode ?? (p.regionCode ? undefined : p.address?.postalCode),
+    groups: p.groups, invitationCode: req.invitationCode, history: p.previousDoses,
+  };
+  let resolved;
+  try {
+    resolved = await resolvePerson(pool, claims, { field: `persons.${i}.`, holder: i === 0 ? { scheme, identifier, dateOfBirth: p.dateOfBirth } : undefined, asDependent: i > 0 });
+  } catch (err) {
+    // A postal code from the address we cannot place is not the person's mistake: decide without a region.
+    if (!(err instanceof InputError && err.field === `persons.${i}.postalCode` && !p.postalCode)) throw err;
+    resolved = await resolvePerson(pool, { ...claims, postalCode: undefined }, { field: `persons.${i}.`, asDependent: i > 0 });
+  }
+  if (i === 0 && resolved.invitation && resolved.invitation.status !== 'valid') {
+    return { refusal: { status: 403, refusal: `invitation_${resolved.invitation.status}` } };
+  }
+  // Doses recorded here win over doses declared in the request.
+  const recorded = await doseHistory(pool, scheme, identifier, p.dateOfBirth);
+  const products = await productsById(pool);
+  const history = recorded.length ? recorded.flatMap((d) => (products.get(d.product_id) ? [{ day: d.day, product: products.get(d.product_id)! }] : [])) : resolved.history;
+  const { e, rules } = await eligibilityOf(pool, { ...resolved, history });
+  const [first, ...rest] = [...picks].sort((a, b) => a.dose - b.dose);
+  if (!first) return { regionCode: resolved.facts.regionCode, declared: recorded.length === 0 };
+  if (first.dose !== e.dose) {
+    return { refusal: { status: 422, refusal: 'dose_not_next', detail: { person: i, expectedDose: e.dose, window: e.window } } };
+  }
+  const cohorts = new Set(e.entitlements.map((x) => x.cohortId));
+  const admits = (s: SlotFacts) => s.clinic.cohorts === null || s.clinic.cohorts.some((c) => cohorts.has(c));
+  if (!mayBook(e, p.dateOfBirth, first.slot.product, first.slot.day, first.slot.clinic.cohorts) || !rest.every((r) => admits(r.slot))) {
+    const names = namesOf(rules);
+    const reasons = e.reasons.map((r) => ({ code: r.code, opensOn: r.opensOn ?? null, messages: reasonMessage(r, names) }));
+    return { refusal: { status: 403, refusal: 'not_eligible', detail: { person: i, eligibleFrom: e.from, reasons } } };
+  }
+  return { regionCode: resolved.facts.regionCode, declared: recorded.length === 0 };
 }
 
 /**
@@ -140,20 +202,32 @@ function checkPeople(persons: PersonRequest[]): void {
  * first and replay it too.
  */
 export async function createBooking(pool: pg.Pool, req: BookingRequest, idempotencyKey?: string): Promise<Outcome<BookingResult>> {
-  checkPeople(req.persons);
+  const { scheme, identifiers } = await checkPeople(pool, req.persons);
   const picks = req.holdId ? (await repo.holdSlotIds(pool, req.holdId)).map((h) => ({ dose: h.dose_number, slotId: h.slot_id })) : req.slots ?? [];
   if (picks.length === 0) return req.holdId ? { status: 410, refusal: 'hold_expired' } : { status: 422, refusal: 'invalid_request' };
   const problem = await checkChoice(pool, picks, req.persons);
   if (problem === 'unknown_slot') return { status: 409, refusal: 'slot_unavailable' };
   if (problem) return seriesRefusal(problem);
+  const facts = await slotFacts(pool, picks.map((p) => p.slotId));
+  const chosen = picks.map((p) => ({ dose: p.dose, slot: facts.get(p.slotId)! }));
+  const people: Array<{ regionCode: string | null; declared: boolean }> = [];
+  for (let i = 0; i < req.persons.length; i++) {
+    const verdict = await checkEligible(pool, req, i, scheme, identifiers[i]!, chosen);
+    if ('refusal' in verdict) return verdict.refusal;
+    people.push(verdict);
+  }
+  const invitationCode = req.invitationCode ? normaliseConfirmationCode(req.invitationCode) ?? req.invitationCode : undefined;
 
   const answer = await retrying(() => repo.createBookingInOneCall(pool, {
     idempotencyKey, requestHash: requestHash(req),
-    persons: req.persons.map((p) => ({
-      identifierScheme: 'ontario-health-card', identifier: normaliseIdentifier(p.identifier), dateOfBirth: p.dateOfBirth,
+    persons: req.persons.map((p, i) => ({
+      identifierScheme: scheme, identifier: identifiers[i]!, dateOfBirth: p.dateOfBirth,
       givenName: p.givenName, familyName: p.familyName, language: p.language ?? 'en',
       email: p.email ?? null, mobile: p.mobile ?? null, addressLine: p.address?.line ?? null,
-      city: p.address?.city ?? null, postalCode: p.address?.postalCode ?? null,
+      city: p.address?.city ?? null, postalCode: p.address?.postalCode ?? p.postalCode ?? null,
+      regionCode: people[i]!.regionCode, ...(p.groups ? { groups: p.groups } : {}),
+      ...(people[i]!.declared && p.previousDoses?.length ? { declaredDoses: [...p.previousDoses].sort((a, b) => (a.date < b.date ? -1 : 1)) } : {}),
+      ...(i === 0 && invitationCode ? { invitationCode } : {}),
     })),
     holdId: req.holdId, slots: req.holdId ? undefined : picks.map((p) => p.slotId),
     doses: req.holdId ? undefined : picks.map((p) => p.dose), channel: req.channel, code: newConfirmationCode(),

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { buildApp } from '../../src/http/app.js';
 import { counterDrift } from '../../src/db/repositories/booking-repository.js';
 import { freshDatabase } from '../helpers/db.js';
+import { withCheckDigits } from '../../src/domain/identifiers.js';
 import { baseReferenceData, session } from '../helpers/fixtures.js';
 
 let app: FastifyInstance;
@@ -18,7 +19,7 @@ before(async () => {
 });
 after(() => app.close());
 
-const person = (n: number, dob = '1960-04-02') => ({ identifier: `9876543${String(n).padStart(3, '0')}`, dateOfBirth: dob, givenName: 'Ada', familyName: 'Tester', email: `ada${n}@example.org` });
+const person = (n: number, dob = '1960-04-02') => ({ identifier: withCheckDigits('ontario-health-card', `987654${String(n).padStart(3, '0')}`), dateOfBirth: dob, givenName: 'Ada', familyName: 'Tester', email: `ada${n}@example.org` });
 
 test('a two-dose series is booked in one request, found by code + date of birth, and cancelled dose by dose', async () => {
   const [d1] = await session(pool, ref, { daysAhead: 2, capacity: 5, slotCount: 1 });
@@ -155,8 +156,8 @@ test('a guardian books a series for two children in one request, each with their
   const [d1] = await session(pool, ref, { daysAhead: 9, capacity: 3, slotCount: 1 });
   const [d2] = await session(pool, ref, { daysAhead: 9 + 56, capacity: 3, slotCount: 1 });
   const kids = [
-    { identifier: '1111111118', dateOfBirth: '2008-05-01', givenName: 'Ana', familyName: 'Parent', email: 'parent@example.org' },
-    { identifier: '2222222226', dateOfBirth: '2010-09-09', givenName: 'Ben', familyName: 'Parent' },
+    { identifier: withCheckDigits('ontario-health-card', '111111111'), dateOfBirth: '2008-05-01', givenName: 'Ana', familyName: 'Parent', email: 'parent@example.org' },
+    { identifier: withCheckDigits('ontario-health-card', '222222222'), dateOfBirth: '2010-09-09', givenName: 'Ben', familyName: 'Parent' },
   ];
   const r = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }], persons: kids } });
   assert.equal(r.statusCode, 201, r.body);

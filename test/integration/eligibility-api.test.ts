@@ -5,7 +5,8 @@ import type pg from 'pg';
 import { buildApp } from '../../src/http/app.js';
 import { localDate, addDays } from '../../src/domain/calendar.js';
 import type { Rollout } from '../../src/domain/rollout.js';
-import { persons as makePersons, baseReferenceData } from '../helpers/fixtures.js';
+import { persons as makePersons, baseReferenceData, session } from '../helpers/fixtures.js';
+import { withCheckDigits } from '../../src/domain/identifiers.js';
 import { freshDatabase } from '../helpers/db.js';
 import { redeem } from '../../src/db/repositories/invitation-repository.js';
 import { forgetCachedRollout } from '../../src/services/rollout-service.js';
@@ -144,4 +145,52 @@ test('invitation batches: created, listed, exported as CSV and PDF, redeemed onc
     payload: { region: 'TST', cohort: 'nobody', size: 1, expiresAt: new Date(Date.now() + 86_400_000).toISOString(), createdBy: 'x' } });
   assert.equal(unknownCohort.statusCode, 400);
   assert.equal(unknownCohort.json().field, 'cohort');
+});
+
+test('booking obeys the same rules: identifiers checked, not eligible refused with why, an invitation redeemed once by 20 racing bookings', async () => {
+  const ref = { regionId: (await pool.query<{ id: number }>(`SELECT id FROM regions WHERE code = 'TST'`)).rows[0]!.id,
+    clinicId: (await pool.query<{ id: number }>(`SELECT id FROM clinics WHERE code = 'TST-1'`)).rows[0]!.id,
+    productId: (await pool.query<{ id: number }>(`SELECT id FROM products WHERE code = 'test-mrna'`)).rows[0]!.id };
+  const d1 = await session(pool, ref, { daysAhead: 3, capacity: 30, slotCount: 4 });
+  const d2 = await session(pool, ref, { daysAhead: 3 + 56, capacity: 30, slotCount: 4 });
+  const elder = addDays(today, -(80 * 366));
+  const who = (n: number, dob: string) => ({ identifier: withCheckDigits('ontario-health-card', `5550${String(n).padStart(5, '0')}`), dateOfBirth: dob,
+    givenName: 'Edna', familyName: 'Elder', email: `e${n}@example.org`, regionCode: 'TST' });
+  const book = (body: Record<string, unknown>, i = 0) => app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: d1[i % 4] }, { dose: 2, slotId: d2[i % 4] }], ...body } });
+
+  const typo = await book({ persons: [{ ...who(1, elder), identifier: '1234567890' }] });
+  assert.equal(typo.statusCode, 400);
+  assert.equal(typo.json().field, 'persons.0.identifier');
+  assert.match(typo.json().message, /check digit/);
+
+  const refused = await book({ persons: [who(2, '1990-01-01')] });
+  assert.equal(refused.statusCode, 403, refused.body);
+  assert.equal(refused.json().code, 'not_eligible');
+  assert.ok(refused.json().detail.reasons.length > 0);
+  const uninvited = await book({ persons: [who(3, elder)] });
+  assert.equal(uninvited.statusCode, 403);
+
+  const batch = (await app.inject({ method: 'POST', url: '/api/v1/admin/invitation-batches', headers: auth,
+    payload: { region: 'TST', cohort: 'age-80', size: 2, expiresAt: new Date(Date.now() + 86_400_000).toISOString(), createdBy: 'op' } })).json();
+  const csv = await app.inject({ method: 'GET', url: `/api/v1/admin/invitation-batches/${batch.id}/codes.csv`, headers: auth });
+  const [code] = csv.body.trimEnd().split('\n').slice(1).map((l) => l.split(',')[1]!);
+
+  const racers = await Promise.all(Array.from({ length: 20 }, (_, n) => book({ persons: [who(100 + n, elder)], invitationCode: code }, n)));
+  assert.deepEqual(racers.map((r) => r.statusCode).sort(), [201, ...Array(19).fill(403)]);
+  for (const r of racers.filter((x) => x.statusCode === 403)) assert.equal(r.json().code, 'invitation_used');
+  const redeemed = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM invitation_codes WHERE code = $1 AND person_id IS NOT NULL`, [code]);
+  assert.equal(redeemed.rows[0]!.n, 1);
+  const appointments = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM appointments a JOIN persons p ON p.id = a.person_id WHERE p.family_name = 'Elder'`);
+  assert.equal(appointments.rows[0]!.n, 2, 'one series booked, none of the refused ones');
+
+  // A second dose alone, after a first dose declared: offered in its window only.
+  const [late] = await session(pool, ref, { daysAhead: 20, capacity: 5, slotCount: 1 });
+  const declared = { ...who(300, '1990-01-01'), previousDoses: [{ date: addDays(today, -10), product: 'test-mrna' }] };
+  const early = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 2, slotId: d1[0] }], persons: [declared] } });
+  assert.equal(early.statusCode, 403, 'day 3 is 13 days after dose 1: before the 21-day minimum');
+  const ok = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 2, slotId: late }], persons: [declared] } });
+  assert.equal(ok.statusCode, 201, ok.body);
+  const wrongDose = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: d1[1] }, { dose: 2, slotId: d2[1] }], persons: [{ ...who(301, '1990-01-01'), previousDoses: declared.previousDoses }] } });
+  assert.equal(wrongDose.statusCode, 422);
+  assert.equal(wrongDose.json().code, 'dose_not_next');
 });

@@ -88,7 +88,7 @@ BEGIN
     -- Declared with a date only: kept at noon in the jurisdiction's time zone. A dose already recorded stands.
     INSERT INTO dose_records (region_id, person_id, product_id, dose_number, administered_at, source)
     SELECT (SELECT region_id FROM persons WHERE id = v_id), v_id, pr.id, d.ord::smallint,
-           ((d.v->>'date')::date + time '12:00') AT TIME ZONE (SELECT time_zone FROM jurisdiction), 'declared'
+           ((d.v->>'date')::date + time '12:00') AT TIME ZONE coalesce((SELECT time_zone FROM jurisdiction), 'America/Toronto'), 'declared'
       FROM jsonb_array_elements(p->'declaredDoses') WITH ORDINALITY AS d(v, ord)
       JOIN products pr ON pr.code = d.v->>'product'
     ON CONFLICT (person_id, dose_number) DO NOTHING;

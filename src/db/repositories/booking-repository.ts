@@ -13,6 +13,7 @@ export function refusalFrom(err: unknown): BookingError | undefined {
     case 'VB404': return new BookingError('slot_unavailable', 'slot unavailable', slotId);
     case 'VB410': return new BookingError('hold_expired', 'hold expired');
     case 'VB422': return new BookingError('invalid_request', 'invalid request');
+    case 'VB403': return new BookingError(`invitation_${e.detail === 'revoked' || e.detail === 'expired' || e.detail === 'used' ? e.detail : 'unknown'}`, 'invitation refused');
     case '23505': return e.constraint === 'appointments_one_active_per_dose' ? new BookingError('already_booked', 'dose already booked') : undefined;
     case '23P01': return new BookingError('overlapping', 'overlapping appointment');
     default: return undefined;
@@ -92,6 +93,7 @@ export async function holdSlotIds(db: Db, holdId: string): Promise<Array<{ dose_
 export interface PersonInput {
   identifierScheme: string; identifier: string; dateOfBirth: string; givenName: string; familyName: string;
   language: string; email: string | null; mobile: string | null; addressLine: string | null; city: string | null; postalCode: string | null;
+  regionCode?: string | null; groups?: string[]; declaredDoses?: Array<{ date: string; product: string }>; invitationCode?: string;
 }
 
 export interface BookingView {

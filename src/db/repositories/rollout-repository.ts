@@ -50,8 +50,8 @@ export interface PastDoseRow { day: string; product_id: number; dose_number: num
 /** A person's recorded and declared doses (calendar days in the jurisdiction's time zone), by identity. */
 export async function doseHistory(db: Db, scheme: string, identifier: string, dateOfBirth: string): Promise<PastDoseRow[]> {
   const r = await db.query<PastDoseRow>(
-    `SELECT (d.administered_at AT TIME ZONE j.time_zone)::date::text AS day, d.product_id, d.dose_number
-     FROM persons p JOIN dose_records d ON d.person_id = p.id CROSS JOIN jurisdiction j
+    `SELECT (d.administered_at AT TIME ZONE coalesce(j.time_zone, 'America/Toronto'))::date::text AS day, d.product_id, d.dose_number
+     FROM persons p JOIN dose_records d ON d.person_id = p.id LEFT JOIN jurisdiction j ON true
      WHERE p.identifier_scheme = $1 AND p.identifier = $2 AND p.date_of_birth = $3::date ORDER BY d.dose_number`,
     [scheme, identifier, dateOfBirth]);
   return r.rows;

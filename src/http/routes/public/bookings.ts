@@ -6,10 +6,11 @@ import * as booking from '../../../services/booking-service.js';
 import { ApiError, preferredLanguage } from '../../errors.js';
 import { Day, errorResponses } from '../../schemas.js';
 import { lookupLimiter, type LookupLimits } from '../../lookup-limits.js';
+import { EligibilityClaims } from './eligibility.js';
 
 const Pick = Type.Object({ dose: Type.Integer({ minimum: 1, maximum: 10 }), slotId: Type.Integer({ minimum: 1 }) });
 const Person = Type.Object({
-  identifier: Type.String({ minLength: 4, maxLength: 32, description: 'Health card number (or another identity document)' }),
+  identifier: Type.String({ minLength: 1, maxLength: 40, description: "The jurisdiction's identifier (e.g. Ontario health card number, with its version code), checked with its check digits" }),
   dateOfBirth: Day,
   givenName: Type.String({ minLength: 1, maxLength: 100 }),
   familyName: Type.String({ minLength: 1, maxLength: 100 }),
@@ -17,6 +18,10 @@ const Person = Type.Object({
   email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
   mobile: Type.Optional(Type.String({ pattern: '^\\+?[0-9 ()-]{7,20}$' })),
   address: Type.Optional(Type.Object({ line: Type.String({ minLength: 1 }), city: Type.String({ minLength: 1 }), postalCode: Type.String({ minLength: 3, maxLength: 10 }) })),
+  regionCode: EligibilityClaims.regionCode,
+  postalCode: EligibilityClaims.postalCode,
+  groups: Type.Optional(EligibilityClaims.groups),
+  previousDoses: Type.Optional(Type.Array(Type.Object({ date: Day, product: Type.String({ maxLength: 40 }) }), { maxItems: 10, description: 'Doses already had elsewhere, oldest first' })),
 });
 const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 255 })) });
 const Appointment = Type.Object({
@@ -24,7 +29,7 @@ const Appointment = Type.Object({
   clinic: Type.Object({ id: Type.Integer(), name: Type.String(), street: Type.String(), city: Type.String(), postalCode: Type.String(), timeZone: Type.String() }),
   product: Type.String(),
 });
-const conflictResponses = { ...errorResponses, 409: Type.Ref('Error'), 410: Type.Ref('Error'), 422: Type.Ref('Error') };
+const conflictResponses = { ...errorResponses, 403: Type.Ref('Error'), 409: Type.Ref('Error'), 410: Type.Ref('Error'), 422: Type.Ref('Error') };
 
 /** What each refusal tells a person, in both languages. */
 const REFUSALS: Record<string, { en: string; fr: string }> = {
@@ -37,12 +42,20 @@ const REFUSALS: Record<string, { en: string; fr: string }> = {
   pairing_required: { en: 'A first dose is booked together with the second dose: choose a second-dose appointment too.', fr: 'La première dose se réserve avec la deuxième : choisissez aussi un rendez-vous pour la deuxième dose.' },
   idempotency_key_reused: { en: 'This Idempotency-Key was already used for a different request.', fr: 'Cette clé d’idempotence a déjà servi pour une autre requête.' },
   nothing_to_reschedule: { en: 'This booking has no active appointment for that dose.', fr: "Cette réservation n'a pas de rendez-vous actif pour cette dose." },
+  not_eligible: { en: 'This person cannot book this appointment yet.', fr: 'Cette personne ne peut pas encore réserver ce rendez-vous.' },
+  dose_not_next: { en: 'That is not the next dose for this person: check the doses already had.', fr: "Ce n'est pas la prochaine dose de cette personne : vérifiez les doses déjà reçues." },
+  invitation_unknown: { en: 'This invitation code is not one we sent. Check the code on your letter.', fr: "Ce code d'invitation ne correspond à aucun envoi. Vérifiez le code sur votre lettre." },
+  invitation_revoked: { en: 'This invitation code has been withdrawn.', fr: "Ce code d'invitation a été retiré." },
+  invitation_expired: { en: 'This invitation code has expired.', fr: "Ce code d'invitation est expiré." },
+  invitation_used: { en: 'This invitation code has already been used by someone else.', fr: "Ce code d'invitation a déjà été utilisé par une autre personne." },
   invalid_request: { en: 'The request is not consistent: give one slot per dose.', fr: 'La requête est incohérente : indiquez un créneau par dose.' },
 };
 
 function answer<T>(req: FastifyRequest, reply: FastifyReply, outcome: booking.Outcome<T>) {
   if ('result' in outcome) return reply.status(outcome.status).send(outcome.result);
-  const messages = REFUSALS[outcome.refusal] ?? REFUSALS.invalid_request!;
+  // "Not eligible" says why and when, from the roll-out's own reasons.
+  const why = (outcome.detail as { reasons?: Array<{ messages: { en: string; fr: string } }> } | undefined)?.reasons?.[0]?.messages;
+  const messages = why ?? REFUSALS[outcome.refusal] ?? REFUSALS.invalid_request!;
   return reply.status(outcome.status).send({ code: outcome.refusal, message: messages[preferredLanguage(req)], messages, requestId: req.id, detail: outcome.detail });
 }
 
@@ -88,15 +101,16 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
         holdId: Type.Optional(Type.String({ format: 'uuid' })),
         slots: Type.Optional(Type.Array(Pick, { minItems: 1, maxItems: 5 })),
         persons: Type.Array(Person, { minItems: 1, maxItems: 10 }),
+        invitationCode: EligibilityClaims.invitationCode,
       }),
       response: { 201: Type.Object({ confirmationCode: Type.String(), appointments: Type.Array(Appointment) }), ...conflictResponses },
     },
   }, async (req, reply) => {
-    const { holdId, slots, persons } = req.body;
+    const { holdId, slots, persons, invitationCode } = req.body;
     if (!holdId === !slots) {
       throw new ApiError(400, 'invalid_input', { en: 'Give either holdId or slots.', fr: 'Indiquez soit holdId, soit slots.' }, holdId ? 'slots' : 'holdId');
     }
-    const outcome = await booking.createBooking(pool, { holdId, slots, persons, channel: 'portal' }, req.headers['idempotency-key']);
+    const outcome = await booking.createBooking(pool, { holdId, slots, persons, invitationCode, channel: 'portal' }, req.headers['idempotency-key']);
     return answer(req, reply, outcome);
   });
 
