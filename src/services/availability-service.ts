@@ -13,6 +13,10 @@ import {
   type DayRow, type Dose2Suggestion, type EmptyReason, type PreviousDose,
 } from '../domain/availability.js';
 import { distanceKm } from '../domain/geo.js';
+import { entitledOn, type Entitlement, type Msg } from '../domain/rollout.js';
+import { reasonMessage } from '../domain/eligibility.js';
+import { eligibilityOf, namesOf, resolvePerson } from './eligibility-service.js';
+import { currentRollout } from './rollout-service.js';
 
 export interface SearchInput {
   latitude: number; longitude: number; radiusKm: number;
@@ -22,6 +26,8 @@ export interface SearchInput {
   previous?: { day: string; productCode: string };
   productCode?: string; kind?: string; accessibility: string[]; language?: string;
   cursor?: string; limit: number;
+  /** The person's open ways in under the roll-out (undefined: not filtered, e.g. staff tools and tests). */
+  entitlements?: Entitlement[];
 }
 
 export interface OfferedDay {
@@ -38,7 +44,10 @@ export interface ClinicOffer extends CandidateClinic { days: OfferedDay[] }
 export interface SearchResult {
   items: ClinicOffer[];
   nextCursor?: string;
-  explanation?: { reason: EmptyReason; nearest: (CandidateClinic & { day: string; product: string }) | null };
+  explanation?: {
+    reason: EmptyReason | 'not_yet_eligible'; nearest: (CandidateClinic & { day: string; product: string }) | null;
+    eligibility?: Array<{ code: string; opensOn: string | null; messages: Msg }>;
+  };
 }
 
 const FIRST_TIMES = 3;
@@ -97,19 +106,25 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
     previous = { day: input.previous.day, product: prevProduct, dose: input.dose - 1 };
   }
   const wanted = [...products.values()].filter((p) => !input.productCode || p.code === input.productCode);
-  const verdicts = new Map<string, boolean>(); // (product, day) → allowed: the same few hundred pairs recur
+  const inRadius = await candidateClinics(pool, input);
+  const cohortsOf = new Map(inRadius.map((c) => [c.clinic.id, c.clinic.cohorts]));
+  const entitlements = input.entitlements;
+  const ways = new Set(entitlements?.map((e) => e.cohortId));
+  // A clinic serving only some cohorts admits the person only through one of them (also for a dose 2 there).
+  const admits = (clinicId: number) => !entitlements || (cohortsOf.get(clinicId) ?? null) === null || cohortsOf.get(clinicId)!.some((c) => ways.has(c));
+  const verdicts = new Map<string, boolean>(); // (product, day, clinic restriction) → allowed: the same few hundred recur
   const allowed = (r: DayRow) => {
-    const key = `${r.productId}:${r.day}`;
+    const cohorts = cohortsOf.get(r.clinicId) ?? null;
+    const key = `${r.productId}:${r.day}:${cohorts?.join(',') ?? ''}`;
     let ok = verdicts.get(key);
     if (ok === undefined) {
       const p = products.get(r.productId);
-      ok = !!p && wanted.includes(p) && productAllowed(p, input.dateOfBirth, r.day, input.dose, previous);
+      ok = !!p && wanted.includes(p) && productAllowed(p, input.dateOfBirth, r.day, input.dose, previous)
+        && (!entitlements || entitledOn(entitlements, r.day, cohorts));
       verdicts.set(key, ok);
     }
     return ok;
   };
-
-  const inRadius = await candidateClinics(pool, input);
   const byId = new Map(inRadius.map((c) => [c.clinic.id, c]));
   const now = new Date();
   const withToday = (cs: CandidateClinic[]) => cs.map(({ clinic: c }) => ({ id: c.id, today: localDate(now, c.time_zone) }));
@@ -125,7 +140,7 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
   // Every clinic in the radius, for a dose 2 elsewhere: fetched once, and only when some clinic has none of its own.
   let everywhere: ReturnType<typeof nextDoseFinder> | undefined;
   const findEverywhere = async () => {
-    everywhere ??= nextDoseFinder(await avail.freeDays(pool, withToday(inRadius), horizon!.from, horizon!.to),
+    everywhere ??= nextDoseFinder((await avail.freeDays(pool, withToday(inRadius), horizon!.from, horizon!.to)).filter((f) => admits(f.clinicId)),
       distanceOf, products, input.dateOfBirth, input.dose);
     return everywhere;
   };
@@ -139,7 +154,7 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
     const rows = (await avail.dayRows(pool, withToday(batch), input.from, input.to, true)).filter(allowed);
     // The days a next dose may fall on come as one sorted array per clinic and product: far fewer rows to read.
     const nearby = horizon && rows.some((r) => needsPairing(products.get(r.productId)!, input.dose))
-      ? nextDoseFinder(await avail.freeDays(pool, withToday(batch), horizon.from, horizon.to), distanceOf, products, input.dateOfBirth, input.dose)
+      ? nextDoseFinder((await avail.freeDays(pool, withToday(batch), horizon.from, horizon.to)).filter((f) => admits(f.clinicId)), distanceOf, products, input.dateOfBirth, input.dose)
       : undefined;
     rows.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.productId - b.productId));
     const rowsOf = groupBy(rows, (r) => r.clinicId);
@@ -250,6 +265,8 @@ export interface SearchRequest {
   latitude?: number; longitude?: number; place?: string; radiusKm: number; from?: string; to?: string;
   dateOfBirth: string; dose: number | 'booster'; previousDoseDate?: string; previousProduct?: string;
   product?: string; kind?: string; accessibility: string[]; language?: string; cursor?: string; limit: number;
+  /** What the person says about themself, as in checkEligibility: the roll-out decides what they are offered. */
+  regionCode?: string; postalCode?: string; groups?: string[]; invitationCode?: string;
 }
 
 /** Resolves a request's place, default dates and dose number (in the jurisdiction's "today"), then searches. */
@@ -280,9 +297,35 @@ export async function searchFromRequest(pool: pg.Pool, b: SearchRequest): Promis
     if (!prev) throw new InputError('previousProduct', { en: `There is no product "${b.previousProduct}".`, fr: `Le produit « ${b.previousProduct} » n'existe pas.` });
     dose = prev.seriesDoses + 1; // the booster is the dose after a complete series
   }
-  return searchAvailability(pool, {
+  const base = {
     ...at, radiusKm: b.radiusKm, from, to, dateOfBirth: b.dateOfBirth, dose,
     previous: b.previousDoseDate && b.previousProduct ? { day: b.previousDoseDate, productCode: b.previousProduct } : undefined,
     productCode: b.product, kind: b.kind, accessibility: b.accessibility, language: b.language, cursor: b.cursor, limit: b.limit,
+  };
+  if (!(await currentRollout(pool)).rules) return searchAvailability(pool, base); // no roll-out: open to all
+  // Where the person lives decides which phases are open to them: as given, else the place searched from.
+  const postal = b.postalCode ?? (b.place && /^[A-Za-z]\d[A-Za-z]/.test(b.place.trim()) ? b.place : undefined);
+  const regionCode = b.regionCode ?? (postal ? undefined : await nearestRegion(pool, at));
+  const products = await productCatalogue(pool);
+  const prev = b.previousDoseDate && b.previousProduct ? products.find((p) => p.code === b.previousProduct) : undefined;
+  if (b.previousProduct && !prev) throw new InputError('previousProduct', { en: `There is no product "${b.previousProduct}".`, fr: `Le produit « ${b.previousProduct} » n'existe pas.` });
+  const person = await resolvePerson(pool, { dateOfBirth: b.dateOfBirth, regionCode, postalCode: regionCode ? undefined : postal, groups: b.groups, invitationCode: b.invitationCode });
+  const { e, rules } = await eligibilityOf(pool, person, {
+    dose, kind: prev && dose > prev.seriesDoses ? 'booster' : 'primary', previous: prev && { day: b.previousDoseDate!, product: prev, dose: dose - 1 },
   });
+  if (e.entitlements.length === 0 && !b.cursor) {
+    const names = namesOf(rules);
+    return { items: [], explanation: { reason: 'not_yet_eligible', nearest: null, eligibility: e.reasons.map((r) => ({ code: r.code, opensOn: r.opensOn ?? null, messages: reasonMessage(r, names) })) } };
+  }
+  return searchAvailability(pool, { ...base, entitlements: e.entitlements });
+}
+
+/** The region of the clinic nearest a point: where someone searching from home most likely lives. */
+async function nearestRegion(pool: pg.Pool, at: { latitude: number; longitude: number }): Promise<string | undefined> {
+  let best: { km: number; region: string } | undefined;
+  for (const c of await clinicDirectory(pool)) {
+    const km = distanceKm(at, c);
+    if (!best || km < best.km) best = { km, region: c.region_code };
+  }
+  return best?.region;
 }

@@ -194,3 +194,22 @@ test('booking obeys the same rules: identifiers checked, not eligible refused wi
   assert.equal(wrongDose.statusCode, 422);
   assert.equal(wrongDose.json().code, 'dose_not_next');
 });
+
+test('search offers only what the roll-out opens to the person, and says why when it opens nothing', async () => {
+  const search = (extra: Record<string, unknown>) => app.inject({ method: 'POST', url: '/api/v1/availability/search',
+    payload: { latitude: 43.7, longitude: -79.4, radiusKm: 25, dateOfBirth: '1990-01-01', ...extra } });
+  const closed = await search({});
+  assert.equal(closed.statusCode, 200, closed.body);
+  assert.deepEqual(closed.json().items, [], 'living near TST (nearest clinic), adults are not open there');
+  assert.equal(closed.json().explanation.reason, 'not_yet_eligible');
+  assert.ok(closed.json().explanation.eligibility.length > 0);
+  const open = await search({ regionCode: 'OTH' });
+  assert.ok(open.json().items.length > 0, 'a resident of OTH may book at the TST clinic');
+  const clinicId = open.json().items[0].clinic.id;
+  const restrict = await app.inject({ method: 'PUT', url: `/api/v1/admin/clinics/${clinicId}/cohorts`, headers: auth, payload: { cohorts: ['age-80'] } });
+  assert.equal(restrict.statusCode, 200, restrict.body);
+  assert.deepEqual((await search({ regionCode: 'OTH' })).json().items, [], 'a clinic serving only 80+ is not offered to an adult');
+  assert.equal((await app.inject({ method: 'PUT', url: `/api/v1/admin/clinics/${clinicId}/cohorts`, headers: auth, payload: { cohorts: ['nobody'] } })).json().field, 'cohorts');
+  await app.inject({ method: 'PUT', url: `/api/v1/admin/clinics/${clinicId}/cohorts`, headers: auth, payload: { cohorts: null } });
+  assert.ok((await search({ regionCode: 'OTH' })).json().items.length > 0);
+});

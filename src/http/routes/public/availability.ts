@@ -5,6 +5,7 @@ import type pg from 'pg';
 import * as availability from '../../../services/availability-service.js';
 import { preferredLanguage } from '../../errors.js';
 import { clinicView } from '../../../services/reference-service.js';
+import { EligibilityClaims } from './eligibility.js';
 import { ClinicNearby, Day, errorResponses, Nullable } from '../../schemas.js';
 
 const Feature = Type.Union(['wheelchair', 'accessible_parking', 'hearing_loop', 'quiet_room', 'sign_language'].map((f) => Type.Literal(f)));
@@ -26,6 +27,10 @@ const SearchBody = Type.Object({
   language: Type.Optional(Type.Union([Type.Literal('en'), Type.Literal('fr')])),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
   limit: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
+  regionCode: EligibilityClaims.regionCode,
+  postalCode: EligibilityClaims.postalCode,
+  groups: Type.Optional(EligibilityClaims.groups),
+  invitationCode: EligibilityClaims.invitationCode,
 });
 
 const OfferedDay = Type.Object({
@@ -42,10 +47,13 @@ const SearchResponse = Type.Object({
   explanation: Type.Optional(Type.Object({
     reason: Type.String(), message: Type.String(), messages: Type.Object({ en: Type.String(), fr: Type.String() }),
     nearest: Nullable(Type.Object({ clinic: ClinicNearby, day: Type.String(), product: Type.String() })),
+    eligibility: Type.Optional(Type.Array(Type.Object({ code: Type.String(), opensOn: Nullable(Type.String()), message: Type.String(), messages: Type.Object({ en: Type.String(), fr: Type.String() }) }),
+      { description: 'when reason is not_yet_eligible: why, soonest "yes" first' })),
   })),
 });
 
 const REASONS: Record<string, { en: string; fr: string }> = {
+  not_yet_eligible: { en: 'You cannot book yet: see why and from when below.', fr: 'Vous ne pouvez pas encore réserver : voyez pourquoi et à partir de quand ci-dessous.' },
   no_clinics: { en: 'No clinic matching your filters is within this distance.', fr: 'Aucune clinique correspondant à vos filtres ne se trouve dans ce rayon.' },
   nothing_published: { en: 'No appointments have been published near you for these dates yet.', fr: "Aucun rendez-vous n'a encore été publié près de chez vous pour ces dates." },
   not_eligible: { en: 'The vaccines offered near you on these dates are not for this age or dose.', fr: "Les vaccins offerts près de chez vous à ces dates ne conviennent pas à cet âge ou à cette dose." },
@@ -87,6 +95,7 @@ export const availabilityRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (
         message: REASONS[result.explanation.reason]![lang],
         messages: REASONS[result.explanation.reason]!,
         nearest: result.explanation.nearest && { clinic: nearbyView(result.explanation.nearest), day: result.explanation.nearest.day, product: result.explanation.nearest.product },
+        eligibility: result.explanation.eligibility?.map((r) => ({ ...r, message: r.messages[lang] })),
       },
     };
   });
