@@ -5,6 +5,8 @@ import { ConfigError, type Config } from '../config.js';
 import { createPool, type Database } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { buildApp } from '../http/app.js';
+import { loadRolloutFile } from '../services/rollout-service.js';
+import { InputError } from '../services/input-error.js';
 import { loadDemoProvince } from '../services/data-set-service.js';
 import { startSweeper } from '../worker/sweeper.js';
 
@@ -28,13 +30,23 @@ export function isClusterWorker(): boolean {
 async function prepare(config: Config, db: Database, say: Say): Promise<void> {
   const applied = await migrate(db.pool);
   if (applied.length) say(`Applied ${applied.length} migration(s): ${applied.join(', ')}`);
-  if (!config.VAXBOOK_DEMO) return;
-  say('Checking demo data…');
-  const t0 = Date.now();
-  const demo = await loadDemoProvince(db.pool, config.VAXBOOK_SEED);
-  say(demo.loaded
-    ? `Loaded the demo province: ${demo.clinics} clinics, ${demo.slots.toLocaleString('en')} slots from ${demo.firstDay} (${((Date.now() - t0) / 1000).toFixed(1)} s).`
-    : `Demo data: not loaded now, ${demo.reason}.`);
+  if (config.VAXBOOK_DEMO) {
+    say('Checking demo data…');
+    const t0 = Date.now();
+    const demo = await loadDemoProvince(db.pool, config.VAXBOOK_SEED);
+    say(demo.loaded
+      ? `Loaded the demo province: ${demo.clinics} clinics, ${demo.slots.toLocaleString('en')} slots from ${demo.firstDay}, and its roll-out (${((Date.now() - t0) / 1000).toFixed(1)} s).`
+      : `Demo data: not loaded now, ${demo.reason}.`);
+  }
+  if (config.VAXBOOK_ROLLOUT_FILE) {
+    try {
+      const version = await loadRolloutFile(db.pool, config.VAXBOOK_ROLLOUT_FILE);
+      say(`Roll-out rules in force: version ${version} (VAXBOOK_ROLLOUT_FILE=${config.VAXBOOK_ROLLOUT_FILE}).`);
+    } catch (err) {
+      if (err instanceof InputError) throw new ConfigError('VAXBOOK_ROLLOUT_FILE', `VAXBOOK_ROLLOUT_FILE: ${err.messages.en}${err.field.startsWith('VAXBOOK_ROLLOUT_FILE.') ? ` (at ${err.field.slice('VAXBOOK_ROLLOUT_FILE.'.length)})` : ''}`);
+      throw err;
+    }
+  }
 }
 
 /** Builds the app and listens; resolves with the port and a stop function that drains it. */

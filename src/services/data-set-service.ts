@@ -7,6 +7,8 @@ import * as seeds from '../db/repositories/seed-repository.js';
 import { canadianTowns } from '../seed/gazetteer.js';
 import { generateProvince, type HealthUnit, type ProvinceSeed } from '../seed/province.js';
 import { projectRoot } from '../paths.js';
+import { insertRolloutVersion } from '../db/repositories/rollout-repository.js';
+import { demoRollout } from '../seed/demo-rollout.js';
 
 export const DEMO_DAYS = 56;
 export const NATIONAL_DAYS = 90;
@@ -29,7 +31,8 @@ export function buildProvince(scale: 'demo' | 'national', seed: number): Provinc
 export interface LoadResult { loaded: boolean; reason?: string; clinics: number; slots: number; firstDay?: string }
 
 /**
- * Loads the demo province once: 8 weeks of published sessions from today.
+ * Loads the demo province once: 8 weeks of published sessions from today,
+ * and its roll-out (phases dated from today).
  * All in one transaction, so an interrupted load leaves nothing behind and
  * the next start tries again; a database that already holds clinics of its
  * own is never touched.
@@ -46,6 +49,7 @@ export async function loadDemoProvince(pool: pg.Pool, seed: number, now = new Da
     const { fromSession, toSession } = await seeds.insertCalendar(db, province, firstDay, DEMO_DAYS, true);
     const slots = await seeds.insertSlotsForSessions(db, fromSession, toSession);
     await seeds.recordDataSet(db, 'demo', seed, firstDay, DEMO_DAYS);
+    await insertRolloutVersion(db, 0, demoRollout(firstDay, ontarioHealthUnits()), 'demo data', 'The demo province\'s roll-out, dated from the day the demo was loaded');
     return { loaded: true, clinics: province.clinics.length, slots, firstDay };
   });
 }

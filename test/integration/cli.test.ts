@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import net from 'node:net';
 import { test } from 'node:test';
 import { projectRoot } from '../../src/paths.js';
@@ -118,4 +121,28 @@ test('an unknown command or option prints the usage', async () => {
   const s = await cli(['seed', '--scale', 'galactic'], {});
   assert.equal(s.code, 2);
   assert.match(s.stderr, /--scale must be "demo" or "national"/);
+});
+
+test('a roll-out file is stored as a version at start, once; a broken one is named with the field at fault', async () => {
+  const { url, pool } = await freshDatabase({ migrated: false });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vaxbook-rollout-'));
+  const good = path.join(dir, 'rollout.yaml');
+  fs.writeFileSync(good, [
+    'cohorts:', '  - id: adults', '    name: { en: Adults, fr: Adultes }', '    minAge: 18',
+    'phases:', '  - id: all-adults', '    name: { en: Everyone, fr: Tout le monde }', '    cohorts: [adults]', '    regions: all', '    opens: "2021-05-18"', '    doses: primary', ''].join('\n'));
+  const env = { DATABASE_URL: url, PORT: '0', VAXBOOK_DEMO: 'false', LOG_LEVEL: 'warn', WEB_CONCURRENCY: '1', VAXBOOK_ROLLOUT_FILE: good };
+  for (let run = 0; run < 2; run++) {
+    const r = await cli(['serve'], env, { untilStderr: /open (http:\/\/\S+?)\//, then: async () => {} });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /Roll-out rules in force: version 1 /);
+  }
+  const versions = await pool.query<{ created_by: string }>('SELECT created_by FROM rollout_versions');
+  assert.deepEqual(versions.rows.map((x) => x.created_by), ['file:rollout.yaml']);
+  const bad = path.join(dir, 'bad.json');
+  fs.writeFileSync(bad, JSON.stringify({ cohorts: [{ id: 'adults', name: { en: 'A', fr: 'A' } }], phases: [{ id: 'p', name: { en: 'P', fr: 'P' }, cohorts: ['kids'], regions: 'all', opens: '2021-05-18', doses: 'primary' }] }));
+  const r = await cli(['serve'], { ...env, VAXBOOK_ROLLOUT_FILE: bad });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /VAXBOOK_ROLLOUT_FILE: There is no cohort "kids"\. \(at phases\[0\]\.cohorts\)/);
+  noStack(r.stderr);
+  fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -79,3 +79,11 @@ test('a database holding its own clinics is never overwritten by demo data', asy
   assert.equal(r.loaded, false);
   assert.equal((await other.query('SELECT count(*)::int n FROM clinics')).rows[0].n, 1);
 });
+
+test('the demo roll-out is loaded with it, dated from its first day', async () => {
+  const v = await pool.query<{ version: number; created_by: string; opens: string }>(
+    `SELECT version, created_by, document->'phases'->2->>'opens' AS opens FROM rollout_versions`);
+  assert.equal(v.rows.length, 1);
+  assert.equal(v.rows[0]!.created_by, 'demo data');
+  assert.equal(v.rows[0]!.opens, first.firstDay, '70+ opens on the first day');
+});
