@@ -73,9 +73,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const metrics = registerMetrics(app);
   await app.register(systemRoutes, { pool: opts.pool, metrics });
   await app.register(referenceRoutes, { pool: opts.pool });
-  await app.register(bookingRoutes, { pool: opts.pool, holdMinutes: opts.holdMinutes ?? 10, lookupLimits: opts.lookupLimits });
-  await app.register(availabilityRoutes, { pool: opts.pool });
   const adminToken = opts.adminToken ?? randomUUID();
+  await app.register(bookingRoutes, { pool: opts.pool, holdMinutes: opts.holdMinutes ?? 10, lookupLimits: opts.lookupLimits, adminToken });
+  await app.register(availabilityRoutes, { pool: opts.pool });
   await app.register(eligibilityRoutes, { pool: opts.pool });
   await app.register(adminReconcileRoutes, { pool: opts.pool, adminToken });
   await app.register(adminRolloutRoutes, { pool: opts.pool, adminToken, publicUrl: opts.publicUrl ?? 'http://127.0.0.1:3000/' });

@@ -18,7 +18,9 @@ import { jurisdictionSettings } from './reference-service.js';
 
 
 export interface PersonRequest {
-  identifier: string; dateOfBirth: string; givenName: string; familyName: string; language?: string;
+  /** The jurisdiction's identifier; or, for someone without one, an identity document an agent has seen. */
+  identifier?: string; identityDocument?: { type: string; number: string };
+  dateOfBirth: string; givenName: string; familyName: string; language?: string;
   email?: string; mobile?: string; address?: { line: string; city: string; postalCode: string };
   /** Region of residence (or postalCode, or the address's postal code): the roll-out opens by region. */
   regionCode?: string; postalCode?: string; groups?: string[];
@@ -127,18 +129,35 @@ export async function releaseHold(pool: pg.Pool, holdId: string): Promise<boolea
   return repo.releaseHold(pool, holdId);
 }
 
+/** How a person is identified: the jurisdiction's scheme, or another document (flagged for checking at the clinic). */
+interface Identity { scheme: string; identifier: string; document?: string }
+
 /**
  * Each identifier checked and normalised by the jurisdiction's scheme (the
- * error names the person and what is wrong); the first person must be
- * reachable (dependents are reached through them); nobody is listed twice.
+ * error names the person and what is wrong), or another identity document,
+ * which only an agent may record; the first person must be reachable
+ * (dependents are reached through them); nobody is listed twice.
  */
-async function checkPeople(pool: pg.Pool, persons: PersonRequest[]): Promise<{ scheme: string; identifiers: string[] }> {
+async function checkPeople(pool: pg.Pool, persons: PersonRequest[], channel: BookingRequest['channel']): Promise<Identity[]> {
   const scheme = (await jurisdictionSettings(pool)).identifierScheme;
-  const identifiers = persons.map((p, i) => {
-    if (!isIdentifierScheme(scheme)) return p.identifier.replace(/[\s.-]/g, '').toUpperCase();
+  const ids = persons.map((p, i): Identity => {
+    if (p.identityDocument) {
+      if (channel === 'portal') {
+        throw new InputError(`persons.${i}.identityDocument`, {
+          en: 'Without a health card, please call us: an agent will check another identity document with you.',
+          fr: 'Sans carte Santé, appelez-nous : un agent vérifiera avec vous une autre pièce d’identité.',
+        });
+      }
+      const number = p.identityDocument.number.replace(/[\s.-]/g, '').toUpperCase();
+      return { scheme: 'other-document', identifier: `${p.identityDocument.type}:${number}`, document: p.identityDocument.type };
+    }
+    if (!p.identifier) {
+      throw new InputError(`persons.${i}.identifier`, { en: 'Give the health card number.', fr: 'Indiquez le numéro de carte Santé.' });
+    }
+    if (!isIdentifierScheme(scheme)) return { scheme, identifier: p.identifier.replace(/[\s.-]/g, '').toUpperCase() };
     const c = checkIdentifier(scheme, p.identifier, p.dateOfBirth);
     if (!c.ok) throw new InputError(`persons.${i}.identifier`, c.message);
-    return c.value;
+    return { scheme, identifier: c.value };
   });
   const first = persons[0];
   if (first && !first.email && !first.mobile && !first.address) {
@@ -149,15 +168,15 @@ async function checkPeople(pool: pg.Pool, persons: PersonRequest[]): Promise<{ s
   }
   const seen = new Set<string>();
   persons.forEach((p, i) => {
-    const key = `${identifiers[i]}|${p.dateOfBirth}`;
+    const key = `${ids[i]!.scheme}|${ids[i]!.identifier}|${p.dateOfBirth}`;
     if (seen.has(key)) throw new InputError(`persons.${i}.identifier`, { en: 'The same person is listed twice.', fr: 'La même personne figure deux fois.' });
     seen.add(key);
   });
-  return { scheme, identifiers };
+  return ids;
 }
 
 /** One person's roll-out check for the chosen slots, with the same rules search uses; a refusal, or their facts for the booking. */
-async function checkEligible(pool: pg.Pool, req: BookingRequest, i: number, scheme: string, identifier: string,
+async function checkEligible(pool: pg.Pool, req: BookingRequest, i: number, { scheme, identifier }: Identity,
   picks: Array<{ dose: number; slot: SlotFacts }>): Promise<{ refusal: Outcome<never> } | { regionCode: string | null; declared: boolean }> {
   const p = req.persons[i]!;
   const claims = {
@@ -202,7 +221,7 @@ async function checkEligible(pool: pg.Pool, req: BookingRequest, i: number, sche
  * first and replay it too.
  */
 export async function createBooking(pool: pg.Pool, req: BookingRequest, idempotencyKey?: string): Promise<Outcome<BookingResult>> {
-  const { scheme, identifiers } = await checkPeople(pool, req.persons);
+  const ids = await checkPeople(pool, req.persons, req.channel);
   const picks = req.holdId ? (await repo.holdSlotIds(pool, req.holdId)).map((h) => ({ dose: h.dose_number, slotId: h.slot_id })) : req.slots ?? [];
   if (picks.length === 0) return req.holdId ? { status: 410, refusal: 'hold_expired' } : { status: 422, refusal: 'invalid_request' };
   const problem = await checkChoice(pool, picks, req.persons);
@@ -212,7 +231,7 @@ export async function createBooking(pool: pg.Pool, req: BookingRequest, idempote
   const chosen = picks.map((p) => ({ dose: p.dose, slot: facts.get(p.slotId)! }));
   const people: Array<{ regionCode: string | null; declared: boolean }> = [];
   for (let i = 0; i < req.persons.length; i++) {
-    const verdict = await checkEligible(pool, req, i, scheme, identifiers[i]!, chosen);
+    const verdict = await checkEligible(pool, req, i, ids[i]!, chosen);
     if ('refusal' in verdict) return verdict.refusal;
     people.push(verdict);
   }
@@ -221,7 +240,8 @@ export async function createBooking(pool: pg.Pool, req: BookingRequest, idempote
   const answer = await retrying(() => repo.createBookingInOneCall(pool, {
     idempotencyKey, requestHash: requestHash(req),
     persons: req.persons.map((p, i) => ({
-      identifierScheme: scheme, identifier: identifiers[i]!, dateOfBirth: p.dateOfBirth,
+      identifierScheme: ids[i]!.scheme, identifier: ids[i]!.identifier, dateOfBirth: p.dateOfBirth,
+      ...(ids[i]!.document ? { identityDocument: ids[i]!.document } : {}),
       givenName: p.givenName, familyName: p.familyName, language: p.language ?? 'en',
       email: p.email ?? null, mobile: p.mobile ?? null, addressLine: p.address?.line ?? null,
       city: p.address?.city ?? null, postalCode: p.address?.postalCode ?? p.postalCode ?? null,

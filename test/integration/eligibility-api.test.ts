@@ -213,3 +213,26 @@ test('search offers only what the roll-out opens to the person, and says why whe
   await app.inject({ method: 'PUT', url: `/api/v1/admin/clinics/${clinicId}/cohorts`, headers: auth, payload: { cohorts: null } });
   assert.ok((await search({ regionCode: 'OTH' })).json().items.length > 0);
 });
+
+test('without a health card: only an agent records another identity document, and the person is flagged for checking', async () => {
+  const ref = { regionId: (await pool.query<{ id: number }>(`SELECT id FROM regions WHERE code = 'TST'`)).rows[0]!.id,
+    clinicId: (await pool.query<{ id: number }>(`SELECT id FROM clinics WHERE code = 'TST-1'`)).rows[0]!.id,
+    productId: (await pool.query<{ id: number }>(`SELECT id FROM products WHERE code = 'test-mrna'`)).rows[0]!.id };
+  const [s1] = await session(pool, ref, { daysAhead: 5, capacity: 5, slotCount: 1 });
+  const [s2] = await session(pool, ref, { daysAhead: 5 + 56, capacity: 5, slotCount: 1 });
+  const payload = { slots: [{ dose: 1, slotId: s1 }, { dose: 2, slotId: s2 }],
+    persons: [{ identityDocument: { type: 'passport', number: 'hk 123-456' }, dateOfBirth: '1985-07-07', givenName: 'Noor', familyName: 'Newcomer', mobile: '+1 416 555 0100', regionCode: 'OTH' }] };
+  const portal = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload });
+  assert.equal(portal.statusCode, 400);
+  assert.equal(portal.json().field, 'persons.0.identityDocument');
+  const agent = await app.inject({ method: 'POST', url: '/api/v1/bookings', headers: auth, payload });
+  assert.equal(agent.statusCode, 201, agent.body);
+  const row = await pool.query<{ identifier_scheme: string; identifier: string; needs_identity_verification: boolean; identity_document: string }>(
+    `SELECT identifier_scheme, identifier, needs_identity_verification, identity_document FROM persons WHERE family_name = 'Newcomer'`);
+  assert.deepEqual(row.rows, [{ identifier_scheme: 'other-document', identifier: 'passport:HK123456', needs_identity_verification: true, identity_document: 'passport' }]);
+  const b = await pool.query<{ channel: string }>(`SELECT b.channel FROM bookings b JOIN persons p ON p.id = b.person_id WHERE p.family_name = 'Newcomer'`);
+  assert.equal(b.rows[0]!.channel, 'call_centre');
+  const neither = await app.inject({ method: 'POST', url: '/api/v1/bookings', headers: auth, payload: { ...payload, persons: [{ ...payload.persons[0], identityDocument: undefined }] } });
+  assert.equal(neither.statusCode, 400);
+  assert.equal(neither.json().field, 'persons.0.identifier');
+});

@@ -7,10 +7,15 @@ import { ApiError, preferredLanguage } from '../../errors.js';
 import { Day, errorResponses } from '../../schemas.js';
 import { lookupLimiter, type LookupLimits } from '../../lookup-limits.js';
 import { EligibilityClaims } from './eligibility.js';
+import { hasAdminToken } from '../../admin-auth.js';
 
 const Pick = Type.Object({ dose: Type.Integer({ minimum: 1, maximum: 10 }), slotId: Type.Integer({ minimum: 1 }) });
 const Person = Type.Object({
-  identifier: Type.String({ minLength: 1, maxLength: 40, description: "The jurisdiction's identifier (e.g. Ontario health card number, with its version code), checked with its check digits" }),
+  identifier: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: "The jurisdiction's identifier (e.g. Ontario health card number, with its version code), checked with its check digits" })),
+  identityDocument: Type.Optional(Type.Object({
+    type: Type.Union(['passport', 'drivers_licence', 'birth_certificate', 'status_card', 'other'].map((t) => Type.Literal(t))),
+    number: Type.String({ minLength: 3, maxLength: 40 }),
+  }, { description: 'For someone without a health card: recorded by an agent (staff token) only; the person is flagged for checking at the clinic' })),
   dateOfBirth: Day,
   givenName: Type.String({ minLength: 1, maxLength: 100 }),
   familyName: Type.String({ minLength: 1, maxLength: 100 }),
@@ -64,7 +69,7 @@ const notFound = () => new ApiError(404, 'booking_not_found', {
   fr: 'Aucune réservation ne correspond à ce code de confirmation et à cette date de naissance. Vérifiez-les et réessayez.',
 });
 
-export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: number; lookupLimits?: LookupLimits }> = async (app, { pool, holdMinutes, lookupLimits }) => {
+export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: number; lookupLimits?: LookupLimits; adminToken: string }> = async (app, { pool, holdMinutes, lookupLimits, adminToken }) => {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const throttle = lookupLimiter(lookupLimits);
   const limited = { ...conflictResponses, 429: Type.Ref('Error') };
@@ -110,7 +115,9 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
     if (!holdId === !slots) {
       throw new ApiError(400, 'invalid_input', { en: 'Give either holdId or slots.', fr: 'Indiquez soit holdId, soit slots.' }, holdId ? 'slots' : 'holdId');
     }
-    const outcome = await booking.createBooking(pool, { holdId, slots, persons, invitationCode, channel: 'portal' }, req.headers['idempotency-key']);
+    const outcome = await booking.createBooking(pool, { holdId, slots, persons, invitationCode,
+      // Until staff accounts exist (#6), the admin token stands for an agent booking on the phone.
+      channel: hasAdminToken(req, adminToken) ? 'call_centre' : 'portal' }, req.headers['idempotency-key']);
     return answer(req, reply, outcome);
   });
 
