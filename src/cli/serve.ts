@@ -104,8 +104,10 @@ export async function serve(config: Config, db: Database, say: Say): Promise<voi
   const count = config.WEB_CONCURRENCY;
   if (count === 1) {
     const http = await startHttp(config, db.pool, adminToken, true);
+    // Listen for Ctrl-C before saying we are up: a stop right after the announcement must drain, not kill.
+    const stopped = untilStopSignal(say, () => db.embedded?.signalStop());
     announce(config, http.port, db, adminToken, 1, say);
-    const signal = await untilStopSignal(say, () => db.embedded?.signalStop());
+    const signal = await stopped;
     say(`\n${signal}: stopping vaxbook…`);
     await http.stop();
     return;
@@ -149,8 +151,9 @@ export async function serve(config: Config, db: Database, say: Say): Promise<voi
     await stopAll();
     throw err;
   }
+  const stopped = untilStopSignal(say, () => db.embedded?.signalStop());
   announce(config, port, db, adminToken, count, say);
-  const signal = await untilStopSignal(say, () => db.embedded?.signalStop());
+  const signal = await stopped;
   say(`\n${signal}: stopping vaxbook…`);
   await stopAll();
 }

@@ -130,7 +130,7 @@ export async function releaseHold(pool: pg.Pool, holdId: string): Promise<boolea
 }
 
 /** How a person is identified: the jurisdiction's scheme, or another document (flagged for checking at the clinic). */
-interface Identity { scheme: string; identifier: string; document?: string }
+interface Identity { scheme: string; identifier: string; version?: string; document?: string }
 
 /**
  * Each identifier checked and normalised by the jurisdiction's scheme (the
@@ -157,7 +157,7 @@ async function checkPeople(pool: pg.Pool, persons: PersonRequest[], channel: Boo
     if (!isIdentifierScheme(scheme)) return { scheme, identifier: p.identifier.replace(/[\s.-]/g, '').toUpperCase() };
     const c = checkIdentifier(scheme, p.identifier, p.dateOfBirth);
     if (!c.ok) throw new InputError(`persons.${i}.identifier`, c.message);
-    return { scheme, identifier: c.value };
+    return { scheme, identifier: c.value, version: c.version };
   });
   const first = persons[0];
   if (first && !first.email && !first.mobile && !first.address) {
@@ -241,7 +241,7 @@ export async function createBooking(pool: pg.Pool, req: BookingRequest, idempote
     idempotencyKey, requestHash: requestHash(req),
     persons: req.persons.map((p, i) => ({
       identifierScheme: ids[i]!.scheme, identifier: ids[i]!.identifier, dateOfBirth: p.dateOfBirth,
-      ...(ids[i]!.document ? { identityDocument: ids[i]!.document } : {}),
+      ...(ids[i]!.document ? { identityDocument: ids[i]!.document } : {}), ...(ids[i]!.version ? { identifierVersion: ids[i]!.version } : {}),
       givenName: p.givenName, familyName: p.familyName, language: p.language ?? 'en',
       email: p.email ?? null, mobile: p.mobile ?? null, addressLine: p.address?.line ?? null,
       city: p.address?.city ?? null, postalCode: p.address?.postalCode ?? p.postalCode ?? null,

@@ -8,7 +8,7 @@ import { normaliseConfirmationCode } from '../domain/confirmation-code.js';
 import { eligibility, reasonMessage, type Eligibility, type NextDose, type PastDose, type RolloutNames } from '../domain/eligibility.js';
 import type { Msg, PersonFacts, Rollout } from '../domain/rollout.js';
 import { InputError } from './input-error.js';
-import { clinicDirectory, productCatalogue } from './reference-cache.js';
+import { clinicDirectory, productCatalogue, regionCodeSet } from './reference-cache.js';
 import { jurisdictionSettings } from './reference-service.js';
 import { currentRollout } from './rollout-service.js';
 
@@ -47,7 +47,7 @@ export const invitationMessage = (s: Exclude<InvitationStatus, 'valid'>) => INVI
 /** The region of residence: given, or from the postal code's area. */
 async function residence(pool: pg.Pool, c: PersonClaims, field: string): Promise<string | null> {
   if (c.regionCode) {
-    if (!(await repo.regionCodes(pool)).includes(c.regionCode)) {
+    if (!(await regionCodeSet(pool)).has(c.regionCode)) {
       throw new InputError(`${field}regionCode`, { en: `There is no region "${c.regionCode}".`, fr: `La région « ${c.regionCode} » n'existe pas.` });
     }
     return c.regionCode;

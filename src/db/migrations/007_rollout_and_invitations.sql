@@ -70,19 +70,21 @@ DECLARE
   v_id bigint;
 BEGIN
   INSERT INTO persons (identifier_scheme, identifier, date_of_birth, given_name, family_name, language, email, mobile,
-                       address_line, city, postal_code, region_id, groups, identity_document, needs_identity_verification)
+                       address_line, city, postal_code, region_id, groups, identity_document, needs_identity_verification,
+                       identifier_version)
   VALUES (p->>'identifierScheme', p->>'identifier', (p->>'dateOfBirth')::date, p->>'givenName', p->>'familyName',
           p->>'language', p->>'email', p->>'mobile', p->>'addressLine', p->>'city', p->>'postalCode',
           (SELECT r.id FROM regions r WHERE r.code = p->>'regionCode'),
           coalesce(ARRAY(SELECT jsonb_array_elements_text(p->'groups')), '{}'),
-          p->>'identityDocument', p->>'identifierScheme' = 'other-document')
+          p->>'identityDocument', p->>'identifierScheme' = 'other-document', p->>'identifierVersion')
   ON CONFLICT (identifier_scheme, identifier, date_of_birth) DO UPDATE SET
     given_name = EXCLUDED.given_name, family_name = EXCLUDED.family_name, language = EXCLUDED.language,
     email = coalesce(EXCLUDED.email, persons.email), mobile = coalesce(EXCLUDED.mobile, persons.mobile),
     address_line = coalesce(EXCLUDED.address_line, persons.address_line), city = coalesce(EXCLUDED.city, persons.city),
     postal_code = coalesce(EXCLUDED.postal_code, persons.postal_code),
     region_id = coalesce(EXCLUDED.region_id, persons.region_id),
-    groups = CASE WHEN p ? 'groups' THEN EXCLUDED.groups ELSE persons.groups END
+    groups = CASE WHEN p ? 'groups' THEN EXCLUDED.groups ELSE persons.groups END,
+    identifier_version = coalesce(EXCLUDED.identifier_version, persons.identifier_version)
   RETURNING id INTO v_id;
   IF jsonb_typeof(p->'declaredDoses') = 'array' THEN
     -- Declared with a date only: kept at noon in the jurisdiction's time zone. A dose already recorded stands.

@@ -93,7 +93,7 @@ export async function holdSlotIds(db: Db, holdId: string): Promise<Array<{ dose_
 export interface PersonInput {
   identifierScheme: string; identifier: string; dateOfBirth: string; givenName: string; familyName: string;
   language: string; email: string | null; mobile: string | null; addressLine: string | null; city: string | null; postalCode: string | null;
-  regionCode?: string | null; groups?: string[]; identityDocument?: string; declaredDoses?: Array<{ date: string; product: string }>; invitationCode?: string;
+  regionCode?: string | null; groups?: string[]; identityDocument?: string; identifierVersion?: string; declaredDoses?: Array<{ date: string; product: string }>; invitationCode?: string;
 }
 
 export interface BookingView {
