@@ -3,7 +3,7 @@ import * as avail from '../db/repositories/availability-repository.js';
 import type { ClinicRow } from '../db/repositories/reference-repository.js';
 import { addDays, localDate } from '../domain/calendar.js';
 import { InputError } from './input-error.js';
-import { clinicDirectory, productCatalogue } from './reference-cache.js';
+import { clinicDirectory, productCatalogue, restrictedSessionsById } from './reference-cache.js';
 import { timeZone } from './reference-service.js';
 import { isValidDay } from '../domain/age.js';
 export { forgetCachedReferenceData } from './reference-cache.js';
@@ -112,6 +112,36 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
   const ways = new Set(entitlements?.map((e) => e.cohortId));
   // A clinic serving only some cohorts admits the person only through one of them (also for a dose 2 there).
   const admits = (clinicId: number) => !entitlements || (cohortsOf.get(clinicId) ?? null) === null || cohortsOf.get(clinicId)!.some((c) => ways.has(c));
+  // Sessions serving only cohorts this person is not in on their day: their places are not offered.
+  const barred = entitlements ? [...(await restrictedSessionsById(pool)).values()].filter((x) => !entitledOn(entitlements, x.day, x.cohorts)) : [];
+  const barredIds = barred.map((x) => x.id);
+  const barredOn = new Map(barred.map((x) => [`${x.clinic_id}:${x.product_id}:${x.day}`, x]));
+  const keyOf = (clinicDayId: number, productId: number) => `${clinicDayId}:${productId}`;
+  const barredKeys = new Set(barred.map((x) => keyOf(x.clinic_day_id, x.product_id)));
+  /** Day rows with their free places recounted where a barred session shares the day. */
+  const withoutBarred = async (rows: DayRow[]) => {
+    const hit = rows.filter((r) => barredKeys.has(keyOf(r.clinicDayId, r.productId)));
+    if (hit.length === 0) return rows;
+    const left = await avail.freeOutsideSessions(pool, hit, barredIds);
+    return rows.flatMap((r) => {
+      const free = left.get(keyOf(r.clinicDayId, r.productId));
+      return free === undefined ? [r] : free > 0 ? [{ ...r, free }] : [];
+    });
+  };
+  /** The days a next dose may fall on, at clinics (and in sessions) that admit the person. */
+  const pairable = async (free: avail.FreeDays[]) => {
+    const admitted = free.filter((f) => admits(f.clinicId));
+    if (barred.length === 0) return admitted;
+    const hit = admitted.flatMap((f) => f.days.flatMap((d) => {
+      const x = barredOn.get(`${f.clinicId}:${f.productId}:${d}`);
+      return x ? [{ clinicDayId: x.clinic_day_id, productId: x.product_id }] : [];
+    }));
+    const left = await avail.freeOutsideSessions(pool, hit, barredIds);
+    return admitted.map((f) => ({ ...f, days: f.days.filter((d) => {
+      const x = barredOn.get(`${f.clinicId}:${f.productId}:${d}`);
+      return !x || (left.get(keyOf(x.clinic_day_id, x.product_id)) ?? 0) > 0;
+    }) }));
+  };
   const verdicts = new Map<string, boolean>(); // (product, day, clinic restriction) → allowed: the same few hundred recur
   const allowed = (r: DayRow) => {
     const cohorts = cohortsOf.get(r.clinicId) ?? null;
@@ -140,7 +170,7 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
   // Every clinic in the radius, for a dose 2 elsewhere: fetched once, and only when some clinic has none of its own.
   let everywhere: ReturnType<typeof nextDoseFinder> | undefined;
   const findEverywhere = async () => {
-    everywhere ??= nextDoseFinder((await avail.freeDays(pool, withToday(inRadius), horizon!.from, horizon!.to)).filter((f) => admits(f.clinicId)),
+    everywhere ??= nextDoseFinder(await pairable(await avail.freeDays(pool, withToday(inRadius), horizon!.from, horizon!.to)),
       distanceOf, products, input.dateOfBirth, input.dose);
     return everywhere;
   };
@@ -151,10 +181,10 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
   const batchSize = input.limit + 3;
   while (page.length < input.limit && consumed < candidates.length) {
     const batch = candidates.slice(consumed, consumed + batchSize);
-    const rows = (await avail.dayRows(pool, withToday(batch), input.from, input.to, true)).filter(allowed);
+    const rows = await withoutBarred((await avail.dayRows(pool, withToday(batch), input.from, input.to, true)).filter(allowed));
     // The days a next dose may fall on come as one sorted array per clinic and product: far fewer rows to read.
     const nearby = horizon && rows.some((r) => needsPairing(products.get(r.productId)!, input.dose))
-      ? nextDoseFinder((await avail.freeDays(pool, withToday(batch), horizon.from, horizon.to)).filter((f) => admits(f.clinicId)), distanceOf, products, input.dateOfBirth, input.dose)
+      ? nextDoseFinder(await pairable(await avail.freeDays(pool, withToday(batch), horizon.from, horizon.to)), distanceOf, products, input.dateOfBirth, input.dose)
       : undefined;
     rows.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.productId - b.productId));
     const rowsOf = groupBy(rows, (r) => r.clinicId);
@@ -186,7 +216,7 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
   }
 
   const wantTimes = page.flatMap((c) => c.days.slice(0, FIRST_TIMES_DAYS));
-  const times = await avail.firstFreeTimes(pool, wantTimes.map((d) => ({ clinicDayId: d.clinicDayId, productId: byCode.get(d.product.code)!.id })), FIRST_TIMES);
+  const times = await avail.firstFreeTimes(pool, wantTimes.map((d) => ({ clinicDayId: d.clinicDayId, productId: byCode.get(d.product.code)!.id })), FIRST_TIMES, barredIds);
   const timesOf = groupBy(times, (t) => `${t.clinic_day_id}:${t.product_id}`);
   for (const d of wantTimes) {
     d.firstTimes = (timesOf.get(`${d.clinicDayId}:${byCode.get(d.product.code)!.id}`) ?? [])
@@ -227,14 +257,19 @@ function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
   return groups;
 }
 
-/** Free times of one clinic-day, for choosing a time after choosing a day. */
-export async function daySlots(pool: pg.Pool, clinicId: number, day: string, productCode?: string) {
+/**
+ * Free times of one clinic-day, for choosing a time after choosing a day.
+ * Sessions serving only some cohorts show only to those cohorts (the `ways`
+ * checkEligibility gave the person).
+ */
+export async function daySlots(pool: pg.Pool, clinicId: number, day: string, productCode?: string, cohorts: string[] = []) {
   const products = await productCatalogue(pool);
   const product = productCode ? products.find((p) => p.code === productCode) : undefined;
   if (productCode && !product) {
     throw new InputError('product', { en: `There is no product "${productCode}".`, fr: `Le produit « ${productCode} » n'existe pas.` });
   }
-  const slots = await avail.daySlots(pool, clinicId, day, product?.id ?? null);
+  const barred = [...(await restrictedSessionsById(pool)).values()].filter((x) => x.clinic_id === clinicId && x.day === day && !x.cohorts.some((c) => cohorts.includes(c)));
+  const slots = await avail.daySlots(pool, clinicId, day, product?.id ?? null, barred.map((x) => x.id));
   return slots.map((s) => ({
     slotId: s.slot_id, startsAt: s.starts_at.toISOString(), endsAt: s.ends_at.toISOString(), free: s.free,
     product: products.find((p) => p.id === s.product_id)!.code,

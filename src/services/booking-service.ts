@@ -3,7 +3,7 @@ import * as repo from '../db/repositories/booking-repository.js';
 import { once, requestHash } from './idempotency.js';
 import { InputError } from './input-error.js';
 import { retrying } from '../db/transaction.js';
-import { clinicsById, forgetCachedReferenceData, productsById } from './reference-cache.js';
+import { clinicsById, forgetCachedReferenceData, productsById, restrictedSessionsById } from './reference-cache.js';
 import type { ClinicRow } from '../db/repositories/reference-repository.js';
 import type { Product } from '../domain/availability.js';
 import { localDate } from '../domain/calendar.js';
@@ -12,6 +12,7 @@ import { newConfirmationCode, normaliseConfirmationCode } from '../domain/confir
 import { checkSeriesChoice, type ChoiceProblem } from '../domain/series-choice.js';
 import { checkIdentifier, isIdentifierScheme } from '../domain/identifiers.js';
 import { mayBook, reasonMessage } from '../domain/eligibility.js';
+import { entitledOn } from '../domain/rollout.js';
 import { doseHistory } from '../db/repositories/rollout-repository.js';
 import { eligibilityOf, namesOf, resolvePerson } from './eligibility-service.js';
 import { jurisdictionSettings } from './reference-service.js';
@@ -39,7 +40,7 @@ export type Outcome<T> = { status: 200 | 201; result: T } | { status: 403 | 404 
 export interface BookingResult { confirmationCode: string; appointments: repo.BookingView['appointments'] }
 
 /** A slot with its clinic-local day, clinic and product rules. */
-interface SlotFacts { id: number; day: string; startsAt: Date; endsAt: Date; clinic: ClinicRow; product: Product }
+interface SlotFacts { id: number; sessionId: number; day: string; startsAt: Date; endsAt: Date; clinic: ClinicRow; product: Product }
 
 // A slot's time, clinic and product never change once created, so their facts can be cached
 // (per database); whether a slot is still bookable is decided by the database at booking time.
@@ -64,7 +65,7 @@ async function slotFacts(db: pg.Pool, ids: number[]): Promise<Map<number, SlotFa
       const clinic = clinics.get(r.clinic_id);
       const product = products.get(r.product_id);
       if (!clinic || !product) continue; // a closed clinic: its slots cannot be booked
-      cache.set(r.id, { id: r.id, day: localDate(r.starts_at, clinic.time_zone), startsAt: r.starts_at, endsAt: r.ends_at, clinic, product });
+      cache.set(r.id, { id: r.id, sessionId: r.session_id, day: localDate(r.starts_at, clinic.time_zone), startsAt: r.starts_at, endsAt: r.ends_at, clinic, product });
     }
   }
   return new Map(ids.flatMap((id) => (cache.has(id) ? [[id, cache.get(id)!] as const] : [])));
@@ -205,8 +206,16 @@ async function checkEligible(pool: pg.Pool, req: BookingRequest, i: number, { sc
     return { refusal: { status: 422, refusal: 'dose_not_next', detail: { person: i, expectedDose: e.dose, window: e.window } } };
   }
   const cohorts = new Set(e.entitlements.map((x) => x.cohortId));
-  const admits = (s: SlotFacts) => s.clinic.cohorts === null || s.clinic.cohorts.some((c) => cohorts.has(c));
-  if (!mayBook(e, p.dateOfBirth, first.slot.product, first.slot.day, first.slot.clinic.cohorts) || !rest.every((r) => admits(r.slot))) {
+  const restricted = await restrictedSessionsById(pool);
+  // A clinic, and a session within it, may serve only some cohorts: both must admit the person.
+  const admits = (s: SlotFacts) => [s.clinic.cohorts, restricted.get(s.sessionId)?.cohorts ?? null]
+    .every((only) => only === null || only.some((c) => cohorts.has(c)));
+  const sessionOnly = restricted.get(first.slot.sessionId)?.cohorts ?? null;
+  if (!mayBook(e, p.dateOfBirth, first.slot.product, first.slot.day, first.slot.clinic.cohorts)
+    || (sessionOnly !== null && !entitledOn(e.entitlements, first.slot.day, sessionOnly)) || !rest.every((r) => admits(r.slot))) {
+    if (e.eligible && mayBook(e, p.dateOfBirth, first.slot.product, first.slot.day, null)) {
+      return { refusal: { status: 403, refusal: 'clinic_restricted', detail: { person: i } } };
+    }
     const names = namesOf(rules);
     const reasons = e.reasons.map((r) => ({ code: r.code, opensOn: r.opensOn ?? null, messages: reasonMessage(r, names) }));
     return { refusal: { status: 403, refusal: 'not_eligible', detail: { person: i, eligibleFrom: e.from, reasons } } };

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import * as avail from '../db/repositories/availability-repository.js';
 import { openClinics } from '../db/repositories/reference-repository.js';
-import { regionCodes } from '../db/repositories/rollout-repository.js';
+import { regionCodes, restrictedSessions } from '../db/repositories/rollout-repository.js';
 
 /**
  * Reference data every search and booking needs — the product catalogue and
@@ -29,6 +29,8 @@ export const clinicDirectory = cached(openClinics);
 const clinicIndex = cached(async (pool) => new Map((await clinicDirectory(pool)).map((c) => [c.id, c])));
 const productIndex = cached(async (pool) => new Map((await productCatalogue(pool)).map((p) => [p.id, p])));
 
+/** Sessions that serve only some cohorts, by id. */
+export const restrictedSessionsById = cached(async (pool) => new Map((await restrictedSessions(pool)).map((s) => [s.id, s])));
 export const regionCodeSet = cached(async (pool) => new Set(await regionCodes(pool)));
 export const clinicsById = (pool: pg.Pool) => clinicIndex(pool);
 export const productsById = (pool: pg.Pool) => productIndex(pool);

@@ -236,3 +236,38 @@ test('without a health card: only an agent records another identity document, an
   assert.equal(neither.statusCode, 400);
   assert.equal(neither.json().field, 'persons.0.identifier');
 });
+
+test('a session serving only some cohorts: its places are neither offered to nor bookable by anyone else', async () => {
+  const ref = { regionId: (await pool.query<{ id: number }>(`SELECT id FROM regions WHERE code = 'TST'`)).rows[0]!.id,
+    clinicId: (await pool.query<{ id: number }>(`SELECT id FROM clinics WHERE code = 'TST-1'`)).rows[0]!.id,
+    productId: (await pool.query<{ id: number }>(`SELECT id FROM products WHERE code = 'test-mrna'`)).rows[0]!.id };
+  const staffOnly = await session(pool, ref, { daysAhead: 9, capacity: 20, slotCount: 3 });
+  const [publicSlot] = await session(pool, ref, { daysAhead: 9, capacity: 1, slotCount: 1, minutes: 5 });
+  const sessionOf = async (slot: number) => (await pool.query<{ session_id: number }>('SELECT session_id FROM slots WHERE id = $1', [slot])).rows[0]!.session_id;
+  const restrict = await app.inject({ method: 'PUT', url: `/api/v1/admin/sessions/${await sessionOf(staffOnly[0]!)}/cohorts`, headers: auth, payload: { cohorts: ['age-80'] } });
+  assert.equal(restrict.statusCode, 200, restrict.body);
+  const day = addDays(today, 9);
+  const offered = async () => {
+    const r = await app.inject({ method: 'POST', url: '/api/v1/availability/search', payload: { latitude: 43.7, longitude: -79.4, radiusKm: 25, dateOfBirth: '1990-01-01', regionCode: 'OTH', from: day, to: day } });
+    assert.equal(r.statusCode, 200, r.body);
+    return r.json().items.flatMap((c: { days: Array<{ day: string; freeCapacity: number; firstTimes: Array<{ slotId: number }> }> }) => c.days);
+  };
+  const before = await offered();
+  assert.equal(before.length, 1);
+  assert.equal(before[0].freeCapacity, 1, 'only the public session counts for an adult');
+  assert.deepEqual(before[0].firstTimes.map((t: { slotId: number }) => t.slotId), [publicSlot]);
+  const clinicId = ref.clinicId;
+  const times = (cohorts?: string) => app.inject({ method: 'GET', url: `/api/v1/clinics/${clinicId}/days/${day}/slots${cohorts ? `?cohorts=${cohorts}` : ''}` });
+  assert.deepEqual((await times('adults')).json().items.map((t: { slotId: number }) => t.slotId), [publicSlot]);
+  assert.equal((await times('age-80,adults')).json().items.length, 4);
+
+  const [d2] = await session(pool, ref, { daysAhead: 9 + 56, capacity: 5, slotCount: 1 });
+  const adult = (n: number) => ({ identifier: withCheckDigits('ontario-health-card', `7770${String(n).padStart(5, '0')}`), dateOfBirth: '1990-01-01',
+    givenName: 'Sam', familyName: 'Staff', email: `s${n}@example.org`, regionCode: 'OTH' });
+  const intoStaff = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: staffOnly[0] }, { dose: 2, slotId: d2 }], persons: [adult(1)] } });
+  assert.equal(intoStaff.statusCode, 403, intoStaff.body);
+  assert.equal(intoStaff.json().code, 'clinic_restricted');
+  const intoPublic = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: publicSlot }, { dose: 2, slotId: d2 }], persons: [adult(2)] } });
+  assert.equal(intoPublic.statusCode, 201, intoPublic.body);
+  assert.deepEqual(await offered(), [], 'the public session is full: the day is no longer offered to adults, though the staff session has room');
+});

@@ -56,8 +56,9 @@ export async function freeDays(db: Db, clinics: Array<{ id: number; today: strin
 
 export interface FreeTime { clinic_day_id: number; product_id: number; slot_id: number; starts_at: Date; free: number }
 
-/** The first `n` free, future slots of each (clinic-day, product). */
-export async function firstFreeTimes(db: Db, keys: Array<{ clinicDayId: number; productId: number }>, n: number): Promise<FreeTime[]> {
+/** The first `n` free, future slots of each (clinic-day, product), leaving out the slots of `excludedSessions`. */
+export async function firstFreeTimes(db: Db, keys: Array<{ clinicDayId: number; productId: number }>, n: number,
+  excludedSessions: number[] = []): Promise<FreeTime[]> {
   if (keys.length === 0) return [];
   const r = await db.query<FreeTime>(
     `SELECT k.clinic_day_id, k.product_id, s.id AS slot_id, s.starts_at, s.free
@@ -65,23 +66,37 @@ export async function firstFreeTimes(db: Db, keys: Array<{ clinicDayId: number; 
      CROSS JOIN LATERAL (
        SELECT s.id, s.starts_at, s.capacity - s.booked - s.held AS free FROM slots s
         WHERE s.clinic_day_id = k.clinic_day_id AND s.product_id = k.product_id
-          AND s.starts_at > now() AND s.booked + s.held < s.capacity
+          AND s.starts_at > now() AND s.booked + s.held < s.capacity AND s.session_id <> ALL ($4::integer[])
         ORDER BY s.starts_at LIMIT $3) s
      ORDER BY k.clinic_day_id, s.starts_at`,
-    [keys.map((k) => k.clinicDayId), keys.map((k) => k.productId), n]);
+    [keys.map((k) => k.clinicDayId), keys.map((k) => k.productId), n, excludedSessions]);
   return r.rows;
+}
+
+/** Free, future places of some (clinic-day, product) outside `excludedSessions`: for days where a session serves only some cohorts. */
+export async function freeOutsideSessions(db: Db, keys: Array<{ clinicDayId: number; productId: number }>, excludedSessions: number[]): Promise<Map<string, number>> {
+  if (keys.length === 0) return new Map();
+  const r = await db.query<{ clinic_day_id: number; product_id: number; free: number }>(
+    `SELECT k.clinic_day_id, k.product_id,
+            (SELECT coalesce(sum(s.capacity - s.booked - s.held), 0)::integer FROM slots s
+              WHERE s.clinic_day_id = k.clinic_day_id AND s.product_id = k.product_id AND s.starts_at > now()
+                AND s.session_id <> ALL ($3::integer[])) AS free
+     FROM unnest($1::integer[], $2::smallint[]) AS k(clinic_day_id, product_id)`,
+    [keys.map((k) => k.clinicDayId), keys.map((k) => k.productId), excludedSessions]);
+  return new Map(r.rows.map((x) => [`${x.clinic_day_id}:${x.product_id}`, x.free]));
 }
 
 export interface DaySlot { slot_id: number; starts_at: Date; ends_at: Date; free: number; product_id: number }
 
-/** Every free, future slot of a published clinic-day (the times to choose from). */
-export async function daySlots(db: Db, clinicId: number, day: string, productId: number | null): Promise<DaySlot[]> {
+/** Every free, future slot of a published clinic-day (the times to choose from), leaving out `excludedSessions`. */
+export async function daySlots(db: Db, clinicId: number, day: string, productId: number | null, excludedSessions: number[] = []): Promise<DaySlot[]> {
   const r = await db.query<DaySlot>(
     `SELECT s.id AS slot_id, s.starts_at, s.ends_at, s.capacity - s.booked - s.held AS free, s.product_id
      FROM clinic_days cd JOIN slots s ON s.clinic_day_id = cd.id
      WHERE cd.clinic_id = $1 AND cd.day = $2::date AND cd.published_at IS NOT NULL AND cd.cancelled_at IS NULL
        AND s.starts_at > now() AND s.booked + s.held < s.capacity AND ($3::smallint IS NULL OR s.product_id = $3)
-     ORDER BY s.starts_at, s.id`, [clinicId, day, productId]);
+       AND s.session_id <> ALL ($4::integer[])
+     ORDER BY s.starts_at, s.id`, [clinicId, day, productId, excludedSessions]);
   return r.rows;
 }
 

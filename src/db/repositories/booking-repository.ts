@@ -76,11 +76,11 @@ export async function slotStates(db: Db, ids: number[]): Promise<SlotState[]> {
   return r.rows;
 }
 
-export interface SlotRow { id: number; clinic_id: number; product_id: number; starts_at: Date; ends_at: Date }
+export interface SlotRow { id: number; clinic_id: number; product_id: number; session_id: number; starts_at: Date; ends_at: Date }
 
 /** The fixed facts of some slots (a primary-key read; clinics and products come from the in-memory directory). */
 export async function slotsByIds(db: Db, ids: number[]): Promise<SlotRow[]> {
-  const r = await db.query<SlotRow>({ name: 'slots_by_ids', text: 'SELECT id, clinic_id, product_id, starts_at, ends_at FROM slots WHERE id = ANY($1::bigint[])', values: [ids] });
+  const r = await db.query<SlotRow>({ name: 'slots_by_ids', text: 'SELECT id, clinic_id, product_id, session_id, starts_at, ends_at FROM slots WHERE id = ANY($1::bigint[])', values: [ids] });
   return r.rows;
 }
 

@@ -67,3 +67,19 @@ export async function setClinicCohorts(db: Db, clinicId: number, cohorts: string
   const r = await db.query('UPDATE clinics SET cohorts = $2 WHERE id = $1', [clinicId, cohorts]);
   return r.rowCount === 1;
 }
+
+export interface RestrictedSessionRow { id: number; clinic_id: number; clinic_day_id: number; day: string; product_id: number; cohorts: string[] }
+
+/** Sessions restricted to some cohorts, from yesterday on (the only ones search or booking can meet). */
+export async function restrictedSessions(db: Db): Promise<RestrictedSessionRow[]> {
+  const r = await db.query<RestrictedSessionRow>(
+    `SELECT se.id, se.clinic_id, se.clinic_day_id, cd.day::text AS day, se.product_id, se.cohorts
+     FROM sessions se JOIN clinic_days cd ON cd.id = se.clinic_day_id
+     WHERE se.cohorts IS NOT NULL AND cd.day >= current_date - 1`);
+  return r.rows;
+}
+
+export async function setSessionCohorts(db: Db, sessionId: number, cohorts: string[] | null): Promise<boolean> {
+  const r = await db.query('UPDATE sessions SET cohorts = $2 WHERE id = $1', [sessionId, cohorts]);
+  return r.rowCount === 1;
+}

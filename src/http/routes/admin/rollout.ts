@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type pg from 'pg';
-import { setClinicCohorts } from '../../../db/repositories/rollout-repository.js';
+import { setClinicCohorts, setSessionCohorts } from '../../../db/repositories/rollout-repository.js';
 import { forgetCachedReferenceData } from '../../../services/reference-cache.js';
 import { currentRollout, rolloutHistory, RolloutConflict, updateRollout, validateRollout } from '../../../services/rollout-service.js';
 import * as invitations from '../../../services/invitation-service.js';
@@ -23,6 +23,11 @@ const noBatch = () => new ApiError(404, 'batch_not_found', { en: 'There is no su
 export const adminRolloutRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken: string; publicUrl: string }> = async (app, { pool, adminToken, publicUrl }) => {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   app.addHook('preHandler', async (req) => requireAdmin(req, adminToken));
+  const knownCohorts = async (cohorts: string[] | null) => {
+    const rules = (await currentRollout(pool)).rules;
+    const unknown = (cohorts ?? []).find((c) => !rules?.cohorts.some((k) => k.id === c));
+    if (unknown) throw new ApiError(400, 'invalid_input', { en: `The roll-out has no cohort "${unknown}".`, fr: `Le déploiement n'a pas de cohorte « ${unknown} ».` }, 'cohorts');
+  };
 
   r.put('/api/v1/admin/rollout', {
     schema: {
@@ -67,14 +72,28 @@ export const adminRolloutRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken:
       response: { 200: Type.Object({ clinicId: Type.Integer(), cohorts: Nullable(Type.Array(Type.String())) }), ...withAuth },
     },
   }, async (req) => {
-    const rules = (await currentRollout(pool)).rules;
-    const unknown = (req.body.cohorts ?? []).find((c) => !rules?.cohorts.some((k) => k.id === c));
-    if (unknown) throw new ApiError(400, 'invalid_input', { en: `The roll-out has no cohort "${unknown}".`, fr: `Le déploiement n'a pas de cohorte « ${unknown} ».` }, 'cohorts');
+    await knownCohorts(req.body.cohorts);
     if (!(await setClinicCohorts(pool, req.params.clinicId, req.body.cohorts))) {
       throw new ApiError(404, 'clinic_not_found', { en: 'There is no such clinic.', fr: "Cette clinique n'existe pas." });
     }
     forgetCachedReferenceData(pool);
     return { clinicId: req.params.clinicId, cohorts: req.body.cohorts };
+  });
+
+  r.put('/api/v1/admin/sessions/:sessionId/cohorts', {
+    schema: {
+      ...admin, operationId: 'setSessionCohorts', summary: "Restrict one session to some roll-out cohorts (null: only the clinic's rule applies)",
+      params: Type.Object({ sessionId: Type.Integer({ minimum: 1 }) }),
+      body: Type.Object({ cohorts: Nullable(Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { minItems: 1, uniqueItems: true })) }),
+      response: { 200: Type.Object({ sessionId: Type.Integer(), cohorts: Nullable(Type.Array(Type.String())) }), ...withAuth },
+    },
+  }, async (req) => {
+    await knownCohorts(req.body.cohorts);
+    if (!(await setSessionCohorts(pool, req.params.sessionId, req.body.cohorts))) {
+      throw new ApiError(404, 'session_not_found', { en: 'There is no such session.', fr: "Cette séance n'existe pas." });
+    }
+    forgetCachedReferenceData(pool);
+    return { sessionId: req.params.sessionId, cohorts: req.body.cohorts };
   });
 
   r.post('/api/v1/admin/invitation-batches', {

@@ -104,10 +104,13 @@ export const availabilityRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (
     schema: {
       operationId: 'listDaySlots', tags: ['booking'], summary: 'The free times of one clinic-day',
       params: Type.Object({ clinicId: Type.Integer({ minimum: 1 }), day: Day }),
-      querystring: Type.Object({ product: Type.Optional(Type.String({ maxLength: 40 })) }),
+      querystring: Type.Object({
+        product: Type.Optional(Type.String({ maxLength: 40 })),
+        cohorts: Type.Optional(Type.String({ maxLength: 400, description: "Comma-separated cohort ids the person belongs to (checkEligibility's ways): sessions serving only some cohorts show only to them" })),
+      }),
       response: { 200: Type.Object({ items: Type.Array(Type.Object({ slotId: Type.Integer(), startsAt: Type.String(), endsAt: Type.String(), free: Type.Integer(), product: Type.String() })) }), ...errorResponses },
     },
   }, async (req) => {
-    return { items: await availability.daySlots(pool, req.params.clinicId, req.params.day, req.query.product) };
+    return { items: await availability.daySlots(pool, req.params.clinicId, req.params.day, req.query.product, req.query.cohorts?.split(',').map((c) => c.trim()).filter(Boolean)) };
   });
 };

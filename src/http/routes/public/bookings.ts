@@ -48,6 +48,7 @@ const REFUSALS: Record<string, { en: string; fr: string }> = {
   idempotency_key_reused: { en: 'This Idempotency-Key was already used for a different request.', fr: 'Cette clé d’idempotence a déjà servi pour une autre requête.' },
   nothing_to_reschedule: { en: 'This booking has no active appointment for that dose.', fr: "Cette réservation n'a pas de rendez-vous actif pour cette dose." },
   not_eligible: { en: 'This person cannot book this appointment yet.', fr: 'Cette personne ne peut pas encore réserver ce rendez-vous.' },
+  clinic_restricted: { en: 'This clinic or session serves only some groups, and not this person: please choose another time or clinic.', fr: "Cette clinique ou cette séance ne sert que certains groupes, dont cette personne ne fait pas partie : choisissez une autre heure ou une autre clinique." },
   dose_not_next: { en: 'That is not the next dose for this person: check the doses already had.', fr: "Ce n'est pas la prochaine dose de cette personne : vérifiez les doses déjà reçues." },
   invitation_unknown: { en: 'This invitation code is not one we sent. Check the code on your letter.', fr: "Ce code d'invitation ne correspond à aucun envoi. Vérifiez le code sur votre lettre." },
   invitation_revoked: { en: 'This invitation code has been withdrawn.', fr: "Ce code d'invitation a été retiré." },
