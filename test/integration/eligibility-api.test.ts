@@ -37,6 +37,13 @@ const rules: Rollout = {
   ],
 };
 
+/** The test region, clinic and product of baseReferenceData, for sessions. */
+async function testClinic() {
+  const id = async (sql: string) => (await pool.query<{ id: number }>(sql)).rows[0]!.id;
+  return { regionId: await id(`SELECT id FROM regions WHERE code = 'TST'`), clinicId: await id(`SELECT id FROM clinics WHERE code = 'TST-1'`),
+    productId: await id(`SELECT id FROM products WHERE code = 'test-mrna'`) };
+}
+
 async function putRules(doc: unknown, basedOn: number) {
   return app.inject({ method: 'PUT', url: '/api/v1/admin/rollout', headers: auth, payload: { rules: doc, basedOn, changedBy: 'Ministry operator', note: 'test' } });
 }
@@ -148,9 +155,7 @@ test('invitation batches: created, listed, exported as CSV and PDF, redeemed onc
 });
 
 test('booking obeys the same rules: identifiers checked, not eligible refused with why, an invitation redeemed once by 20 racing bookings', async () => {
-  const ref = { regionId: (await pool.query<{ id: number }>(`SELECT id FROM regions WHERE code = 'TST'`)).rows[0]!.id,
-    clinicId: (await pool.query<{ id: number }>(`SELECT id FROM clinics WHERE code = 'TST-1'`)).rows[0]!.id,
-    productId: (await pool.query<{ id: number }>(`SELECT id FROM products WHERE code = 'test-mrna'`)).rows[0]!.id };
+  const ref = await testClinic();
   const d1 = await session(pool, ref, { daysAhead: 3, capacity: 30, slotCount: 4 });
   const d2 = await session(pool, ref, { daysAhead: 3 + 56, capacity: 30, slotCount: 4 });
   const elder = addDays(today, -(80 * 366));
@@ -215,9 +220,7 @@ test('search offers only what the roll-out opens to the person, and says why whe
 });
 
 test('without a health card: only an agent records another identity document, and the person is flagged for checking', async () => {
-  const ref = { regionId: (await pool.query<{ id: number }>(`SELECT id FROM regions WHERE code = 'TST'`)).rows[0]!.id,
-    clinicId: (await pool.query<{ id: number }>(`SELECT id FROM clinics WHERE code = 'TST-1'`)).rows[0]!.id,
-    productId: (await pool.query<{ id: number }>(`SELECT id FROM products WHERE code = 'test-mrna'`)).rows[0]!.id };
+  const ref = await testClinic();
   const [s1] = await session(pool, ref, { daysAhead: 5, capacity: 5, slotCount: 1 });
   const [s2] = await session(pool, ref, { daysAhead: 5 + 56, capacity: 5, slotCount: 1 });
   const payload = { slots: [{ dose: 1, slotId: s1 }, { dose: 2, slotId: s2 }],
@@ -238,9 +241,7 @@ test('without a health card: only an agent records another identity document, an
 });
 
 test('a session serving only some cohorts: its places are neither offered to nor bookable by anyone else', async () => {
-  const ref = { regionId: (await pool.query<{ id: number }>(`SELECT id FROM regions WHERE code = 'TST'`)).rows[0]!.id,
-    clinicId: (await pool.query<{ id: number }>(`SELECT id FROM clinics WHERE code = 'TST-1'`)).rows[0]!.id,
-    productId: (await pool.query<{ id: number }>(`SELECT id FROM products WHERE code = 'test-mrna'`)).rows[0]!.id };
+  const ref = await testClinic();
   const staffOnly = await session(pool, ref, { daysAhead: 9, capacity: 20, slotCount: 3 });
   const [publicSlot] = await session(pool, ref, { daysAhead: 9, capacity: 1, slotCount: 1, minutes: 5 });
   const sessionOf = async (slot: number) => (await pool.query<{ session_id: number }>('SELECT session_id FROM slots WHERE id = $1', [slot])).rows[0]!.session_id;

@@ -62,8 +62,11 @@ BEGIN
   RAISE EXCEPTION 'invitation % cannot be redeemed', p_code USING ERRCODE = 'VB403', DETAIL = coalesce(v_reason, 'unknown');
 END $$;
 
--- A person as a booking gives them: the upsert of 006 plus region of residence,
+-- A person as a booking gives them: the upsert of 004 plus region of residence,
 -- declared groups, another identity document, declared doses and an invitation.
+-- PL/pgSQL, not SQL: its INSERT plan is prepared once per connection, where the
+-- SQL-language version was parsed and planned on every call (about 9% of a
+-- booking's database CPU).
 CREATE OR REPLACE FUNCTION vaxbook_upsert_person(p jsonb) RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
