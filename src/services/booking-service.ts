@@ -178,7 +178,7 @@ async function checkPeople(pool: pg.Pool, persons: PersonRequest[], channel: Boo
 
 /** One person's roll-out check for the chosen slots, with the same rules search uses; a refusal, or their facts for the booking. */
 async function checkEligible(pool: pg.Pool, req: BookingRequest, i: number, { scheme, identifier }: Identity,
-  picks: Array<{ dose: number; slot: SlotFacts }>): Promise<{ refusal: Outcome<never> } | { regionCode: string | null; declared: boolean }> {
+  picks: Array<{ dose: number; slot: SlotFacts }>, optimistic: boolean): Promise<{ refusal: Outcome<never> } | Checked> {
   const p = req.persons[i]!;
   const claims = {
     dateOfBirth: p.dateOfBirth, regionCode: p.regionCode, postalCode: p.postalCode ?? (p.regionCode ? undefined : p.address?.postalCode),
@@ -195,13 +195,14 @@ async function checkEligible(pool: pg.Pool, req: BookingRequest, i: number, { sc
   if (i === 0 && resolved.invitation && resolved.invitation.status !== 'valid') {
     return { refusal: { status: 403, refusal: `invitation_${resolved.invitation.status}` } };
   }
-  // Doses recorded here win over doses declared in the request.
-  const recorded = await doseHistory(pool, scheme, identifier, p.dateOfBirth);
+  // Doses recorded here win over doses declared in the request (optimistic: assumed none, see createBooking).
+  const recorded = optimistic ? [] : await doseHistory(pool, scheme, identifier, p.dateOfBirth);
   const products = await productsById(pool);
   const history = recorded.length ? recorded.flatMap((d) => (products.get(d.product_id) ? [{ day: d.day, product: products.get(d.product_id)! }] : [])) : resolved.history;
   const { e, rules } = await eligibilityOf(pool, { ...resolved, history });
   const [first, ...rest] = [...picks].sort((a, b) => a.dose - b.dose);
-  if (!first) return { regionCode: resolved.facts.regionCode, declared: recorded.length === 0 };
+  const checked: Checked = { regionCode: resolved.facts.regionCode, declared: recorded.length === 0, knownDoses: optimistic ? 0 : undefined };
+  if (!first) return checked;
   if (first.dose !== e.dose) {
     return { refusal: { status: 422, refusal: 'dose_not_next', detail: { person: i, expectedDose: e.dose, window: e.window } } };
   }
@@ -220,8 +221,11 @@ async function checkEligible(pool: pg.Pool, req: BookingRequest, i: number, { sc
     const reasons = e.reasons.map((r) => ({ code: r.code, opensOn: r.opensOn ?? null, messages: reasonMessage(r, names) }));
     return { refusal: { status: 403, refusal: 'not_eligible', detail: { person: i, eligibleFrom: e.from, reasons } } };
   }
-  return { regionCode: resolved.facts.regionCode, declared: recorded.length === 0 };
+  return checked;
 }
+
+/** What the eligibility check found that the booking call needs: region, whether declared doses count, doses assumed recorded. */
+interface Checked { regionCode: string | null; declared: boolean; knownDoses?: number }
 
 /**
  * Books a whole series for one or more people, both doses or neither, in one
@@ -238,14 +242,34 @@ export async function createBooking(pool: pg.Pool, req: BookingRequest, idempote
   if (problem) return seriesRefusal(problem);
   const facts = await slotFacts(pool, picks.map((p) => p.slotId));
   const chosen = picks.map((p) => ({ dose: p.dose, slot: facts.get(p.slotId)! }));
-  const people: Array<{ regionCode: string | null; declared: boolean }> = [];
-  for (let i = 0; i < req.persons.length; i++) {
-    const verdict = await checkEligible(pool, req, i, ids[i]!, chosen);
-    if ('refusal' in verdict) return verdict.refusal;
-    people.push(verdict);
-  }
   const invitationCode = req.invitationCode ? normaliseConfirmationCode(req.invitationCode) ?? req.invitationCode : undefined;
+  // Someone booking a first dose with no doses declared most likely has none recorded: the booking call
+  // checks that (knownDoses) instead of a read first, and a person with recorded doses comes back here
+  // for a second pass that reads them (VB428). A refusal decided on assumed history is only final then.
+  const firstDose = Math.min(...picks.map((x) => x.dose)) === 1;
+  for (const readHistory of [false, true]) {
+    const people: Checked[] = [];
+    let refusal: Outcome<never> | undefined;
+    let assumed = false;
+    for (let i = 0; i < req.persons.length && !refusal; i++) {
+      const optimistic = !readHistory && firstDose && !req.persons[i]!.previousDoses?.length;
+      const verdict = await checkEligible(pool, req, i, ids[i]!, chosen, optimistic);
+      if ('refusal' in verdict) {
+        refusal = verdict.refusal;
+        assumed = optimistic;
+      } else people.push(verdict);
+    }
+    if (refusal && assumed) continue;
+    if (refusal) return refusal;
+    const answer = await bookChecked(pool, req, ids, people, picks, invitationCode, idempotencyKey);
+    if (answer.kind !== 'history_changed') return answer.outcome;
+  }
+  throw new Error('dose history kept changing while booking');
+}
 
+/** The booking call itself, once every person has passed the checks. */
+async function bookChecked(pool: pg.Pool, req: BookingRequest, ids: Identity[], people: Checked[], picks: Array<{ dose: number; slotId: number }>,
+  invitationCode: string | undefined, idempotencyKey: string | undefined): Promise<{ kind: 'done'; outcome: Outcome<BookingResult> } | { kind: 'history_changed' }> {
   const answer = await retrying(() => repo.createBookingInOneCall(pool, {
     idempotencyKey, requestHash: requestHash(req),
     persons: req.persons.map((p, i) => ({
@@ -257,16 +281,18 @@ export async function createBooking(pool: pg.Pool, req: BookingRequest, idempote
       regionCode: people[i]!.regionCode, ...(p.groups ? { groups: p.groups } : {}),
       ...(people[i]!.declared && p.previousDoses?.length ? { declaredDoses: [...p.previousDoses].sort((a, b) => (a.date < b.date ? -1 : 1)) } : {}),
       ...(i === 0 && invitationCode ? { invitationCode } : {}),
+      ...(people[i]!.knownDoses !== undefined ? { knownDoses: people[i]!.knownDoses } : {}),
     })),
     holdId: req.holdId, slots: req.holdId ? undefined : picks.map((p) => p.slotId),
     doses: req.holdId ? undefined : picks.map((p) => p.dose), channel: req.channel, code: newConfirmationCode(),
   }));
-  if (answer.kind === 'key_reused') return { status: 422, refusal: 'idempotency_key_reused' };
-  if (answer.kind === 'refused') return withAlternatives(pool, refusalOf(answer.refusal));
+  if (answer.kind === 'history_changed') return answer;
+  if (answer.kind === 'key_reused') return { kind: 'done', outcome: { status: 422, refusal: 'idempotency_key_reused' } };
+  if (answer.kind === 'refused') return { kind: 'done', outcome: await withAlternatives(pool, refusalOf(answer.refusal)) };
   // The answer is built from what we asked for: every person has every dose, in the slots chosen.
   const slots = await slotFacts(pool, picks.map((p) => p.slotId));
   const sorted = [...picks].sort((a, b) => a.dose - b.dose);
-  return {
+  return { kind: 'done', outcome: {
     status: 201,
     result: {
       confirmationCode: answer.confirmationCode,
@@ -279,7 +305,7 @@ export async function createBooking(pool: pg.Pool, req: BookingRequest, idempote
         };
       })),
     },
-  };
+  } };
 }
 
 /** Ends expired holds (the sweeper); booking also checks expiry at use. */

@@ -98,6 +98,11 @@ BEGIN
       JOIN products pr ON pr.code = d.v->>'product'
     ON CONFLICT (person_id, dose_number) DO NOTHING;
   END IF;
+  -- The caller assumed this many recorded doses without reading them (a first booking): more is a
+  -- person it does not know well enough. Not a refusal: the whole call rolls back and it looks again.
+  IF p ? 'knownDoses' AND EXISTS (SELECT 1 FROM dose_records WHERE person_id = v_id OFFSET (p->>'knownDoses')::integer) THEN
+    RAISE EXCEPTION 'person % has more recorded doses than the caller knew', v_id USING ERRCODE = 'VB428';
+  END IF;
   IF p ? 'invitationCode' THEN
     PERFORM vaxbook_redeem_invitation(p->>'invitationCode', v_id);
   END IF;

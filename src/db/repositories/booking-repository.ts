@@ -93,7 +93,9 @@ export async function holdSlotIds(db: Db, holdId: string): Promise<Array<{ dose_
 export interface PersonInput {
   identifierScheme: string; identifier: string; dateOfBirth: string; givenName: string; familyName: string;
   language: string; email: string | null; mobile: string | null; addressLine: string | null; city: string | null; postalCode: string | null;
-  regionCode?: string | null; groups?: string[]; identityDocument?: string; identifierVersion?: string; declaredDoses?: Array<{ date: string; product: string }>; invitationCode?: string;
+  regionCode?: string | null; groups?: string[]; identityDocument?: string; identifierVersion?: string;
+  /** Doses the caller assumed recorded for this person: the call raises VB428 if there are more. */
+  knownDoses?: number; declaredDoses?: Array<{ date: string; product: string }>; invitationCode?: string;
 }
 
 export interface BookingView {
@@ -119,7 +121,8 @@ export interface CreateBookingCall {
 export type CreateBookingAnswer =
   | { kind: 'booked'; bookingId: number; confirmationCode: string; replay: boolean }
   | { kind: 'refused'; refusal: BookingError; replay: boolean }
-  | { kind: 'key_reused' };
+  | { kind: 'key_reused' }
+  | { kind: 'history_changed' };
 
 /** The whole booking request in one round trip (vaxbook_create_booking). */
 export async function createBookingInOneCall(db: Db, a: CreateBookingCall): Promise<CreateBookingAnswer> {
@@ -133,6 +136,7 @@ export async function createBookingInOneCall(db: Db, a: CreateBookingCall): Prom
     });
     answer = r.rows[0]!.answer;
   } catch (err) {
+    if ((err as { code?: string }).code === 'VB428') return { kind: 'history_changed' };
     const refusal = refusalFrom(err);
     if (!refusal) throw err;
     return { kind: 'refused', refusal, replay: false };
