@@ -277,3 +277,31 @@ test('a session serving only some cohorts: its places are neither offered to nor
   assert.equal(intoPublic.statusCode, 201, intoPublic.body);
   assert.deepEqual(await offered(), [], 'the public session is full: the day is no longer offered to adults, though the staff session has room');
 });
+
+test('doses imported from a registry count for booking; bad rows are reported by row and field, good ones kept', async () => {
+  const ref = await testClinic();
+  const [s1] = await session(pool, ref, { daysAhead: 11, capacity: 5, slotCount: 1 });
+  const [s2] = await session(pool, ref, { daysAhead: 11 + 56, capacity: 5, slotCount: 1 });
+  const id = withCheckDigits('ontario-health-card', '424242424');
+  const r = await app.inject({ method: 'POST', url: '/api/v1/admin/dose-records/import', headers: auth, payload: { rows: [
+    { identifier: id, dateOfBirth: '1975-03-03', givenName: 'Ira', familyName: 'Imported', doses: [{ date: '2021-08-01', product: 'test-mrna' }, { date: '2021-06-01', product: 'test-mrna' }] },
+    { identifier: '1234567890', dateOfBirth: '1975-03-03', givenName: 'Bad', familyName: 'Card', doses: [{ date: '2021-06-01', product: 'test-mrna' }] },
+    { identifier: withCheckDigits('ontario-health-card', '434343434'), dateOfBirth: '1975-03-03', givenName: 'No', familyName: 'Product', doses: [{ date: '2021-06-01', product: 'sputnik' }] },
+  ] } });
+  assert.equal(r.statusCode, 200, r.body);
+  assert.equal(r.json().people, 1);
+  assert.equal(r.json().dosesAdded, 2);
+  assert.deepEqual(r.json().problems.map((p: { field: string }) => p.field), ['rows.1.identifier', 'rows.2.doses.0.product']);
+  const again = await app.inject({ method: 'POST', url: '/api/v1/admin/dose-records/import', headers: auth, payload: { rows: [
+    { identifier: id, dateOfBirth: '1975-03-03', givenName: 'Ira', familyName: 'Imported', doses: [{ date: '2021-06-01', product: 'test-mrna' }] }] } });
+  assert.deepEqual([again.json().dosesAdded, again.json().dosesAlreadyRecorded], [0, 1]);
+  const rows = await pool.query<{ dose_number: number; day: string; source: string }>(
+    `SELECT d.dose_number, (d.administered_at AT TIME ZONE 'America/Toronto')::date::text AS day, d.source FROM dose_records d JOIN persons p ON p.id = d.person_id
+     WHERE p.family_name = 'Imported' ORDER BY 1`);
+  assert.deepEqual(rows.rows, [{ dose_number: 1, day: '2021-06-01', source: 'imported' }, { dose_number: 2, day: '2021-08-01', source: 'imported' }]);
+  // Booking a first series again for them: the database finds the two recorded doses, the service reads them and refuses.
+  const book = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: s1 }, { dose: 2, slotId: s2 }],
+    persons: [{ identifier: id, dateOfBirth: '1975-03-03', givenName: 'Ira', familyName: 'Imported', email: 'ira@example.org', regionCode: 'OTH' }] } });
+  assert.equal(book.statusCode, 422, book.body);
+  assert.equal(book.json().detail.expectedDose, 3);
+});

@@ -6,9 +6,10 @@ import { setClinicCohorts, setSessionCohorts } from '../../../db/repositories/ro
 import { forgetCachedReferenceData } from '../../../services/reference-cache.js';
 import { currentRollout, rolloutHistory, RolloutConflict, updateRollout, validateRollout } from '../../../services/rollout-service.js';
 import * as invitations from '../../../services/invitation-service.js';
+import { importDoseRecords } from '../../../services/dose-import-service.js';
 import { requireAdmin } from '../../admin-auth.js';
 import { ApiError } from '../../errors.js';
-import { errorResponses, Nullable } from '../../schemas.js';
+import { Day, errorResponses, Nullable } from '../../schemas.js';
 
 const Actor = Type.String({ minLength: 1, maxLength: 100, description: 'Who makes the change (kept with it)' });
 const Batch = Type.Object({
@@ -95,6 +96,27 @@ export const adminRolloutRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken:
     forgetCachedReferenceData(pool);
     return { sessionId: req.params.sessionId, cohorts: req.body.cohorts };
   });
+
+  r.post('/api/v1/admin/dose-records/import', {
+    schema: {
+      ...admin, operationId: 'importDoseRecords',
+      summary: 'Import doses given elsewhere (a registry export): good rows are stored, bad ones reported by row and field',
+      body: Type.Object({
+        rows: Type.Array(Type.Object({
+          identifier: Type.String({ minLength: 1, maxLength: 40 }), dateOfBirth: Day,
+          givenName: Type.String({ minLength: 1, maxLength: 100 }), familyName: Type.String({ minLength: 1, maxLength: 100 }),
+          doses: Type.Array(Type.Object({ date: Day, product: Type.String({ minLength: 1, maxLength: 40 }) }), { minItems: 1, maxItems: 10 }),
+        }), { minItems: 1, maxItems: 5000 }),
+      }),
+      response: {
+        200: Type.Object({
+          people: Type.Integer(), dosesAdded: Type.Integer(), dosesAlreadyRecorded: Type.Integer(),
+          problems: Type.Array(Type.Object({ row: Type.Integer(), field: Type.String(), message: Type.Object({ en: Type.String(), fr: Type.String() }) })),
+        }),
+        ...withAuth,
+      },
+    },
+  }, async (req) => importDoseRecords(pool, req.body.rows));
 
   r.post('/api/v1/admin/invitation-batches', {
     schema: {
