@@ -84,7 +84,9 @@ test('a person moving region: the region given now decides', () => {
   const p = person({ dateOfBirth: '1950-05-05', regionCode: 'TOR' });
   assert.equal(check(p, '2021-03-25').eligible, false, 'born 1951 or earlier opens only in OTT on the 22nd');
   assert.deepEqual(check(p, '2021-03-25').reasons.map((r) => [r.code, r.cohortId, r.opensOn]), [
-    ['opens_later', 'adults', '2021-05-18'], ['age_later', 'age-80', '2030-05-05'], ['opens_later_elsewhere', 'born-1951', undefined]]);
+    ['opens_later', 'adults', '2021-05-18'], ['opens_later_elsewhere', 'born-1951', undefined]], 'turning 80 in 2030 is not news');
+  assert.deepEqual(check(person({ dateOfBirth: '1941-09-01', regionCode: 'KING' }), '2021-03-25').reasons.map((r) => [r.code, r.cohortId, r.opensOn]),
+    [['opens_later', 'adults', '2021-05-18'], ['age_later', 'age-80', '2021-09-01'], ['opens_later_elsewhere', 'born-1951', undefined]]);
   const moved = check({ ...p, regionCode: 'OTT' }, '2021-03-25');
   assert.equal(moved.eligible, true);
   assert.equal(moved.from, '2021-03-25');
@@ -166,6 +168,6 @@ test('a child ages out of the 5–11 cohort on the 12th birthday', () => {
   assert.equal(entitledOn(e.entitlements, '2022-01-10', null), false, 'the children phase stops at 12 ...');
   const twelve = check(person({ dateOfBirth: '2009-11-01' }), '2021-12-01');
   assert.equal(twelve.eligible, false, 'too old for the children, too young for the adults');
-  assert.deepEqual(twelve.reasons.map((r) => [r.code, r.cohortId]), [['age_later', 'adults'], ['age_later', 'age-80']]);
+  assert.deepEqual(twelve.reasons.map((r) => r.code), ['not_in_cohort'], 'adults at 18 is six years away');
 
 });

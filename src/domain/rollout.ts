@@ -158,14 +158,15 @@ export function rolloutVerdict(rules: Rollout | null, person: PersonFacts, kind:
       const days = asDependent ? { from: EVER, until: null } : cohortDays(cohort, person);
       if (!days) continue;
       if (days.until !== null && days.until <= today) continue; // grown out of it (a child's cohort)
+      if (days.from > addDays(today, AGE_LOOKAHEAD_DAYS)) {
+        // Worth saying only when it is this year's news, not a cohort joined decades from now.
+        if (days.from <= addDays(today, 366)) reasons.push({ code: 'age_later', phaseId: phase.id, cohortId, opensOn: phase.opens > days.from ? phase.opens : days.from });
+        continue;
+      }
       if (!asDependent && !inRegion(person.regionCode)) {
         reasons.push(person.regionCode === null
           ? { code: 'region_unknown', phaseId: phase.id, cohortId }
           : { code: 'opens_later_elsewhere', phaseId: phase.id, cohortId });
-        continue;
-      }
-      if (days.from > addDays(today, AGE_LOOKAHEAD_DAYS)) {
-        reasons.push({ code: 'age_later', phaseId: phase.id, cohortId, opensOn: phase.opens > days.from ? phase.opens : days.from });
         continue;
       }
       if (phase.opens > today) {
