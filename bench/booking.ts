@@ -588,7 +588,8 @@ export function pgbenchScript(f: Fixture): string {
   // (it starts at 0 with -D n=0), so (tag, client_id, n) never repeats: identifiers and confirmation
   // codes are unique, as bookings.confirmation_code must be.
   const person = '{"identifierScheme":"ontario-health-card","identifier":"PG-:tag-:client_id-:n","dateOfBirth":"1970-01-01",'
-    + '"givenName":"B","familyName":"P","language":"en","email":"b@example.org","mobile":null,"addressLine":null,"city":null,"postalCode":null}';
+    + '"givenName":"B","familyName":"P","language":"en","email":"b@example.org","mobile":null,"addressLine":null,"city":null,"postalCode":null,'
+    + '"regionCode":null,"knownDoses":0}'; // as the API sends a first booking: no region given, no recorded doses assumed
   return [
     `\\set d1 random(${f.dose1.lo}, ${f.dose1.hi})`,
     `\\set d2 random(${f.dose2.lo}, ${f.dose2.hi})`,
