@@ -65,37 +65,28 @@ export const adminRolloutRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken:
     },
   }, async () => ({ items: await rolloutHistory(pool) }));
 
-  r.put('/api/v1/admin/clinics/:clinicId/cohorts', {
-    schema: {
-      ...admin, operationId: 'setClinicCohorts', summary: 'Restrict a clinic to some roll-out cohorts (null: serves everyone)',
-      params: Type.Object({ clinicId: Type.Integer({ minimum: 1 }) }),
-      body: Type.Object({ cohorts: Nullable(Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { minItems: 1, uniqueItems: true })) }),
-      response: { 200: Type.Object({ clinicId: Type.Integer(), cohorts: Nullable(Type.Array(Type.String())) }), ...withAuth },
-    },
-  }, async (req) => {
-    await knownCohorts(req.body.cohorts);
-    if (!(await setClinicCohorts(pool, req.params.clinicId, req.body.cohorts))) {
-      throw new ApiError(404, 'clinic_not_found', { en: 'There is no such clinic.', fr: "Cette clinique n'existe pas." });
-    }
-    forgetCachedReferenceData(pool);
-    return { clinicId: req.params.clinicId, cohorts: req.body.cohorts };
-  });
-
-  r.put('/api/v1/admin/sessions/:sessionId/cohorts', {
-    schema: {
-      ...admin, operationId: 'setSessionCohorts', summary: "Restrict one session to some roll-out cohorts (null: only the clinic's rule applies)",
-      params: Type.Object({ sessionId: Type.Integer({ minimum: 1 }) }),
-      body: Type.Object({ cohorts: Nullable(Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { minItems: 1, uniqueItems: true })) }),
-      response: { 200: Type.Object({ sessionId: Type.Integer(), cohorts: Nullable(Type.Array(Type.String())) }), ...withAuth },
-    },
-  }, async (req) => {
-    await knownCohorts(req.body.cohorts);
-    if (!(await setSessionCohorts(pool, req.params.sessionId, req.body.cohorts))) {
-      throw new ApiError(404, 'session_not_found', { en: 'There is no such session.', fr: "Cette séance n'existe pas." });
-    }
-    forgetCachedReferenceData(pool);
-    return { sessionId: req.params.sessionId, cohorts: req.body.cohorts };
-  });
+  // A clinic, or one session of it, may serve only some cohorts (a hospital's staff clinic or morning).
+  const restrictions = [
+    { what: 'clinics', operationId: 'setClinicCohorts', summary: 'Restrict a clinic to some roll-out cohorts (null: serves everyone)',
+      set: setClinicCohorts, missing: { en: 'There is no such clinic.', fr: "Cette clinique n'existe pas." } },
+    { what: 'sessions', operationId: 'setSessionCohorts', summary: "Restrict one session to some roll-out cohorts (null: only the clinic's rule applies)",
+      set: setSessionCohorts, missing: { en: 'There is no such session.', fr: "Cette séance n'existe pas." } },
+  ] as const;
+  for (const x of restrictions) {
+    r.put(`/api/v1/admin/${x.what}/:id/cohorts`, {
+      schema: {
+        ...admin, operationId: x.operationId, summary: x.summary,
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        body: Type.Object({ cohorts: Nullable(Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { minItems: 1, uniqueItems: true })) }),
+        response: { 200: Type.Object({ id: Type.Integer(), cohorts: Nullable(Type.Array(Type.String())) }), ...withAuth },
+      },
+    }, async (req) => {
+      await knownCohorts(req.body.cohorts);
+      if (!(await x.set(pool, req.params.id, req.body.cohorts))) throw new ApiError(404, `${x.what.slice(0, -1)}_not_found`, x.missing);
+      forgetCachedReferenceData(pool);
+      return { id: req.params.id, cohorts: req.body.cohorts };
+    });
+  }
 
   r.post('/api/v1/admin/dose-records/import', {
     schema: {
