@@ -27,7 +27,7 @@ export function nextDose(history: readonly PastDose[]): NextDose {
   return { dose, kind: dose <= last.product.seriesDoses ? 'primary' : 'booster', previous: { day: last.day, product: last.product, dose: dose - 1 } };
 }
 
-export type EligibilityReasonCode = Reason['code'] | 'too_young' | 'no_product' | 'interval';
+export type EligibilityReasonCode = Reason['code'] | 'too_young' | 'no_product' | 'interval' | 'not_before';
 export interface EligibilityReason { code: EligibilityReasonCode; phaseId?: string; cohortId?: string; opensOn?: string }
 
 export interface Eligibility {
@@ -145,6 +145,8 @@ export function reasonMessage(r: EligibilityReason, names: RolloutNames): Msg {
       return { en: `No vaccine offered is approved for this age yet; the first one will be from ${on!.en}.`, fr: `Aucun vaccin offert n'est encore autorisé à cet âge; le premier le sera à partir du ${on!.fr}.` };
     case 'no_product':
       return { en: 'No vaccine offered is approved for this age and dose.', fr: "Aucun vaccin offert n'est autorisé pour cet âge et cette dose." };
+    case 'not_before':
+      return { en: `You can book appointments from ${on!.en}: please choose a day from then.`, fr: `Vous pouvez prendre rendez-vous à partir du ${on!.fr} : choisissez un jour à partir de cette date.` };
     case 'interval':
       return { en: 'The interval allowed after your previous dose has passed: please call us to plan your next dose.', fr: 'Le délai permis après votre dose précédente est dépassé : appelez-nous pour planifier votre prochaine dose.' };
   }

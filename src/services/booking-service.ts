@@ -218,7 +218,9 @@ async function checkEligible(pool: pg.Pool, req: BookingRequest, i: number, { sc
       return { refusal: { status: 403, refusal: 'clinic_restricted', detail: { person: i } } };
     }
     const names = namesOf(rules);
-    const reasons = e.reasons.map((r) => ({ code: r.code, opensOn: r.opensOn ?? null, messages: reasonMessage(r, names) }));
+    // Eligible, but not on the day chosen (a birthday, a dose interval still running): say from when.
+    const why = e.eligible && e.from ? [{ code: 'not_before' as const, opensOn: e.from }] : e.reasons;
+    const reasons = why.map((r) => ({ code: r.code, opensOn: r.opensOn ?? null, messages: reasonMessage(r, names) }));
     return { refusal: { status: 403, refusal: 'not_eligible', detail: { person: i, eligibleFrom: e.from, reasons } } };
   }
   return checked;

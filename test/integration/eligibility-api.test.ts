@@ -193,6 +193,8 @@ test('booking obeys the same rules: identifiers checked, not eligible refused wi
   const declared = { ...who(300, '1990-01-01'), previousDoses: [{ date: addDays(today, -10), product: 'test-mrna' }] };
   const early = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 2, slotId: d1[0] }], persons: [declared] } });
   assert.equal(early.statusCode, 403, 'day 3 is 13 days after dose 1: before the 21-day minimum');
+  assert.equal(early.json().detail.reasons[0].code, 'not_before');
+  assert.equal(early.json().detail.reasons[0].opensOn, addDays(today, 11));
   const ok = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 2, slotId: late }], persons: [declared] } });
   assert.equal(ok.statusCode, 201, ok.body);
   const wrongDose = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: d1[1] }, { dose: 2, slotId: d2[1] }], persons: [{ ...who(301, '1990-01-01'), previousDoses: declared.previousDoses }] } });
