@@ -5,6 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type pg from 'pg';
 import { ErrorBody, errorHandler, notFoundHandler } from './errors.js';
 import { registerMetrics } from './metrics.js';
+import { registerPortal } from './portal.js';
 import { eligibilityRoutes } from './routes/public/eligibility.js';
 import { adminRolloutRoutes } from './routes/admin/rollout.js';
 import type { LookupLimits } from './lookup-limits.js';
@@ -23,6 +24,8 @@ export interface AppOptions {
   adminToken?: string;
   /** How long a hold keeps its slots. */
   holdMinutes?: number;
+  /** The built portal (default web/dist); the API alone when it is not there. */
+  portalDir?: string;
   /** The portal's address, printed on invitation letters. */
   publicUrl?: string;
   /** Throttling of booking look-ups by code + date of birth. */
@@ -81,7 +84,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(adminRolloutRoutes, { pool: opts.pool, adminToken, publicUrl: opts.publicUrl ?? 'http://127.0.0.1:3000/' });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  // Until the web portal is served here, the front door leads to the API documentation.
-  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/docs'));
+  // The front door is the portal when it is built (npm run build), else the API documentation.
+  if (!(await registerPortal(app, opts.portalDir))) app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/docs'));
   return app;
 }

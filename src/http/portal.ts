@@ -1,0 +1,25 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { projectRoot } from '../paths.js';
+
+export const PORTAL_DIR = path.join(projectRoot, 'web', 'dist');
+
+/**
+ * The public portal (web/, built by Vite) from the same server as the API.
+ * Hashed files under /assets/ never change, so browsers keep them a year;
+ * the page itself is revalidated on every visit so a new release shows at
+ * once. The portal's own paths (/, /manage) all answer with its page.
+ */
+export async function registerPortal(app: FastifyInstance, dir = PORTAL_DIR): Promise<boolean> {
+  if (!fs.existsSync(path.join(dir, 'index.html'))) return false;
+  await app.register(fastifyStatic, {
+    root: dir, prefix: '/', index: false, wildcard: false, serveDotFiles: false,
+    setHeaders: (res, file) => res.raw.setHeader('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+  });
+  for (const url of ['/', '/manage']) {
+    app.get(url, { schema: { hide: true } }, (_req, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'));
+  }
+  return true;
+}

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildApp } from '../../src/http/app.js';
+import { PORTAL_DIR } from '../../src/http/portal.js';
+import { projectRoot } from '../../src/paths.js';
+import { loadDemoProvince } from '../../src/services/data-set-service.js';
+import { freshDatabase } from '../helpers/db.js';
+
+/**
+ * The portal in Debian's Chromium (headless), on the demo province with its
+ * roll-out. Screenshots of every step land in test-artifacts/portal/.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const missing = !fs.existsSync(CHROMIUM) ? `no Chromium at ${CHROMIUM} (Debian: apt-get install chromium)`
+  : !fs.existsSync(path.join(PORTAL_DIR, 'index.html')) ? 'the portal is not built (npm run build:web)' : false;
+const SHOTS = path.join(projectRoot, 'test-artifacts', 'portal');
+
+let app: FastifyInstance;
+let browser: Browser;
+let base: string;
+
+before(async () => {
+  if (missing) return;
+  const { pool } = await freshDatabase();
+  await loadDemoProvince(pool, 42);
+  app = await buildApp({ pool, logLevel: process.env.DBG ? 'error' : 'silent' });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM, headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  fs.mkdirSync(SHOTS, { recursive: true });
+});
+after(async () => { await browser?.close(); await app?.close(); });
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function eligibility(page: Page, dob: [string, string, string], region: string) {
+  await page.getByLabel(/^(Day|Jour)$/).fill(dob[0]);
+  await page.getByLabel(/^(Month|Mois)$/).fill(dob[1]);
+  await page.getByLabel(/^(Year|Année)$/).fill(dob[2]);
+  await page.getByLabel(/Where do you live|Où habitez-vous/).selectOption(region);
+}
+
+test('a two-dose booking in English: eligibility, clinic, both times, details, confirmation', { skip: missing }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1024, height: 900 } });
+  const apiErrors: string[] = [];
+  page.on('response', (r) => { if (r.url().includes('/api/') && r.status() >= 500) apiErrors.push(`${r.status()} ${r.url()}`); });
+  await page.goto(base);
+  await page.getByRole('heading', { name: 'Can you book now?' }).waitFor();
+  await shot(page, 'en-1-eligibility');
+  await eligibility(page, ['2', '3', '1950'], 'SMD');
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  await page.getByRole('heading', { name: 'Find a vaccination clinic' }).waitFor();
+  await page.getByLabel('Town or postal code').fill('Barrie');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('heading', { name: 'Clinics near Barrie' }).waitFor();
+  await shot(page, 'en-2-clinics');
+  await page.locator('.vb-days button').first().click();
+
+  await page.getByRole('heading', { name: 'Choose a time for your first dose' }).waitFor();
+  await page.locator('input[name="dose1"]').first().check();
+  await page.locator('input[name="dose2"]').first().waitFor();
+  assert.equal(await page.locator('input[name="dose2"]:checked').count(), 1, 'dose 2 comes pre-chosen on the suggested day');
+  await shot(page, 'en-3-times');
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  await page.getByRole('heading', { name: 'Your details' }).waitFor();
+  assert.match(await page.locator('.vb-countdown').innerText(), /kept for you for \d+:\d\d/);
+  await page.getByLabel('Health card number').fill('1234 567 890');
+  await page.getByLabel('First name').fill('Ada');
+  await page.getByLabel('Last name').fill('Lovelace');
+  await page.getByLabel('Email address').fill('ada@example.org');
+  await page.getByLabel(/I agree/).check();
+  await page.getByRole('button', { name: 'Confirm and book' }).click();
+  // The API's own message, linked to the field.
+  await page.locator('.govuk-error-summary a[href="#identifier"]', { hasText: 'check digit' }).waitFor();
+  await shot(page, 'en-4-details-error');
+  await page.getByLabel('Health card number').fill('1234 567 897');
+  await page.getByRole('button', { name: 'Confirm and book' }).click();
+
+  await page.getByRole('heading', { name: 'Booking confirmed' }).waitFor();
+  const code = await page.getByTestId('confirmation-code').innerText();
+  assert.match(code, /^[2-9A-Y]{4}-[2-9A-Y]{4}-[2-9A-Y]{2}$/);
+  assert.equal(await page.locator('.govuk-summary-card').count(), 2, 'both appointments');
+  await shot(page, 'en-5-confirmation');
+
+  const lookup = await fetch(`${base}/api/v1/bookings/lookup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ confirmationCode: code, dateOfBirth: '1950-03-02' }) });
+  assert.deepEqual((await lookup.json()).appointments.map((a: { dose: number }) => a.dose), [1, 2]);
+  assert.deepEqual(apiErrors, []);
+  await page.close();
+});
+
+test('not yet: a 36-year-old sees when and why, in French', { skip: missing }, async () => {
+  const page = await browser.newPage({ viewport: { width: 360, height: 800 } });
+  await page.goto(base);
+  await page.getByRole('button', { name: 'Français' }).click();
+  await page.getByRole('heading', { name: 'Pouvez-vous prendre rendez-vous maintenant?' }).waitFor();
+  await eligibility(page, ['2', '3', '1990'], 'SMD');
+  await page.getByRole('button', { name: 'Continuer' }).click();
+  await page.getByRole('heading', { name: 'Vous ne pouvez pas encore réserver' }).waitFor();
+  assert.match(await page.locator('main').innerText(), /Vous pourrez réserver à partir du \S+ \d+ \S+ \d{4}\./);
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'fr');
+  await shot(page, 'fr-not-yet-360px');
+  await page.close();
+});

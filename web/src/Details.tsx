@@ -1,0 +1,92 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, newKey } from './api';
+import { ErrorSummary, Page, TextField } from './forms';
+import type { Booking, Person } from './types';
+
+export interface Typed { identifier: string; givenName: string; familyName: string; language: string; email: string; mobile: string; consent: boolean }
+export const emptyTyped: Typed = { identifier: '', givenName: '', familyName: '', language: 'en', email: '', mobile: '', consent: false };
+
+/** API fields (persons.0.identifier) to the inputs they belong to. */
+const inputOf = (field?: string) => (field ?? '').replace(/^persons\.0\./, '').replace(/^address\..*/, 'email') || 'identifier';
+
+/** Step 4: the person's details, then the booking (the hold's times, one request, an Idempotency-Key against double clicks). */
+export function DetailsStep({ person, holdId, expiresAt, typed, setTyped, back, onBooked, onExpired }: {
+  person: Person; holdId: string; expiresAt: string; typed: Typed; setTyped: (t: Typed) => void; back: () => void;
+  onBooked: (b: Booking) => void; onExpired: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const [errors, setErrors] = useState<Array<{ id: string; message: string }>>([]);
+  const [busy, setBusy] = useState(false);
+  const [key] = useState(newKey);
+  const [left, setLeft] = useState(() => Date.parse(expiresAt) - Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setLeft(Date.parse(expiresAt) - Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [expiresAt]);
+  useEffect(() => { if (left <= 0) onExpired(); }, [left, onExpired]);
+  const set = (k: keyof Typed) => (v: string) => setTyped({ ...typed, [k]: v });
+
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    const found = [
+      ...(typed.email.trim() || typed.mobile.trim() ? [] : [{ id: 'email', message: t('details.contactMissing') }]),
+      ...(typed.consent ? [] : [{ id: 'consent', message: t('details.consentMissing') }]),
+    ];
+    setErrors(found);
+    if (found.length) return;
+    setBusy(true);
+    const r = await api<Booking>('POST', '/api/v1/bookings', {
+      holdId, ...(person.invitationCode ? { invitationCode: person.invitationCode } : {}),
+      persons: [{
+        identifier: typed.identifier, dateOfBirth: person.dateOfBirth, givenName: typed.givenName.trim(), familyName: typed.familyName.trim(),
+        language: typed.language, ...(typed.email.trim() ? { email: typed.email.trim() } : {}), ...(typed.mobile.trim() ? { mobile: typed.mobile.trim() } : {}),
+        regionCode: person.regionCode, groups: person.groups,
+      }],
+    }, { 'idempotency-key': key });
+    setBusy(false);
+    if (r.ok) return onBooked(r.body);
+    if (r.status === 410) return onExpired();
+    setErrors([{ id: inputOf(r.error.field), message: r.error.message }]);
+  };
+
+  const minutes = Math.max(0, Math.floor(left / 60_000));
+  const seconds = Math.max(0, Math.floor((left % 60_000) / 1000));
+  const err = (id: string) => errors.find((x) => x.id === id)?.message;
+  return (
+    <Page title={t('details.title')} back={back}>
+      <div className="govuk-notification-banner" role="region" aria-labelledby="hold-title">
+        <div className="govuk-notification-banner__content">
+          <p className="govuk-notification-banner__heading" id="hold-title">
+            <span className="vb-countdown" aria-live="off">{t('hold.left', { time: `${minutes}:${String(seconds).padStart(2, '0')}` })}</span>
+          </p>
+        </div>
+      </div>
+      <ErrorSummary errors={errors} />
+      <form onSubmit={submit} noValidate>
+        <TextField id="identifier" label={t('details.identifier')} hint={t('details.identifierHint')} value={typed.identifier} onChange={set('identifier')} width={20} error={err('identifier')} inputMode="numeric" />
+        <TextField id="givenName" label={t('details.given')} value={typed.givenName} onChange={set('givenName')} width={20} error={err('givenName')} autoComplete="given-name" />
+        <TextField id="familyName" label={t('details.family')} value={typed.familyName} onChange={set('familyName')} width={20} error={err('familyName')} autoComplete="family-name" />
+        <div className="govuk-form-group">
+          <label className="govuk-label" htmlFor="language">{t('details.language')}</label>
+          <select className="govuk-select" id="language" value={typed.language} onChange={(e) => set('language')(e.target.value)}>
+            <option value="en">English</option><option value="fr">Français</option>
+          </select>
+        </div>
+        <p className="govuk-hint">{t('details.contactHint')}</p>
+        <TextField id="email" label={t('details.email')} type="email" value={typed.email} onChange={set('email')} width={30} error={err('email')} autoComplete="email" inputMode="email" />
+        <TextField id="mobile" label={t('details.mobile')} type="tel" value={typed.mobile} onChange={set('mobile')} width={20} error={err('mobile')} autoComplete="tel" inputMode="tel" />
+        <div className={`govuk-form-group${err('consent') ? ' govuk-form-group--error' : ''}`}>
+          {err('consent') && <p id="consent-error" className="govuk-error-message">{err('consent')}</p>}
+          <div className="govuk-checkboxes govuk-checkboxes--small">
+            <div className="govuk-checkboxes__item">
+              <input className="govuk-checkboxes__input" id="consent" type="checkbox" checked={typed.consent} onChange={(e) => setTyped({ ...typed, consent: e.target.checked })} />
+              <label className="govuk-label govuk-checkboxes__label" htmlFor="consent">{t('details.consent')}</label>
+            </div>
+          </div>
+        </div>
+        <button type="submit" className="govuk-button" disabled={busy} lang={i18n.language}>{t('details.book')}</button>
+      </form>
+    </Page>
+  );
+}

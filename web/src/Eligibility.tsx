@@ -1,0 +1,83 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from './api';
+import { DateField, ErrorSummary, isoDate, Page, TextField } from './forms';
+import type { Eligibility as Answer, Person } from './types';
+
+interface Region { code: string; name: string; nameFr: string | null }
+interface Rollout { rules: null | { cohorts: Array<{ groups?: string[] }>; phases: Array<{ invitationOnly?: boolean }> } }
+
+/** Step 1: who is booking, and may they book now? */
+export function EligibilityStep({ person, onEligible, onNotYet }: {
+  person: Person | null; onEligible: (p: Person, e: Answer) => void; onNotYet: (p: Person, e: Answer) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const [dob, setDob] = useState(() => person ? { y: person.dateOfBirth.slice(0, 4), m: String(Number(person.dateOfBirth.slice(5, 7))), d: String(Number(person.dateOfBirth.slice(8))) } : { d: '', m: '', y: '' });
+  const [region, setRegion] = useState(person?.regionCode ?? '');
+  const [groups, setGroups] = useState<string[]>(person?.groups ?? []);
+  const [code, setCode] = useState(person?.invitationCode ?? '');
+  const [regions, setRegions] = useState<Region[]>([]);
+  const [rollout, setRollout] = useState<Rollout['rules']>(null);
+  const [errors, setErrors] = useState<Array<{ id: string; message: string }>>([]);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    void api<{ items: Region[] }>('GET', '/api/v1/regions').then((r) => r.ok && setRegions(r.body.items));
+    void api<Rollout>('GET', '/api/v1/rollout').then((r) => r.ok && setRollout(r.body.rules));
+  }, []);
+  // Only the groups the roll-out uses, and the invitation field only when a phase needs one.
+  const usedGroups = [...new Set((rollout?.cohorts ?? []).flatMap((c) => c.groups ?? []))];
+  const invitations = (rollout?.phases ?? []).some((p) => p.invitationOnly);
+
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    const day = isoDate(dob);
+    const found = [...(day ? [] : [{ id: 'dob', message: t('elig.dobMissing') }]), ...(region ? [] : [{ id: 'region', message: t('elig.regionMissing') }])];
+    setErrors(found);
+    if (found.length) return;
+    setBusy(true);
+    const p: Person = { dateOfBirth: day!, regionCode: region, groups, invitationCode: code.trim() };
+    const r = await api<Answer>('POST', '/api/v1/eligibility', { dateOfBirth: p.dateOfBirth, regionCode: p.regionCode, groups, ...(p.invitationCode ? { invitationCode: p.invitationCode } : {}) });
+    setBusy(false);
+    if (!r.ok) return setErrors([{ id: r.error.field === 'invitationCode' ? 'invitation' : r.error.field === 'dateOfBirth' ? 'dob' : 'region', message: r.error.message }]);
+    (r.body.eligible ? onEligible : onNotYet)(p, r.body);
+  };
+
+  return (
+    <Page title={t('elig.title')}>
+      <ErrorSummary errors={errors} />
+      <form onSubmit={submit} noValidate>
+        <DateField id="dob" legend={t('elig.dob')} hint={t('elig.dobHint')} value={dob} onChange={setDob} error={errors.find((x) => x.id === 'dob')?.message} />
+        <div className={`govuk-form-group${errors.some((x) => x.id === 'region') ? ' govuk-form-group--error' : ''}`}>
+          <label className="govuk-label govuk-label--m" htmlFor="region">{t('elig.region')}</label>
+          <div id="region-hint" className="govuk-hint">{t('elig.regionHint')}</div>
+          {errors.find((x) => x.id === 'region') && <p id="region-error" className="govuk-error-message">{errors.find((x) => x.id === 'region')!.message}</p>}
+          <select className="govuk-select" id="region" value={region} onChange={(e) => setRegion(e.target.value)} aria-describedby="region-hint">
+            <option value="">{t('elig.chooseRegion')}</option>
+            {regions.map((r) => <option key={r.code} value={r.code}>{i18n.language === 'fr' && r.nameFr ? r.nameFr : r.name}</option>)}
+          </select>
+        </div>
+        {usedGroups.length > 0 && (
+          <div className="govuk-form-group">
+            <fieldset className="govuk-fieldset" aria-describedby="groups-hint">
+              <legend className="govuk-fieldset__legend govuk-fieldset__legend--m">{t('elig.groups')}</legend>
+              <div id="groups-hint" className="govuk-hint">{t('elig.groupsHint')}</div>
+              <div className="govuk-checkboxes govuk-checkboxes--small">
+                {usedGroups.map((g) => (
+                  <div className="govuk-checkboxes__item" key={g}>
+                    <input className="govuk-checkboxes__input" id={`group-${g}`} type="checkbox" checked={groups.includes(g)}
+                      onChange={(e) => setGroups(e.target.checked ? [...groups, g] : groups.filter((x) => x !== g))} />
+                    <label className="govuk-label govuk-checkboxes__label" htmlFor={`group-${g}`}>{t(`groups.${g}`)}</label>
+                  </div>
+                ))}
+              </div>
+            </fieldset>
+          </div>
+        )}
+        {invitations && <TextField id="invitation" label={t('elig.invitation')} hint={t('elig.invitationHint')} value={code} onChange={setCode} width={10}
+          error={errors.find((x) => x.id === 'invitation')?.message} />}
+        <button type="submit" className="govuk-button" disabled={busy}>{t('continue')}</button>
+      </form>
+    </Page>
+  );
+}

@@ -1,0 +1,83 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from './api';
+import { km, longDay, shortDay } from './format';
+import { ErrorSummary, Page, TextField } from './forms';
+import type { Clinic, OfferedDay, Person, SearchAnswer } from './types';
+
+/** Step 2: clinics nearest first, each with the days the person may book; an empty answer says why and where else. */
+export function SearchStep({ person, back, onChoose }: { person: Person; back: () => void; onChoose: (clinic: Clinic, day: OfferedDay) => void }) {
+  const { t } = useTranslation();
+  const [place, setPlace] = useState('');
+  const [radius, setRadius] = useState('25');
+  const [answer, setAnswer] = useState<SearchAnswer | null>(null);
+  const [searched, setSearched] = useState('');
+  const [errors, setErrors] = useState<Array<{ id: string; message: string }>>([]);
+  const [busy, setBusy] = useState(false);
+
+  const run = async (cursor?: string) => {
+    setBusy(true);
+    const r = await api<SearchAnswer>('POST', '/api/v1/availability/search', {
+      place: place.trim(), radiusKm: Number(radius), dateOfBirth: person.dateOfBirth, regionCode: person.regionCode, groups: person.groups,
+      ...(person.invitationCode ? { invitationCode: person.invitationCode } : {}), ...(cursor ? { cursor } : {}), limit: 10,
+    });
+    setBusy(false);
+    if (!r.ok) return setErrors([{ id: 'place', message: r.error.message }]);
+    setErrors([]);
+    setSearched(place.trim());
+    setAnswer((prev) => (cursor && prev ? { ...r.body, items: [...prev.items, ...r.body.items] } : r.body));
+  };
+
+  return (
+    <Page title={t('search.title')} back={back}>
+      <ErrorSummary errors={errors} />
+      <form onSubmit={(e) => { e.preventDefault(); void run(); }} noValidate className="vb-noprint">
+        <TextField id="place" label={t('search.place')} hint={t('search.placeHint')} value={place} onChange={setPlace} width={20}
+          error={errors.find((x) => x.id === 'place')?.message} autoComplete="address-level2" />
+        <div className="govuk-form-group">
+          <label className="govuk-label" htmlFor="radius">{t('search.radius')}</label>
+          <select className="govuk-select" id="radius" value={radius} onChange={(e) => setRadius(e.target.value)}>
+            {[5, 10, 25, 50, 100].map((k) => <option key={k} value={k}>{t('search.within', { km: k })}</option>)}
+          </select>
+        </div>
+        <button type="submit" className="govuk-button" disabled={busy}>{t('search.find')}</button>
+      </form>
+      {answer && (
+        <section aria-live="polite">
+          <h2 className="govuk-heading-m">{answer.items.length ? t('search.results', { place: searched }) : t('search.none')}</h2>
+          {answer.explanation && (
+            <div className="govuk-inset-text">
+              <p className="govuk-body">{answer.explanation.message}</p>
+              {answer.explanation.eligibility?.map((r, i) => <p className="govuk-body" key={i}>{r.message}</p>)}
+              {answer.explanation.nearest && <p className="govuk-body">{t('search.nearest', {
+                clinic: answer.explanation.nearest.clinic.name, km: km(answer.explanation.nearest.clinic.distanceKm), date: longDay(answer.explanation.nearest.day),
+              })}</p>}
+            </div>
+          )}
+          <ol className="govuk-list">
+            {answer.items.map(({ clinic, days }) => (
+              <li key={clinic.id} className="govuk-summary-card">
+                <div className="govuk-summary-card__title-wrapper">
+                  <h3 className="govuk-summary-card__title">{clinic.name} <span className="govuk-caption-m">{t('search.km', { km: km(clinic.distanceKm) })}</span></h3>
+                </div>
+                <div className="govuk-summary-card__content">
+                  <p className="govuk-body">{clinic.address.street}, {clinic.address.city} {clinic.address.postalCode}</p>
+                  <p className="govuk-body govuk-!-font-weight-bold">{t('search.chooseDay')}</p>
+                  <div className="vb-days">
+                    {days.slice(0, 14).map((d) => (
+                      <button key={`${d.day}-${d.product.code}`} type="button" className="govuk-button govuk-button--secondary" onClick={() => onChoose(clinic, d)}
+                        aria-label={`${longDay(d.day)}, ${d.product.name}, ${t('search.free', { count: d.freeCapacity })}`}>
+                        {shortDay(d.day)} <span className="govuk-body-s">({t('search.free', { count: d.freeCapacity })})</span>
+                      </button>
+                    ))}
+                  </div>
+                </div>
+              </li>
+            ))}
+          </ol>
+          {answer.nextCursor && <button type="button" className="govuk-button govuk-button--secondary" disabled={busy} onClick={() => void run(answer.nextCursor)}>{t('search.more')}</button>}
+        </section>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,30 @@
+import i18n from './i18n';
+
+/** The public API, as the portal calls it: same origin, the person's language, JSON in and out. */
+export interface ApiError { code: string; message: string; field?: string; detail?: unknown }
+export type ApiResult<T> = { ok: true; status: number; body: T } | { ok: false; status: number; error: ApiError };
+
+export async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResult<T>> {
+  for (let attempt = 0; ; attempt++) {
+    let res: Response;
+    try {
+      res = await fetch(path, {
+        method, headers: { 'accept-language': i18n.language, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+    } catch {
+      return { ok: false, status: 0, error: { code: 'network', message: i18n.t('failed') } };
+    }
+    // Busy: wait as long as the server asks (at most a few times), then give up with a message.
+    if ((res.status === 429 || res.status === 503) && attempt < 3) {
+      const wait = Math.min(10, Number(res.headers.get('retry-after')) || 2);
+      await new Promise((r) => setTimeout(r, wait * 1000));
+      continue;
+    }
+    const text = await res.text();
+    const json = text ? JSON.parse(text) : null;
+    return res.ok ? { ok: true, status: res.status, body: json as T } : { ok: false, status: res.status, error: json as ApiError };
+  }
+}
+
+export const newKey = () => crypto.randomUUID();

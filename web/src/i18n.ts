@@ -1,0 +1,132 @@
+import i18n from 'i18next';
+import { initReactI18next } from 'react-i18next';
+
+/** Every string of the portal, in English and French (same keys; a test checks both sets match). */
+export const resources = {
+  en: {
+    translation: {
+      service: 'Book a COVID-19 vaccination',
+      switchTo: 'Français', switchLang: 'fr',
+      back: 'Back', continue: 'Continue', start: 'Start again', print: 'Print this page',
+      errorSummary: 'There is a problem',
+      busy: 'The service is busy. Trying again in {{seconds}} s…',
+      failed: 'Something went wrong. Please try again.',
+      elig: {
+        title: 'Can you book now?',
+        dob: 'Date of birth', dobHint: 'For example, 27 3 1950',
+        day: 'Day', month: 'Month', year: 'Year',
+        region: 'Where do you live?', regionHint: 'Your public-health unit decides when you can book.',
+        chooseRegion: 'Choose your region',
+        groups: 'Do any of these apply to you?', groupsHint: 'Select all that apply.',
+        invitation: 'Invitation code (if you received a letter)', invitationHint: 'For example, K7QX-M3PA-R2',
+        dobMissing: 'Enter your date of birth as day, month and year', regionMissing: 'Choose where you live',
+      },
+      groups: {
+        health_care_worker: 'I work in health care', essential_caregiver: 'I am an essential caregiver', firefighter: 'I am a firefighter',
+        educator: 'I work in education', high_risk_condition: 'I have a high-risk health condition', congregate_setting: 'I live in a congregate setting',
+      },
+      notYet: {
+        title: 'You cannot book yet', when: 'You can book from {{date}}.', why: 'Why', remind: 'Add a reminder to your calendar',
+        remindTitle: 'Book my COVID-19 vaccination', told: 'Add a reminder to your calendar, or come back to this page on that day.',
+      },
+      search: {
+        title: 'Find a vaccination clinic', place: 'Town or postal code', placeHint: 'For example, Barrie or L4M',
+        radius: 'Distance', within: 'Within {{km}} km', find: 'Search', results: 'Clinics near {{place}}', none: 'No appointments found',
+        nearest: 'Nearest availability: {{clinic}}, {{km}} km, {{date}}', km: '{{km}} km away', free: '{{count}} free',
+        more: 'Show more clinics', chooseDay: 'Choose a day for your first dose',
+      },
+      dose1: { title: 'Choose a time for your first dose', at: 'At {{clinic}}, {{day}}', tz: 'Times are in the clinic’s time zone ({{tz}}).' },
+      dose2: { title: 'Choose a time for your second dose', suggested: 'Suggested: {{day}} at {{clinic}}, {{weeks}} weeks after your first dose.', window: 'You can have it between {{from}} and {{to}}.', windowOpen: 'You can have it from {{from}}.' },
+      hold: { left: 'These times are kept for you for {{time}}.', expired: 'The times we kept for you were released. What you typed is kept: please choose again.' },
+      details: {
+        title: 'Your details', identifier: 'Health card number', identifierHint: '10 digits, and the version code if your card has one',
+        given: 'First name', family: 'Last name', language: 'Language for messages', email: 'Email address', mobile: 'Mobile phone number',
+        contactHint: 'Give an email address or a mobile number so we can send you your confirmation.',
+        consent: 'I agree that my details are used to book and manage my vaccination.', consentMissing: 'Tick the box to agree',
+        contactMissing: 'Enter an email address or a mobile phone number',
+        book: 'Confirm and book',
+      },
+      taken: { title: 'That time has just been taken', alternatives: 'Other free times at this clinic:' },
+      confirm: {
+        title: 'Booking confirmed', code: 'Your confirmation code', keep: 'Keep this code: with your date of birth, it lets you view, change or cancel your booking.',
+        dose: 'Dose {{dose}}', when: '{{date}} at {{time}} ({{tz}})', where: 'Where', product: 'Vaccine', map: 'Open the map',
+        ics: 'Add both appointments to your calendar', bring: 'What to bring', bringList: 'Your health card (or another identity document), this confirmation code, and a mask.',
+      },
+      manage: {
+        link: 'View, change or cancel a booking', title: 'Manage your booking', code: 'Confirmation code', find: 'Find my booking',
+        notFound: 'No booking matches this code and date of birth. Check both and try again.',
+        cancel: 'Cancel dose {{dose}}', cancelAll: 'Cancel all appointments', cancelled: 'Cancelled', status: { booked: 'Booked', cancelled: 'Cancelled', checked_in: 'Checked in', completed: 'Given', no_show: 'Missed' },
+      },
+    },
+  },
+  fr: {
+    translation: {
+      service: 'Prendre rendez-vous pour la vaccination contre la COVID-19',
+      switchTo: 'English', switchLang: 'en',
+      back: 'Retour', continue: 'Continuer', start: 'Recommencer', print: 'Imprimer cette page',
+      errorSummary: 'Il y a un problème',
+      busy: 'Le service est très sollicité. Nouvel essai dans {{seconds}} s…',
+      failed: 'Un problème est survenu. Veuillez réessayer.',
+      elig: {
+        title: 'Pouvez-vous prendre rendez-vous maintenant?',
+        dob: 'Date de naissance', dobHint: 'Par exemple, 27 3 1950',
+        day: 'Jour', month: 'Mois', year: 'Année',
+        region: 'Où habitez-vous?', regionHint: 'Votre bureau de santé publique détermine quand vous pouvez réserver.',
+        chooseRegion: 'Choisissez votre région',
+        groups: 'L’une de ces situations s’applique-t-elle à vous?', groupsHint: 'Cochez toutes les réponses qui s’appliquent.',
+        invitation: 'Code d’invitation (si vous avez reçu une lettre)', invitationHint: 'Par exemple, K7QX-M3PA-R2',
+        dobMissing: 'Indiquez votre date de naissance : jour, mois et année', regionMissing: 'Choisissez votre lieu de résidence',
+      },
+      groups: {
+        health_care_worker: 'Je travaille dans le secteur de la santé', essential_caregiver: 'Je suis un proche aidant essentiel', firefighter: 'Je suis pompier',
+        educator: 'Je travaille en éducation', high_risk_condition: 'J’ai un problème de santé à risque élevé', congregate_setting: 'Je vis dans un milieu collectif',
+      },
+      notYet: {
+        title: 'Vous ne pouvez pas encore réserver', when: 'Vous pourrez réserver à partir du {{date}}.', why: 'Pourquoi', remind: 'Ajouter un rappel à votre calendrier',
+        remindTitle: 'Réserver ma vaccination contre la COVID-19', told: 'Ajoutez un rappel à votre calendrier ou revenez sur cette page ce jour-là.',
+      },
+      search: {
+        title: 'Trouver une clinique de vaccination', place: 'Ville ou code postal', placeHint: 'Par exemple, Barrie ou L4M',
+        radius: 'Distance', within: 'À moins de {{km}} km', find: 'Rechercher', results: 'Cliniques près de {{place}}', none: 'Aucun rendez-vous trouvé',
+        nearest: 'Disponibilité la plus proche : {{clinic}}, {{km}} km, {{date}}', km: 'à {{km}} km', free: '{{count}} places',
+        more: 'Afficher d’autres cliniques', chooseDay: 'Choisissez un jour pour votre première dose',
+      },
+      dose1: { title: 'Choisissez l’heure de votre première dose', at: 'À {{clinic}}, le {{day}}', tz: 'Les heures sont celles du fuseau horaire de la clinique ({{tz}}).' },
+      dose2: { title: 'Choisissez l’heure de votre deuxième dose', suggested: 'Proposé : le {{day}} à {{clinic}}, {{weeks}} semaines après votre première dose.', window: 'Vous pouvez la recevoir entre le {{from}} et le {{to}}.', windowOpen: 'Vous pouvez la recevoir à partir du {{from}}.' },
+      hold: { left: 'Ces créneaux vous sont réservés pendant {{time}}.', expired: 'Les créneaux réservés pour vous ont été libérés. Vos informations sont conservées : veuillez choisir de nouveau.' },
+      details: {
+        title: 'Vos renseignements', identifier: 'Numéro de carte Santé', identifierHint: '10 chiffres, et le code de version si votre carte en a un',
+        given: 'Prénom', family: 'Nom de famille', language: 'Langue des messages', email: 'Adresse courriel', mobile: 'Numéro de cellulaire',
+        contactHint: 'Indiquez une adresse courriel ou un numéro de cellulaire pour recevoir votre confirmation.',
+        consent: 'J’accepte que mes renseignements servent à réserver et à gérer ma vaccination.', consentMissing: 'Cochez la case pour accepter',
+        contactMissing: 'Indiquez une adresse courriel ou un numéro de cellulaire',
+        book: 'Confirmer et réserver',
+      },
+      taken: { title: 'Ce créneau vient d’être pris', alternatives: 'Autres créneaux libres dans cette clinique :' },
+      confirm: {
+        title: 'Rendez-vous confirmé', code: 'Votre code de confirmation', keep: 'Conservez ce code : avec votre date de naissance, il permet de consulter, modifier ou annuler votre réservation.',
+        dose: 'Dose {{dose}}', when: '{{date}} à {{time}} ({{tz}})', where: 'Lieu', product: 'Vaccin', map: 'Ouvrir la carte',
+        ics: 'Ajouter les deux rendez-vous à votre calendrier', bring: 'À apporter', bringList: 'Votre carte Santé (ou une autre pièce d’identité), ce code de confirmation et un masque.',
+      },
+      manage: {
+        link: 'Consulter, modifier ou annuler une réservation', title: 'Gérer votre réservation', code: 'Code de confirmation', find: 'Trouver ma réservation',
+        notFound: 'Aucune réservation ne correspond à ce code et à cette date de naissance. Vérifiez-les et réessayez.',
+        cancel: 'Annuler la dose {{dose}}', cancelAll: 'Annuler tous les rendez-vous', cancelled: 'Annulé', status: { booked: 'Réservé', cancelled: 'Annulé', checked_in: 'Arrivé', completed: 'Administré', no_show: 'Absent' },
+      },
+    },
+  },
+} as const;
+
+export type Lang = keyof typeof resources;
+
+void i18n.use(initReactI18next).init({
+  resources, lng: document.documentElement.lang === 'fr' ? 'fr' : (localStorage.getItem('vb-lang') ?? (navigator.language.startsWith('fr') ? 'fr' : 'en')),
+  fallbackLng: 'en', interpolation: { escapeValue: false },
+});
+
+i18n.on('languageChanged', (lng) => {
+  document.documentElement.lang = lng;
+  localStorage.setItem('vb-lang', lng);
+});
+
+export default i18n;
