@@ -18,16 +18,19 @@ test('the demo roll-out passes its own schema and checks', () => {
   assert.deepEqual(rules.phases[0]!.regions, units.filter((u) => u.softLaunch).map((u) => u.code));
 });
 
-test('on the demo\'s first day: 70+ book, 60 waits a week, a health-care worker needs an invitation in a soft-launch unit', () => {
-  assert.equal(rolloutVerdict(rules, facts('1950-03-02', 'SMD'), 'primary', day0).entitlements.length > 0, true);
-  const sixty = rolloutVerdict(rules, facts('1962-01-01', 'SMD'), 'primary', day0);
-  assert.equal(sixty.entitlements.length, 0);
-  assert.equal(sixty.reasons[0]!.opensOn, addDays(day0, 7));
-  const nurse = rolloutVerdict(rules, facts('1990-01-01', 'KFL', ['health_care_worker']), 'primary', day0);
-  assert.equal(nurse.entitlements.length, 0);
-  assert.ok(nurse.reasons.some((r) => r.code === 'invitation_required'));
-  const invited = rolloutVerdict(rules, { ...facts('1990-01-01', 'KFL', ['health_care_worker']), invitation: { cohortId: 'health-care-workers', regionCode: 'KFL', asDependent: false } }, 'primary', day0);
-  assert.equal(invited.entitlements.length, 1);
-  assert.equal(rolloutVerdict(rules, facts('2016-05-05', 'TOR'), 'primary', addDays(day0, 42)).entitlements.length, 1, 'children 5–11 from week 6');
-  assert.equal(rolloutVerdict(rules, facts('1970-05-05', 'TOR'), 'booster', addDays(day0, 48)).entitlements.length, 0, 'boosters last');
+test('on the demo\'s first day everyone 5 and over may book; under-5s and boosters come later; the soft launch needed an invitation', () => {
+  for (const dob of ['1950-03-02', '1990-01-01', '2008-05-05', '2016-05-05']) {
+    assert.ok(rolloutVerdict(rules, facts(dob, 'SMD'), 'primary', day0).entitlements.length > 0, dob);
+  }
+  const toddler = rolloutVerdict(rules, facts('2024-06-01', 'SMD'), 'primary', day0);
+  assert.equal(toddler.entitlements.length, 0);
+  assert.equal(toddler.reasons[0]!.opensOn, addDays(day0, 21));
+  const boost = rolloutVerdict(rules, facts('1970-05-05', 'TOR'), 'booster', day0);
+  assert.equal(boost.entitlements.length, 0, 'boosters last');
+  assert.equal(boost.reasons[0]!.opensOn, addDays(day0, 28));
+  const earlyDay = addDays(day0, -52); // the soft launch, before 80+ opened everywhere
+  const elder = facts('1935-01-01', 'KFL');
+  assert.ok(rolloutVerdict(rules, elder, 'primary', earlyDay).reasons.some((r) => r.code === 'invitation_required'));
+  assert.equal(rolloutVerdict(rules, { ...elder, invitation: { cohortId: 'age-80', regionCode: 'KFL', asDependent: false } }, 'primary', earlyDay).entitlements.length, 1);
+  assert.equal(rolloutVerdict(rules, facts('1990-01-01', 'TOR'), 'primary', addDays(day0, -20)).entitlements.length, 0, 'adults waited until two weeks before');
 });

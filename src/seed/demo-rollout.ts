@@ -3,12 +3,13 @@ import type { Cohort, Phase, Rollout } from '../domain/rollout.js';
 import type { HealthUnit } from './province.js';
 
 /**
- * The demo province's roll-out, shaped like Ontario's in 2021 and dated
- * around the day the demo data was loaded (`day0`): an invitation-only soft
- * launch for 80+ and health-care workers in six public-health units, then
- * everyone 80+, then descending age bands week by week with health-care
- * workers and high-risk people alongside 60+, teenagers, children 5–11, and
- * boosters last.
+ * The demo province's roll-out, shaped like Ontario's in 2021–22 and dated
+ * around the day the demo data was loaded (`day0`) so that a new user can try
+ * everything: it began eight weeks earlier with an invitation-only soft launch
+ * for 80+ and health-care workers in six public-health units, then everyone
+ * 80+, then descending age bands week by week (health-care workers and
+ * high-risk people with 60+), teenagers, and children 5–11 from day0. Still to
+ * come: children 6 months to 4 years, and boosters last.
  */
 export function demoRollout(day0: string, units: HealthUnit[]): Rollout {
   const band = (min: number, max?: number): Cohort => ({
@@ -20,6 +21,7 @@ export function demoRollout(day0: string, units: HealthUnit[]): Rollout {
   });
   const cohorts: Cohort[] = [
     band(80), band(70), band(60), band(50), band(40), band(18), band(12, 17), band(5, 11),
+    { id: 'age-0-4', name: { en: 'Children 6 months to 4 years', fr: 'Enfants de 6 mois à 4 ans' }, minAge: 0, maxAge: 4 },
     { id: 'health-care-workers', name: { en: 'Health-care workers and essential caregivers', fr: 'Travailleurs de la santé et proches aidants essentiels' }, groups: ['health_care_worker', 'essential_caregiver'] },
     { id: 'high-risk', name: { en: 'People with high-risk health conditions', fr: 'Personnes ayant des problèmes de santé à risque élevé' }, groups: ['high_risk_condition', 'congregate_setting'] },
   ];
@@ -30,18 +32,19 @@ export function demoRollout(day0: string, units: HealthUnit[]): Rollout {
   return {
     cohorts,
     phases: [
-      phase('soft-launch', 'Soft launch, by invitation', 'Lancement restreint, sur invitation', ['age-80', 'health-care-workers'], on(-21),
+      phase('soft-launch', 'Soft launch, by invitation', 'Lancement restreint, sur invitation', ['age-80', 'health-care-workers'], on(-56),
         { regions: soft.length ? soft : 'all', invitationOnly: true }),
-      phase('phase-1-80', 'Phase 1: 80 and over', 'Phase 1 : 80 ans et plus', ['age-80'], on(-7)),
-      phase('phase-1-70', 'Phase 1: 70 and over', 'Phase 1 : 70 ans et plus', ['age-70'], on(0)),
+      phase('phase-1-80', 'Phase 1: 80 and over', 'Phase 1 : 80 ans et plus', ['age-80'], on(-49)),
+      phase('phase-1-70', 'Phase 1: 70 and over', 'Phase 1 : 70 ans et plus', ['age-70'], on(-42)),
       phase('phase-2-60', 'Phase 2: 60 and over, health-care workers, high-risk conditions', 'Phase 2 : 60 ans et plus, travailleurs de la santé, conditions à risque élevé',
-        ['age-60', 'health-care-workers', 'high-risk'], on(7)),
-      phase('phase-2-50', 'Phase 2: 50 and over', 'Phase 2 : 50 ans et plus', ['age-50'], on(14)),
-      phase('phase-3-40', 'Phase 3: 40 and over', 'Phase 3 : 40 ans et plus', ['age-40'], on(21)),
-      phase('phase-3-18', 'Phase 3: all adults', 'Phase 3 : tous les adultes', ['age-18'], on(28)),
-      phase('youth', 'Youth 12 to 17', 'Jeunes de 12 à 17 ans', ['age-12-17'], on(35)),
-      phase('children', 'Children 5 to 11', 'Enfants de 5 à 11 ans', ['age-5-11'], on(42)),
-      phase('boosters', 'Boosters for adults', 'Doses de rappel pour les adultes', ['age-18'], on(49), { doses: 'booster' }),
+        ['age-60', 'health-care-workers', 'high-risk'], on(-35)),
+      phase('phase-2-50', 'Phase 2: 50 and over', 'Phase 2 : 50 ans et plus', ['age-50'], on(-28)),
+      phase('phase-3-40', 'Phase 3: 40 and over', 'Phase 3 : 40 ans et plus', ['age-40'], on(-21)),
+      phase('phase-3-18', 'Phase 3: all adults', 'Phase 3 : tous les adultes', ['age-18'], on(-14)),
+      phase('youth', 'Youth 12 to 17', 'Jeunes de 12 à 17 ans', ['age-12-17'], on(-7)),
+      phase('children', 'Children 5 to 11', 'Enfants de 5 à 11 ans', ['age-5-11'], on(0)),
+      phase('young-children', 'Children 6 months to 4 years', 'Enfants de 6 mois à 4 ans', ['age-0-4'], on(21)),
+      phase('boosters', 'Boosters for adults', 'Doses de rappel pour les adultes', ['age-18'], on(28), { doses: 'booster' }),
     ],
   };
 }

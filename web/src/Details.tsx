@@ -4,11 +4,16 @@ import { api, newKey } from './api';
 import { ErrorSummary, Page, TextField } from './forms';
 import type { Booking, Person } from './types';
 
-export interface Typed { identifier: string; givenName: string; familyName: string; language: string; email: string; mobile: string; consent: boolean }
-export const emptyTyped: Typed = { identifier: '', givenName: '', familyName: '', language: 'en', email: '', mobile: '', consent: false };
+/** What was typed, kept when a hold expires: names and numbers per person; contact and consent once. */
+export interface Typed { people: Array<{ identifier: string; givenName: string; familyName: string }>; language: string; email: string; mobile: string; consent: boolean }
+export const emptyTyped: Typed = { people: [], language: 'en', email: '', mobile: '', consent: false };
 
-/** API fields (persons.0.identifier) to the inputs they belong to. */
-const inputOf = (field?: string) => (field ?? '').replace(/^persons\.0\./, '').replace(/^address\..*/, 'email') || 'identifier';
+/** The input an API field (persons.1.identifier) belongs to. */
+const inputOf = (field?: string) => {
+  const m = /^persons\.(\d+)\.(identifier|givenName|familyName|email|mobile)/.exec(field ?? '');
+  if (!m) return 'identifier';
+  return ['email', 'mobile'].includes(m[2]!) ? m[2]! : m[1] === '0' ? m[2]! : `${m[2]}-${Number(m[1]) + 1}`;
+};
 
 /** Step 4: the person's details, then the booking (the hold's times, one request, an Idempotency-Key against double clicks). */
 export function DetailsStep({ person, holdId, expiresAt, typed, setTyped, back, onBooked, onExpired }: {
@@ -25,7 +30,13 @@ export function DetailsStep({ person, holdId, expiresAt, typed, setTyped, back, 
     return () => clearInterval(timer);
   }, [expiresAt]);
   useEffect(() => { if (left <= 0) onExpired(); }, [left, onExpired]);
-  const set = (k: keyof Typed) => (v: string) => setTyped({ ...typed, [k]: v });
+  const count = 1 + person.dependents.length;
+  const people = Array.from({ length: count }, (_, i) => typed.people[i] ?? { identifier: '', givenName: '', familyName: '' });
+  const set = (k: 'language' | 'email' | 'mobile') => (v: string) => setTyped({ ...typed, people, [k]: v });
+  const setPerson = (i: number, k: 'identifier' | 'givenName' | 'familyName') => (v: string) =>
+    setTyped({ ...typed, people: people.map((p, j) => (j === i ? { ...p, [k]: v } : p)) });
+  const dobs = [person.dateOfBirth, ...person.dependents];
+  const id = (k: string, i: number) => (i === 0 ? k : `${k}-${i + 1}`);
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -38,11 +49,11 @@ export function DetailsStep({ person, holdId, expiresAt, typed, setTyped, back, 
     setBusy(true);
     const r = await api<Booking>('POST', '/api/v1/bookings', {
       holdId, ...(person.invitationCode ? { invitationCode: person.invitationCode } : {}),
-      persons: [{
-        identifier: typed.identifier, dateOfBirth: person.dateOfBirth, givenName: typed.givenName.trim(), familyName: typed.familyName.trim(),
-        language: typed.language, ...(typed.email.trim() ? { email: typed.email.trim() } : {}), ...(typed.mobile.trim() ? { mobile: typed.mobile.trim() } : {}),
-        regionCode: person.regionCode, groups: person.groups,
-      }],
+      persons: people.map((p, i) => ({
+        identifier: p.identifier, dateOfBirth: dobs[i], givenName: p.givenName.trim(), familyName: p.familyName.trim(), language: typed.language,
+        ...(i === 0 && typed.email.trim() ? { email: typed.email.trim() } : {}), ...(i === 0 && typed.mobile.trim() ? { mobile: typed.mobile.trim() } : {}),
+        regionCode: person.regionCode, groups: i === 0 ? person.groups : [],
+      })),
     }, { 'idempotency-key': key });
     setBusy(false);
     if (r.ok) return onBooked(r.body);
@@ -64,9 +75,14 @@ export function DetailsStep({ person, holdId, expiresAt, typed, setTyped, back, 
       </div>
       <ErrorSummary errors={errors} />
       <form onSubmit={submit} noValidate>
-        <TextField id="identifier" label={t('details.identifier')} hint={t('details.identifierHint')} value={typed.identifier} onChange={set('identifier')} width={20} error={err('identifier')} inputMode="numeric" />
-        <TextField id="givenName" label={t('details.given')} value={typed.givenName} onChange={set('givenName')} width={20} error={err('givenName')} autoComplete="given-name" />
-        <TextField id="familyName" label={t('details.family')} value={typed.familyName} onChange={set('familyName')} width={20} error={err('familyName')} autoComplete="family-name" />
+        {people.map((p, i) => (
+          <fieldset className="govuk-fieldset" key={i}>
+            {count > 1 && <legend className="govuk-fieldset__legend govuk-fieldset__legend--m">{t('details.person', { n: i + 1 })}</legend>}
+            <TextField id={id('identifier', i)} label={t('details.identifier')} hint={t('details.identifierHint')} value={p.identifier} onChange={setPerson(i, 'identifier')} width={20} error={err(id('identifier', i))} inputMode="numeric" />
+            <TextField id={id('givenName', i)} label={t('details.given')} value={p.givenName} onChange={setPerson(i, 'givenName')} width={20} error={err(id('givenName', i))} autoComplete={i === 0 ? 'given-name' : 'off'} />
+            <TextField id={id('familyName', i)} label={t('details.family')} value={p.familyName} onChange={setPerson(i, 'familyName')} width={20} error={err(id('familyName', i))} autoComplete={i === 0 ? 'family-name' : 'off'} />
+          </fieldset>
+        ))}
         <div className="govuk-form-group">
           <label className="govuk-label" htmlFor="language">{t('details.language')}</label>
           <select className="govuk-select" id="language" value={typed.language} onChange={(e) => set('language')(e.target.value)}>
@@ -80,7 +96,7 @@ export function DetailsStep({ person, holdId, expiresAt, typed, setTyped, back, 
           {err('consent') && <p id="consent-error" className="govuk-error-message">{err('consent')}</p>}
           <div className="govuk-checkboxes govuk-checkboxes--small">
             <div className="govuk-checkboxes__item">
-              <input className="govuk-checkboxes__input" id="consent" type="checkbox" checked={typed.consent} onChange={(e) => setTyped({ ...typed, consent: e.target.checked })} />
+              <input className="govuk-checkboxes__input" id="consent" type="checkbox" checked={typed.consent} onChange={(e) => setTyped({ ...typed, people, consent: e.target.checked })} />
               <label className="govuk-label govuk-checkboxes__label" htmlFor="consent">{t('details.consent')}</label>
             </div>
           </div>

@@ -12,7 +12,9 @@ export function EligibilityStep({ person, onEligible, onNotYet }: {
   person: Person | null; onEligible: (p: Person, e: Answer) => void; onNotYet: (p: Person, e: Answer) => void;
 }) {
   const { t, i18n } = useTranslation();
-  const [dob, setDob] = useState(() => person ? { y: person.dateOfBirth.slice(0, 4), m: String(Number(person.dateOfBirth.slice(5, 7))), d: String(Number(person.dateOfBirth.slice(8))) } : { d: '', m: '', y: '' });
+  const parts = (day: string) => ({ y: day.slice(0, 4), m: String(Number(day.slice(5, 7))), d: String(Number(day.slice(8))) });
+  const [dob, setDob] = useState(() => person ? parts(person.dateOfBirth) : { d: '', m: '', y: '' });
+  const [others, setOthers] = useState(() => (person?.dependents ?? []).map(parts));
   const [region, setRegion] = useState(person?.regionCode ?? '');
   const [groups, setGroups] = useState<string[]>(person?.groups ?? []);
   const [code, setCode] = useState(person?.invitationCode ?? '');
@@ -32,15 +34,27 @@ export function EligibilityStep({ person, onEligible, onNotYet }: {
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     const day = isoDate(dob);
-    const found = [...(day ? [] : [{ id: 'dob', message: t('elig.dobMissing') }]), ...(region ? [] : [{ id: 'region', message: t('elig.regionMissing') }])];
+    const days = others.map(isoDate);
+    const found = [
+      ...(day ? [] : [{ id: 'dob', message: t('elig.dobMissing') }]),
+      ...days.flatMap((d, i) => (d ? [] : [{ id: `dob-${i + 2}`, message: t('elig.dobMissing') }])),
+      ...(region ? [] : [{ id: 'region', message: t('elig.regionMissing') }]),
+    ];
     setErrors(found);
     if (found.length) return;
     setBusy(true);
-    const p: Person = { dateOfBirth: day!, regionCode: region, groups, invitationCode: code.trim() };
-    const r = await api<Answer>('POST', '/api/v1/eligibility', { dateOfBirth: p.dateOfBirth, regionCode: p.regionCode, groups, ...(p.invitationCode ? { invitationCode: p.invitationCode } : {}) });
-    setBusy(false);
-    if (!r.ok) return setErrors([{ id: r.error.field === 'invitationCode' ? 'invitation' : r.error.field === 'dateOfBirth' ? 'dob' : 'region', message: r.error.message }]);
-    (r.body.eligible ? onEligible : onNotYet)(p, r.body);
+    const p: Person = { dateOfBirth: day!, dependents: days as string[], regionCode: region, groups, invitationCode: code.trim() };
+    // Everyone booked together must be able to book: the first "not yet" is the answer.
+    for (const [i, who] of [p.dateOfBirth, ...p.dependents].entries()) {
+      const r = await api<Answer>('POST', '/api/v1/eligibility', { dateOfBirth: who, regionCode: p.regionCode, groups: i === 0 ? groups : [],
+        ...(p.invitationCode ? { invitationCode: p.invitationCode } : {}) });
+      if (!r.ok) {
+        setBusy(false);
+        return setErrors([{ id: r.error.field === 'invitationCode' ? 'invitation' : r.error.field === 'dateOfBirth' ? (i ? `dob-${i + 1}` : 'dob') : 'region', message: r.error.message }]);
+      }
+      if (!r.body.eligible) { setBusy(false); return onNotYet(p, r.body); }
+      if (i === p.dependents.length) { setBusy(false); return onEligible(p, r.body); }
+    }
   };
 
   return (
@@ -48,6 +62,14 @@ export function EligibilityStep({ person, onEligible, onNotYet }: {
       <ErrorSummary errors={errors} />
       <form onSubmit={submit} noValidate>
         <DateField id="dob" legend={t('elig.dob')} hint={t('elig.dobHint')} value={dob} onChange={setDob} error={errors.find((x) => x.id === 'dob')?.message} />
+        {others.map((o, i) => (
+          <div key={i}>
+            <DateField id={`dob-${i + 2}`} legend={t('elig.otherDob', { n: i + 2 })} value={o} onChange={(v) => setOthers(others.map((x, j) => (j === i ? v : x)))}
+              error={errors.find((x) => x.id === `dob-${i + 2}`)?.message} />
+            <button type="button" className="govuk-button govuk-button--secondary" onClick={() => setOthers(others.filter((_, j) => j !== i))}>{t('elig.remove', { n: i + 2 })}</button>
+          </div>
+        ))}
+        {others.length < 5 && <p className="govuk-body"><button type="button" className="govuk-button govuk-button--secondary" onClick={() => setOthers([...others, { d: '', m: '', y: '' }])}>{t('elig.addPerson')}</button></p>}
         <div className={`govuk-form-group${errors.some((x) => x.id === 'region') ? ' govuk-form-group--error' : ''}`}>
           <label className="govuk-label govuk-label--m" htmlFor="region">{t('elig.region')}</label>
           <div id="region-hint" className="govuk-hint">{t('elig.regionHint')}</div>

@@ -1,9 +1,18 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from './api';
 import { km, longDay, shortDay } from './format';
 import { ErrorSummary, Page, TextField } from './forms';
-import type { Clinic, OfferedDay, Person, SearchAnswer } from './types';
+import type { Clinic, OfferedDay, Person, Product, SearchAnswer } from './types';
+
+/** Whole months from a date of birth to a day (the API's rule, for showing only days that suit everyone). */
+function ageInMonths(dob: string, day: string): number {
+  const [by, bm, bd] = dob.split('-').map(Number) as [number, number, number];
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const months = (y - by) * 12 + (m - bm);
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return d >= Math.min(bd, last) ? months : months - 1;
+}
 
 /** Step 2: clinics nearest first, each with the days the person may book; an empty answer says why and where else. */
 export function SearchStep({ person, back, onChoose }: { person: Person; back: () => void; onChoose: (clinic: Clinic, day: OfferedDay) => void }) {
@@ -14,11 +23,22 @@ export function SearchStep({ person, back, onChoose }: { person: Person; back: (
   const [searched, setSearched] = useState('');
   const [errors, setErrors] = useState<Array<{ id: string; message: string }>>([]);
   const [busy, setBusy] = useState(false);
+  const [products, setProducts] = useState<Product[]>([]);
+  useEffect(() => { if (person.dependents.length) void api<{ items: Product[] }>('GET', '/api/v1/products').then((r) => r.ok && setProducts(r.body.items)); }, [person.dependents.length]);
+  // Everyone in one booking gets the same vaccine at the same times: show only days whose vaccine suits all of them.
+  const suitsAll = (d: OfferedDay) => {
+    const p = products.find((x) => x.code === d.product.code);
+    return !person.dependents.length || (!!p && person.dependents.every((dob) => {
+      const age = ageInMonths(dob, d.day);
+      return age >= p.minAgeMonths && (p.maxAgeMonths === null || age < p.maxAgeMonths);
+    }));
+  };
 
   const run = async (cursor?: string) => {
     setBusy(true);
     const r = await api<SearchAnswer>('POST', '/api/v1/availability/search', {
-      place: place.trim(), radiusKm: Number(radius), dateOfBirth: person.dateOfBirth, regionCode: person.regionCode, groups: person.groups,
+      // The youngest decides the vaccine (a parent books their children): search as them.
+      place: place.trim(), radiusKm: Number(radius), dateOfBirth: [person.dateOfBirth, ...person.dependents].sort().reverse()[0], regionCode: person.regionCode, groups: person.groups,
       ...(person.invitationCode ? { invitationCode: person.invitationCode } : {}), ...(cursor ? { cursor } : {}), limit: 10,
     });
     setBusy(false);
@@ -54,8 +74,9 @@ export function SearchStep({ person, back, onChoose }: { person: Person; back: (
               })}</p>}
             </div>
           )}
+          {person.dependents.length > 0 && <p className="govuk-hint">{t('search.together')}</p>}
           <ol className="govuk-list">
-            {answer.items.map(({ clinic, days }) => (
+            {answer.items.map(({ clinic, days: all }) => ({ clinic, days: all.filter(suitsAll) })).filter((c) => c.days.length).map(({ clinic, days }) => (
               <li key={clinic.id} className="govuk-summary-card">
                 <div className="govuk-summary-card__title-wrapper">
                   <h3 className="govuk-summary-card__title">{clinic.name} <span className="govuk-caption-m">{t('search.km', { km: km(clinic.distanceKm) })}</span></h3>

@@ -48,7 +48,7 @@ export function TimesStep({ person, clinic, day, back, onHeld }: {
   const hold = async () => {
     if (!pick1 || (next && !pick2)) return setErrors([{ id: `dose1-${slots1[0]?.slotId ?? ''}`, message: t('dose1.title') }]);
     const slots = [{ dose: 1, slotId: pick1.slotId }, ...(next && pick2 ? [{ dose: 2, slotId: pick2.slotId }] : [])];
-    const r = await api<{ holdId: string; expiresAt: string }>('POST', '/api/v1/holds', { slots, dateOfBirth: person.dateOfBirth });
+    const r = await api<{ holdId: string; expiresAt: string }>('POST', '/api/v1/holds', { slots, seats: 1 + person.dependents.length, dateOfBirth: person.dateOfBirth });
     if (!r.ok) {
       // Taken while choosing: show the times still free and let the person pick again.
       setErrors([{ id: `dose1-${slots1[0]?.slotId ?? ''}`, message: r.error.message }]);

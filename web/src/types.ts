@@ -21,4 +21,6 @@ export interface Appointment {
   clinic: { id: number; name: string; street: string; city: string; postalCode: string; timeZone: string };
 }
 export interface Booking { confirmationCode: string; appointments: Appointment[] }
-export interface Person { dateOfBirth: string; regionCode: string; groups: string[]; invitationCode: string }
+/** Who is booking: the first person, and the dates of birth of anyone booked with them (children, dependents). */
+export interface Person { dateOfBirth: string; dependents: string[]; regionCode: string; groups: string[]; invitationCode: string }
+export interface Product { code: string; minAgeMonths: number; maxAgeMonths: number | null }
