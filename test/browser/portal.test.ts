@@ -39,8 +39,18 @@ before(async () => {
 });
 after(async () => { await browser?.close(); await app?.close(); });
 
+const AXE = path.join(projectRoot, 'node_modules', 'axe-core', 'axe.min.js');
+
+/** A screenshot of the step, and axe-core's WCAG 2.1 A/AA rules on it: zero violations. */
 async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 3).join(', ')})`);
+  });
+  assert.deepEqual(violations, [], `accessibility violations on ${name}`);
 }
 
 async function eligibility(page: Page, dob: [string, string, string], region: string) {

@@ -86,9 +86,9 @@ export function SearchStep({ person, back, onChoose }: { person: Person; back: (
                   <p className="govuk-body govuk-!-font-weight-bold">{t('search.chooseDay')}</p>
                   <div className="vb-days">
                     {days.slice(0, 14).map((d) => (
-                      <button key={`${d.day}-${d.product.code}`} type="button" className="govuk-button govuk-button--secondary" onClick={() => onChoose(clinic, d)}
-                        aria-label={`${longDay(d.day)}, ${d.product.name}, ${t('search.free', { count: d.freeCapacity })}`}>
+                      <button key={`${d.day}-${d.product.code}`} type="button" className="govuk-button govuk-button--secondary" onClick={() => onChoose(clinic, d)}>
                         {shortDay(d.day)} <span className="govuk-body-s">({t('search.free', { count: d.freeCapacity })})</span>
+                        <span className="govuk-visually-hidden"> – {longDay(d.day)}, {d.product.name}</span>
                       </button>
                     ))}
                   </div>
