@@ -172,3 +172,51 @@ test('a parent books two children in French: both children, both doses, one code
   await shot(page, 'fr-4-confirmation');
   await page.close();
 });
+
+/** Presses Tab until the element matching `selector` has focus (at most `max` times): the order a keyboard user meets. */
+async function tabTo(page: Page, selector: string, max = 60) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) return;
+  }
+  assert.fail(`Tab never reached ${selector}`);
+}
+
+test('the keyboard alone books an appointment (no pointer event at all)', { skip: missing }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1024, height: 900 } });
+  await page.goto(base);
+  await page.evaluate(() => {
+    (window as unknown as { pointerEvents: number }).pointerEvents = 0;
+    for (const type of ['pointerdown', 'mousedown', 'mouseup']) addEventListener(type, () => { (window as unknown as { pointerEvents: number }).pointerEvents++; }, true);
+  });
+  await page.getByRole('heading', { name: 'Can you book now?' }).waitFor();
+  await tabTo(page, '#dob'); await page.keyboard.type('2');
+  await tabTo(page, '#dob-m'); await page.keyboard.type('3');
+  await tabTo(page, '#dob-y'); await page.keyboard.type('1950');
+  await tabTo(page, '#region');
+  await page.keyboard.type('Simcoe');
+  await tabTo(page, 'button[type="submit"]'); await page.keyboard.press('Enter');
+
+  await page.getByRole('heading', { name: 'Find a vaccination clinic' }).waitFor();
+  await tabTo(page, '#place'); await page.keyboard.type('Barrie');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Clinics near Barrie' }).waitFor();
+  await tabTo(page, '.vb-days button'); await page.keyboard.press('Enter');
+
+  await page.getByRole('heading', { name: 'Choose a time for your first dose' }).waitFor();
+  await page.locator('input[name="dose2"]:checked').waitFor();
+  await tabTo(page, 'input[name="dose1"]'); await page.keyboard.press('Space');
+  await tabTo(page, 'button.govuk-button'); await page.keyboard.press('Enter');
+
+  await page.getByRole('heading', { name: 'Your details' }).waitFor();
+  await tabTo(page, '#identifier'); await page.keyboard.type(withCheckDigits('ontario-health-card', '555000111'));
+  await tabTo(page, '#givenName'); await page.keyboard.type('Kay');
+  await tabTo(page, '#familyName'); await page.keyboard.type('Board');
+  await tabTo(page, '#mobile'); await page.keyboard.type('+1 705 555 0199');
+  await tabTo(page, '#consent'); await page.keyboard.press('Space');
+  await tabTo(page, 'button[type="submit"]'); await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Booking confirmed' }).waitFor();
+  assert.match(await page.getByTestId('confirmation-code').innerText(), /^[2-9A-Y]{4}-[2-9A-Y]{4}-[2-9A-Y]{2}$/);
+  assert.equal(await page.evaluate(() => (window as unknown as { pointerEvents: number }).pointerEvents), 0);
+  await page.close();
+});
