@@ -1,9 +1,14 @@
 import { useState } from 'react';
+import { DosePicker } from './DosePicker';
 import { useTranslation } from 'react-i18next';
 import { api, newKey } from './api';
 import { dayIn, longDay, time } from './format';
 import { DateField, ErrorSummary, isoDate, Page, TextField } from './forms';
-import type { Booking } from './types';
+import type { Appointment, Booking } from './types';
+
+interface ProductInfo { code: string; name: string; intervals: Array<{ afterDose: number; minDays: number; maxDays: number | null }> }
+interface Change { dose: number; near: { latitude: number; longitude: number }; previous: { day: string; product: string }; window: { earliest: string; latest: string | null } }
+const plusDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 /** Step 6: find a booking by code and date of birth; cancel one dose or all. */
 export function Manage({ back }: { back: () => void }) {
@@ -12,6 +17,27 @@ export function Manage({ back }: { back: () => void }) {
   const [dob, setDob] = useState({ d: '', m: '', y: '' });
   const [booking, setBooking] = useState<Booking | null>(null);
   const [errors, setErrors] = useState<Array<{ id: string; message: string }>>([]);
+  const [change, setChange] = useState<Change | null>(null);
+
+  /** Reschedule a later dose: the same search, inside the window after the dose before. */
+  const startChange = async (a: Appointment) => {
+    const before = booking!.appointments.find((x) => x.dose === a.dose - 1 && x.personGivenName === a.personGivenName && x.status !== 'cancelled');
+    const [clinic, products] = await Promise.all([
+      api<{ latitude: number; longitude: number }>('GET', `/api/v1/clinics/${a.clinic.id}`), api<{ items: ProductInfo[] }>('GET', '/api/v1/products')]);
+    if (!before || !clinic.ok || !products.ok) return;
+    const product = products.body.items.find((p) => p.name === before.product);
+    const gap = product?.intervals.find((i) => i.afterDose === a.dose - 1);
+    if (!product || !gap) return;
+    const day = dayIn(before.startsAt, before.clinic.timeZone);
+    setChange({ dose: a.dose, near: { latitude: clinic.body.latitude, longitude: clinic.body.longitude }, previous: { day, product: product.code },
+      window: { earliest: plusDays(day, gap.minDays), latest: gap.maxDays === null ? null : plusDays(day, gap.maxDays) } });
+  };
+  const reschedule = async (dose: number, slotId: number) => {
+    const r = await api<Booking>('POST', '/api/v1/bookings/reschedule', { confirmationCode: code.trim(), dateOfBirth: isoDate(dob), dose, slotId }, { 'idempotency-key': newKey() });
+    setChange(null);
+    if (!r.ok) return setErrors([{ id: 'code', message: r.error.message }]);
+    setBooking(r.body);
+  };
 
   const find = async (e?: React.FormEvent) => {
     e?.preventDefault();
@@ -47,11 +73,19 @@ export function Manage({ back }: { back: () => void }) {
                 <dd className="govuk-summary-list__value">{longDay(dayIn(a.startsAt, a.clinic.timeZone))}, {time(a.startsAt, a.clinic.timeZone)} – {a.clinic.name}
                   <br /><strong className="govuk-tag">{t(`manage.status.${a.status}`)}</strong></dd>
                 <dd className="govuk-summary-list__actions">
+                  {a.status === 'booked' && a.dose > 1 && <button type="button" className="govuk-button govuk-button--secondary govuk-!-margin-bottom-2" onClick={() => void startChange(a)}>{t('manage.change', { dose: a.dose })}</button>}
                   {a.status === 'booked' && <button type="button" className="govuk-button govuk-button--warning govuk-!-margin-bottom-0" onClick={() => void cancel([a.dose])}>{t('manage.cancel', { dose: a.dose })}</button>}
                 </dd>
               </div>
             ))}
           </dl>
+          {change && (
+            <section className="govuk-!-margin-top-6">
+              <h2 className="govuk-heading-m">{t('manage.newTime', { dose: change.dose })}</h2>
+              <DosePicker near={change.near} dateOfBirth={isoDate(dob)!} dose={change.dose} previous={change.previous} window={change.window}
+                onPick={(p) => void reschedule(change.dose, p.slot.slotId)} />
+            </section>
+          )}
           {booking.appointments.some((a) => a.status === 'booked') && <button type="button" className="govuk-button govuk-button--warning" onClick={() => void cancel()}>{t('manage.cancelAll')}</button>}
         </>
       )}

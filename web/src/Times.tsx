@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { DosePicker, type Picked } from './DosePicker';
 import { useTranslation } from 'react-i18next';
 import { api } from './api';
 import { longDay, time, zoneName } from './format';
@@ -37,8 +38,15 @@ export function TimesStep({ person, clinic, day, back, onHeld }: {
   const [pick1, setPick1] = useState<Slot | null>(null);
   const [pick2, setPick2] = useState<Slot | null>(null);
   const [errors, setErrors] = useState<Array<{ id: string; message: string }>>([]);
+  const [alternatives, setAlternatives] = useState<Array<{ slotId: number; startsAt: string; day: string; clinicName: string }>>([]);
+  const [otherDay, setOtherDay] = useState<Picked | null>(null);
+  const [picking, setPicking] = useState(false);
   const next = day.nextDose;
-  const clinic2: Clinic = next && !next.sameClinic ? { ...clinic, id: next.clinicId, name: next.clinicName, distanceKm: next.distanceKm } : clinic;
+  const suggested: Clinic = next && !next.sameClinic ? { ...clinic, id: next.clinicId, name: next.clinicName, distanceKm: next.distanceKm } : clinic;
+  const clinic2 = otherDay?.clinic ?? suggested;
+  const day2 = otherDay?.day ?? next?.day;
+  const near = useMemo(() => ({ latitude: clinic.latitude, longitude: clinic.longitude }), [clinic]);
+  const previous = useMemo(() => ({ day: day.day, product: day.product.code }), [day]);
 
   useEffect(() => {
     void daySlots(clinic.id, day.day, day.product.code).then(setSlots1);
@@ -46,17 +54,20 @@ export function TimesStep({ person, clinic, day, back, onHeld }: {
   }, [clinic.id, day.day, day.product.code, next]);
 
   const hold = async () => {
-    if (!pick1 || (next && !pick2)) return setErrors([{ id: `dose1-${slots1[0]?.slotId ?? ''}`, message: t('dose1.title') }]);
+    if (!pick1 || (next && !pick2)) return setErrors([{ id: pick1 ? 'dose2-choice' : 'dose1-choice', message: t(pick1 ? 'dose2.missing' : 'dose1.missing') }]);
     const slots = [{ dose: 1, slotId: pick1.slotId }, ...(next && pick2 ? [{ dose: 2, slotId: pick2.slotId }] : [])];
     const r = await api<{ holdId: string; expiresAt: string }>('POST', '/api/v1/holds', { slots, seats: 1 + person.dependents.length, dateOfBirth: person.dateOfBirth });
     if (!r.ok) {
-      // Taken while choosing: show the times still free and let the person pick again.
-      setErrors([{ id: `dose1-${slots1[0]?.slotId ?? ''}`, message: r.error.message }]);
+      // Taken while choosing: say so, offer the nearest free times the API found, and refresh the lists.
+      const detail = r.error.detail as { slotId?: number; alternatives?: Array<{ slotId: number; startsAt: string; day: string; clinicName: string }> } | undefined;
+      setErrors([{ id: detail?.slotId === pick2?.slotId ? 'dose2-choice' : 'dose1-choice', message: r.error.message }]);
+      setAlternatives(detail?.alternatives ?? []);
+      if (detail?.slotId === pick1.slotId) setPick1(null);
       void daySlots(clinic.id, day.day, day.product.code).then(setSlots1);
-      if (next) void daySlots(next.clinicId, next.day, next.product).then(setSlots2);
+      if (next && !otherDay) void daySlots(next.clinicId, next.day, next.product).then(setSlots2);
       return;
     }
-    onHeld(r.body, { clinic, day: day.day, slot: pick1 }, next && pick2 ? { clinic: clinic2, day: next.day, slot: pick2 } : null);
+    onHeld(r.body, { clinic, day: day.day, slot: pick1 }, next && pick2 ? { clinic: clinic2, day: day2!, slot: pick2 } : null);
   };
 
   const weeks = next ? Math.round((Date.parse(next.day) - Date.parse(day.day)) / (7 * 86_400_000)) : 0;
@@ -65,7 +76,19 @@ export function TimesStep({ person, clinic, day, back, onHeld }: {
       <ErrorSummary errors={errors} />
       <p className="govuk-body">{t('dose1.at', { clinic: clinic.name, day: longDay(day.day) })}</p>
       <p className="govuk-hint">{t('dose1.tz', { tz: zoneName(clinic.timeZone) })}</p>
-      <fieldset className="govuk-fieldset">
+      {alternatives.length > 0 && (
+        <div className="govuk-inset-text">
+          <h2 className="govuk-heading-s">{t('taken.title')}</h2>
+          <p className="govuk-body">{t('taken.alternatives')}</p>
+          <ul className="govuk-list">
+            {alternatives.filter((a) => a.day === day.day).map((a) => (
+              <li key={a.slotId}><button type="button" className="govuk-link vb-link" onClick={() => { const s = slots1.find((x) => x.slotId === a.slotId); if (s) setPick1(s); setAlternatives([]); }}>
+                {time(a.startsAt, clinic.timeZone)}</button></li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <fieldset className="govuk-fieldset" id="dose1-choice" tabIndex={-1}>
         <legend className="govuk-fieldset__legend govuk-fieldset__legend--m">{longDay(day.day)}</legend>
         <TimeChoice name="dose1" slots={slots1} value={pick1?.slotId ?? null} onChange={setPick1} timeZone={clinic.timeZone} />
       </fieldset>
@@ -74,13 +97,19 @@ export function TimesStep({ person, clinic, day, back, onHeld }: {
           <h2 className="govuk-heading-m govuk-!-margin-top-6">{t('dose2.title')}</h2>
           <p className="govuk-body">{t('dose2.suggested', { day: longDay(next.day), clinic: next.clinicName, weeks })}</p>
           <p className="govuk-hint">{next.window.latest ? t('dose2.window', { from: longDay(next.window.earliest), to: longDay(next.window.latest) }) : t('dose2.windowOpen', { from: longDay(next.window.earliest) })}</p>
-          <fieldset className="govuk-fieldset">
-            <legend className="govuk-fieldset__legend govuk-fieldset__legend--s">{longDay(next.day)}</legend>
-            <TimeChoice name="dose2" slots={slots2} value={pick2?.slotId ?? null} onChange={setPick2} timeZone={clinic2.timeZone} />
-          </fieldset>
+          {!picking && (
+            <fieldset className="govuk-fieldset" id="dose2-choice" tabIndex={-1}>
+              <legend className="govuk-fieldset__legend govuk-fieldset__legend--s">{longDay(day2!)}{otherDay ? ` – ${otherDay.clinic.name}` : ''}</legend>
+              <TimeChoice name="dose2" slots={otherDay ? [otherDay.slot] : slots2} value={pick2?.slotId ?? null} onChange={setPick2} timeZone={clinic2.timeZone} />
+              <button type="button" className="govuk-button govuk-button--secondary govuk-!-margin-top-3" onClick={() => setPicking(true)}>{t('dose2.otherDay')}</button>
+            </fieldset>
+          )}
+          {picking && <DosePicker near={near} dateOfBirth={person.dateOfBirth} dose={2} previous={previous} window={next.window}
+            regionCode={person.regionCode} groups={person.groups}
+            onPick={(p) => { setOtherDay(p); setPick2(p.slot); setPicking(false); }} />}
         </>
       )}
-      <button type="button" className="govuk-button govuk-!-margin-top-6" onClick={() => void hold()}>{t('continue')}</button>
+      <button type="button" id="continue" className="govuk-button govuk-!-margin-top-6" onClick={() => void hold()}>{t('continue')}</button>
     </Page>
   );
 }

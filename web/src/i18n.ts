@@ -36,8 +36,8 @@ export const resources = {
         nearest: 'Nearest availability: {{clinic}}, {{km}} km, {{date}}', km: '{{km}} km away', free: '{{count}} free',
         more: 'Show more clinics', chooseDay: 'Choose a day for your first dose', together: 'Only days with a vaccine for everyone you are booking for are shown.',
       },
-      dose1: { title: 'Choose a time for your first dose', at: 'At {{clinic}}, {{day}}', tz: 'Times are in the clinic’s time zone ({{tz}}).' },
-      dose2: { title: 'Choose a time for your second dose', suggested: 'Suggested: {{day}} at {{clinic}}, {{weeks}} weeks after your first dose.', window: 'You can have it between {{from}} and {{to}}.', windowOpen: 'You can have it from {{from}}.' },
+      dose1: { missing: 'Choose a time for the first dose', title: 'Choose a time for your first dose', at: 'At {{clinic}}, {{day}}', tz: 'Times are in the clinic’s time zone ({{tz}}).' },
+      dose2: { missing: 'Choose a time for the second dose', otherDay: 'Choose another day', title: 'Choose a time for your second dose', suggested: 'Suggested: {{day}} at {{clinic}}, {{weeks}} weeks after your first dose.', window: 'You can have it between {{from}} and {{to}}.', windowOpen: 'You can have it from {{from}}.' },
       hold: { left: 'These times are kept for you for {{time}}.', expired: 'The times we kept for you were released. What you typed is kept: please choose again.' },
       details: {
         title: 'Your details', person: 'Person {{n}}', identifier: 'Health card number', identifierHint: '10 digits, and the version code if your card has one',
@@ -56,7 +56,7 @@ export const resources = {
       manage: {
         link: 'View, change or cancel a booking', title: 'Manage your booking', code: 'Confirmation code', find: 'Find my booking',
         notFound: 'No booking matches this code and date of birth. Check both and try again.',
-        cancel: 'Cancel dose {{dose}}', cancelAll: 'Cancel all appointments', cancelled: 'Cancelled', status: { booked: 'Booked', cancelled: 'Cancelled', checked_in: 'Checked in', completed: 'Given', no_show: 'Missed' },
+        change: 'Change dose {{dose}}', newTime: 'A new time for dose {{dose}}', cancel: 'Cancel dose {{dose}}', cancelAll: 'Cancel all appointments', cancelled: 'Cancelled', status: { booked: 'Booked', cancelled: 'Cancelled', checked_in: 'Checked in', completed: 'Given', no_show: 'Missed' },
       },
     },
   },
@@ -93,8 +93,8 @@ export const resources = {
         nearest: 'Disponibilité la plus proche : {{clinic}}, {{km}} km, {{date}}', km: 'à {{km}} km', free: '{{count}} places',
         more: 'Afficher d’autres cliniques', chooseDay: 'Choisissez un jour pour votre première dose', together: 'Seuls les jours offrant un vaccin pour toutes les personnes de la réservation sont affichés.',
       },
-      dose1: { title: 'Choisissez l’heure de votre première dose', at: 'À {{clinic}}, le {{day}}', tz: 'Les heures sont celles du fuseau horaire de la clinique ({{tz}}).' },
-      dose2: { title: 'Choisissez l’heure de votre deuxième dose', suggested: 'Proposé : le {{day}} à {{clinic}}, {{weeks}} semaines après votre première dose.', window: 'Vous pouvez la recevoir entre le {{from}} et le {{to}}.', windowOpen: 'Vous pouvez la recevoir à partir du {{from}}.' },
+      dose1: { missing: 'Choisissez une heure pour la première dose', title: 'Choisissez l’heure de votre première dose', at: 'À {{clinic}}, le {{day}}', tz: 'Les heures sont celles du fuseau horaire de la clinique ({{tz}}).' },
+      dose2: { missing: 'Choisissez une heure pour la deuxième dose', otherDay: 'Choisir un autre jour', title: 'Choisissez l’heure de votre deuxième dose', suggested: 'Proposé : le {{day}} à {{clinic}}, {{weeks}} semaines après votre première dose.', window: 'Vous pouvez la recevoir entre le {{from}} et le {{to}}.', windowOpen: 'Vous pouvez la recevoir à partir du {{from}}.' },
       hold: { left: 'Ces créneaux vous sont réservés pendant {{time}}.', expired: 'Les créneaux réservés pour vous ont été libérés. Vos informations sont conservées : veuillez choisir de nouveau.' },
       details: {
         title: 'Vos renseignements', person: 'Personne {{n}}', identifier: 'Numéro de carte Santé', identifierHint: '10 chiffres, et le code de version si votre carte en a un',
@@ -113,7 +113,7 @@ export const resources = {
       manage: {
         link: 'Consulter, modifier ou annuler une réservation', title: 'Gérer votre réservation', code: 'Code de confirmation', find: 'Trouver ma réservation',
         notFound: 'Aucune réservation ne correspond à ce code et à cette date de naissance. Vérifiez-les et réessayez.',
-        cancel: 'Annuler la dose {{dose}}', cancelAll: 'Annuler tous les rendez-vous', cancelled: 'Annulé', status: { booked: 'Réservé', cancelled: 'Annulé', checked_in: 'Arrivé', completed: 'Administré', no_show: 'Absent' },
+        change: 'Modifier la dose {{dose}}', newTime: 'Une nouvelle heure pour la dose {{dose}}', cancel: 'Annuler la dose {{dose}}', cancelAll: 'Annuler tous les rendez-vous', cancelled: 'Annulé', status: { booked: 'Réservé', cancelled: 'Annulé', checked_in: 'Arrivé', completed: 'Administré', no_show: 'Absent' },
       },
     },
   },
