@@ -22,6 +22,10 @@ const settings = {
   VAXBOOK_HOLD_MINUTES: { schema: Type.Integer({ minimum: 1, maximum: 60 }), default: '10', expects: 'how long a hold keeps its slots, in whole minutes from 1 to 60' },
   VAXBOOK_PUBLIC_URL: { schema: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 300 })), default: undefined, expects: 'the address people open the portal at, e.g. https://vaccine.example.org/ (printed on invitation letters; unset: http://HOST:PORT/)' },
   VAXBOOK_ROLLOUT_FILE: { schema: Type.Optional(Type.String({ minLength: 1 })), default: undefined, expects: 'a roll-out rules file (.json, .yaml or .yml) stored as a new version at start when it differs from the rules in force' },
+  VAXBOOK_BRAND_COLOUR: { schema: Type.String({ pattern: '^#[0-9a-fA-F]{6}$' }), default: '#1a5a96', expects: 'the portal header colour as #rrggbb (white text must stay readable on it)' },
+  VAXBOOK_LOGO_URL: { schema: Type.Optional(Type.String({ pattern: '^(https?://|/)[^\\s]*$', maxLength: 500 })), default: undefined, expects: "an image URL (https://… or /path) shown beside the jurisdiction's name in the portal header" },
+  VAXBOOK_MAP_TILES: { schema: Type.String({ pattern: '^(https?://[^\\s]*\\{z\\}[^\\s]*|none)$', maxLength: 500 }), default: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png', expects: 'a map tile URL template with {z}, {x} and {y} (or none: the clinic list without a map)' },
+  VAXBOOK_MAP_ATTRIBUTION: { schema: Type.String({ maxLength: 300 }), default: '© OpenStreetMap contributors', expects: 'the credit the tile provider requires, shown on the map' },
   VAXBOOK_SEED: { schema: Type.Integer({ minimum: 0 }), default: '20210315', expects: 'a whole number that makes the demo data repeatable' },
 } as const;
 

@@ -52,7 +52,9 @@ async function prepare(config: Config, db: Database, say: Say): Promise<void> {
 /** Builds the app and listens; resolves with the port and a stop function that drains it. */
 async function startHttp(config: Config, pool: pg.Pool, adminToken: string, withSweeper: boolean) {
   const app = await buildApp({ pool, logLevel: config.LOG_LEVEL, adminToken, holdMinutes: config.VAXBOOK_HOLD_MINUTES,
-    publicUrl: config.VAXBOOK_PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}/` });
+    publicUrl: config.VAXBOOK_PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}/`,
+    portalSettings: { brandColour: config.VAXBOOK_BRAND_COLOUR, logoUrl: config.VAXBOOK_LOGO_URL ?? null,
+      mapTiles: config.VAXBOOK_MAP_TILES === 'none' ? null : config.VAXBOOK_MAP_TILES, mapAttribution: config.VAXBOOK_MAP_ATTRIBUTION } });
   try {
     await app.listen({ port: config.PORT, host: config.HOST });
   } catch (err) {

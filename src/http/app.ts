@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { ErrorBody, errorHandler, notFoundHandler } from './errors.js';
 import { registerMetrics } from './metrics.js';
 import { registerPortal } from './portal.js';
+import { DEFAULT_PORTAL_SETTINGS, portalSettingsRoutes, type PortalSettings } from './routes/public/portal-settings.js';
 import { eligibilityRoutes } from './routes/public/eligibility.js';
 import { adminRolloutRoutes } from './routes/admin/rollout.js';
 import type { LookupLimits } from './lookup-limits.js';
@@ -26,6 +27,8 @@ export interface AppOptions {
   holdMinutes?: number;
   /** The built portal (default web/dist); the API alone when it is not there. */
   portalDir?: string;
+  /** Branding and map tiles of the portal. */
+  portalSettings?: PortalSettings;
   /** The portal's address, printed on invitation letters. */
   publicUrl?: string;
   /** Throttling of booking look-ups by code + date of birth. */
@@ -80,6 +83,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(bookingRoutes, { pool: opts.pool, holdMinutes: opts.holdMinutes ?? 10, lookupLimits: opts.lookupLimits, adminToken });
   await app.register(availabilityRoutes, { pool: opts.pool });
   await app.register(eligibilityRoutes, { pool: opts.pool });
+  await app.register(portalSettingsRoutes, { pool: opts.pool, settings: opts.portalSettings ?? DEFAULT_PORTAL_SETTINGS });
   await app.register(adminReconcileRoutes, { pool: opts.pool, adminToken });
   await app.register(adminRolloutRoutes, { pool: opts.pool, adminToken, publicUrl: opts.publicUrl ?? 'http://127.0.0.1:3000/' });
 

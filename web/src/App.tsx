@@ -9,6 +9,7 @@ import { NotYet } from './NotYet';
 import { SearchStep } from './Search';
 import { TimesStep, type Chosen } from './Times';
 import type { Booking, Clinic, Eligibility, OfferedDay, Person } from './types';
+import { defaultPortal, PortalContext, type PortalSettings } from './portal';
 
 type Step =
   | { name: 'eligibility' } | { name: 'notYet'; answer: Eligibility } | { name: 'search' }
@@ -28,8 +29,22 @@ export function App() {
   const [typed, setTyped] = useState<Typed>(emptyTyped);
   const [notice, setNotice] = useState('');
   const [name, setName] = useState('');
+  const [busy, setBusy] = useState(0);
+  useEffect(() => {
+    const onBusy = (e: Event) => setBusy((e as CustomEvent<number>).detail);
+    addEventListener('vb-busy', onBusy);
+    return () => removeEventListener('vb-busy', onBusy);
+  }, []);
 
-  useEffect(() => { void api<{ name: string }>('GET', '/api/v1/jurisdiction').then((r) => r.ok && setName(r.body.name)); }, []);
+  const [portal, setPortal] = useState<PortalSettings>(defaultPortal);
+  useEffect(() => {
+    void api<PortalSettings>('GET', '/api/v1/portal').then((r) => {
+      if (!r.ok) return;
+      setPortal(r.body);
+      setName(r.body.name);
+      document.documentElement.style.setProperty('--vb-brand', r.body.brandColour);
+    });
+  }, []);
   const go = useCallback((s: Step) => {
     history.pushState({ n: Date.now() }, '', s.name === 'manage' ? '/manage' : '/');
     setStepState(s);
@@ -42,16 +57,17 @@ export function App() {
   const expired = useCallback(() => { setNotice(t('hold.expired')); setStepState({ name: 'search' }); }, [t]);
 
   return (
-    <>
+    <PortalContext.Provider value={portal}>
       <a href="#main-content" className="govuk-skip-link">Skip to main content</a>
       <header className="vb-header" role="banner">
         <div className="govuk-width-container vb-header__inner">
-          <a href="/" className="vb-header__name">{name || 'vaxbook'}</a>
+          <a href="/" className="vb-header__name">{portal.logoUrl && <img src={portal.logoUrl} alt="" className="vb-logo" />}{name || 'vaxbook'}</a>
           <span>{t('service')}</span>
           <button type="button" className="vb-link" lang={t('switchLang')} onClick={() => void i18n.changeLanguage(t('switchLang'))}>{t('switchTo')}</button>
         </div>
       </header>
       <div className="govuk-width-container">
+        {busy > 0 && <div className="govuk-warning-text" role="status"><span className="govuk-warning-text__icon" aria-hidden="true">!</span><strong className="govuk-warning-text__text">{t('busy', { seconds: busy })}</strong></div>}
         {notice && <div className="govuk-notification-banner" role="alert"><div className="govuk-notification-banner__content"><p className="govuk-notification-banner__heading">{notice}</p></div></div>}
         {step.name === 'eligibility' && <EligibilityStep person={person}
           onEligible={(p) => { setPerson(p); setNotice(''); to({ name: 'search' }); }}
@@ -66,6 +82,6 @@ export function App() {
         {step.name === 'manage' && <Manage back={() => go({ name: 'eligibility' })} />}
         {step.name === 'eligibility' && <p className="govuk-body vb-noprint"><button type="button" className="govuk-link vb-link" onClick={() => to({ name: 'manage' })}>{t('manage.link')}</button></p>}
       </div>
-    </>
+    </PortalContext.Provider>
   );
 }

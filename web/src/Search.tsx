@@ -1,9 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from './api';
 import { km, longDay, shortDay } from './format';
 import { ErrorSummary, Page, TextField } from './forms';
 import type { Clinic, OfferedDay, Person, Product, SearchAnswer } from './types';
+import { ClinicMap } from './ClinicMap';
+import { usePortal } from './portal';
 
 /** Whole months from a date of birth to a day (the API's rule, for showing only days that suit everyone). */
 function ageInMonths(dob: string, day: string): number {
@@ -19,11 +21,16 @@ export function SearchStep({ person, back, onChoose }: { person: Person; back: (
   const { t } = useTranslation();
   const [place, setPlace] = useState('');
   const [radius, setRadius] = useState('25');
+  const [from, setFrom] = useState('');
+  const [kind, setKind] = useState('');
+  const [language, setLanguage] = useState('');
+  const [access, setAccess] = useState<string[]>([]);
   const [answer, setAnswer] = useState<SearchAnswer | null>(null);
   const [searched, setSearched] = useState('');
   const [errors, setErrors] = useState<Array<{ id: string; message: string }>>([]);
   const [busy, setBusy] = useState(false);
   const [products, setProducts] = useState<Product[]>([]);
+  const portal = usePortal();
   useEffect(() => { if (person.dependents.length) void api<{ items: Product[] }>('GET', '/api/v1/products').then((r) => r.ok && setProducts(r.body.items)); }, [person.dependents.length]);
   // Everyone in one booking gets the same vaccine at the same times: show only days whose vaccine suits all of them.
   const suitsAll = (d: OfferedDay) => {
@@ -34,12 +41,18 @@ export function SearchStep({ person, back, onChoose }: { person: Person; back: (
     }));
   };
 
+  const shown = useMemo(() => (answer?.items ?? []).map(({ clinic, days }) => ({ clinic, days: days.filter(suitsAll) })).filter((c) => c.days.length),
+    // suitsAll reads the products and the people, both fixed while this page is open.
+    [answer, products]);
+  const shownClinics = useMemo(() => shown.map((c) => c.clinic), [shown]);
+
   const run = async (cursor?: string) => {
     setBusy(true);
     const r = await api<SearchAnswer>('POST', '/api/v1/availability/search', {
       // The youngest decides the vaccine (a parent books their children): search as them.
       place: place.trim(), radiusKm: Number(radius), dateOfBirth: [person.dateOfBirth, ...person.dependents].sort().reverse()[0], regionCode: person.regionCode, groups: person.groups,
       ...(person.invitationCode ? { invitationCode: person.invitationCode } : {}), ...(cursor ? { cursor } : {}), limit: 10,
+      ...(from ? { from } : {}), ...(kind ? { kind } : {}), ...(language ? { language } : {}), accessibility: access,
     });
     setBusy(false);
     if (!r.ok) return setErrors([{ id: 'place', message: r.error.message }]);
@@ -60,6 +73,40 @@ export function SearchStep({ person, back, onChoose }: { person: Person; back: (
             {[5, 10, 25, 50, 100].map((k) => <option key={k} value={k}>{t('search.within', { km: k })}</option>)}
           </select>
         </div>
+        <details className="govuk-details">
+          <summary className="govuk-details__summary"><span className="govuk-details__summary-text">{t('filters.title')}</span></summary>
+          <div className="govuk-details__text">
+            <div className="govuk-form-group">
+              <label className="govuk-label" htmlFor="from">{t('filters.from')}</label>
+              <input className="govuk-input govuk-input--width-10" type="date" id="from" value={from} onChange={(e) => setFrom(e.target.value)} />
+            </div>
+            <div className="govuk-form-group">
+              <label className="govuk-label" htmlFor="kind">{t('filters.kind')}</label>
+              <select className="govuk-select" id="kind" value={kind} onChange={(e) => setKind(e.target.value)}>
+                <option value="">{t('filters.any')}</option>
+                {['mass_site', 'pharmacy', 'hospital', 'primary_care', 'mobile'].map((k) => <option key={k} value={k}>{t(`filters.kinds.${k}`)}</option>)}
+              </select>
+            </div>
+            <div className="govuk-form-group">
+              <label className="govuk-label" htmlFor="language">{t('filters.language')}</label>
+              <select className="govuk-select" id="language" value={language} onChange={(e) => setLanguage(e.target.value)}>
+                <option value="">{t('filters.any')}</option><option value="en">English</option><option value="fr">Français</option>
+              </select>
+            </div>
+            <fieldset className="govuk-fieldset">
+              <legend className="govuk-fieldset__legend govuk-fieldset__legend--s">{t('filters.access')}</legend>
+              <div className="govuk-checkboxes govuk-checkboxes--small">
+                {['wheelchair', 'accessible_parking', 'hearing_loop', 'quiet_room', 'sign_language'].map((a) => (
+                  <div className="govuk-checkboxes__item" key={a}>
+                    <input className="govuk-checkboxes__input" id={`access-${a}`} type="checkbox" checked={access.includes(a)}
+                      onChange={(e) => setAccess(e.target.checked ? [...access, a] : access.filter((x) => x !== a))} />
+                    <label className="govuk-label govuk-checkboxes__label" htmlFor={`access-${a}`}>{t(`filters.features.${a}`)}</label>
+                  </div>
+                ))}
+              </div>
+            </fieldset>
+          </div>
+        </details>
         <button type="submit" className="govuk-button" disabled={busy}>{t('search.find')}</button>
       </form>
       {answer && (
@@ -75,9 +122,11 @@ export function SearchStep({ person, back, onChoose }: { person: Person; back: (
             </div>
           )}
           {person.dependents.length > 0 && <p className="govuk-hint">{t('search.together')}</p>}
+          <div className={portal.mapTiles && shown.length ? 'vb-results vb-results--map' : 'vb-results'}>
+            <div>
           <ol className="govuk-list">
-            {answer.items.map(({ clinic, days: all }) => ({ clinic, days: all.filter(suitsAll) })).filter((c) => c.days.length).map(({ clinic, days }) => (
-              <li key={clinic.id} className="govuk-summary-card">
+            {shown.map(({ clinic, days }) => (
+              <li key={clinic.id} className="govuk-summary-card" id={`clinic-${clinic.id}`} tabIndex={-1}>
                 <div className="govuk-summary-card__title-wrapper">
                   <h3 className="govuk-summary-card__title">{clinic.name} <span className="govuk-caption-m">{t('search.km', { km: km(clinic.distanceKm) })}</span></h3>
                 </div>
@@ -88,6 +137,8 @@ export function SearchStep({ person, back, onChoose }: { person: Person; back: (
                     {days.slice(0, 14).map((d) => (
                       <button key={`${d.day}-${d.product.code}`} type="button" className="govuk-button govuk-button--secondary" onClick={() => onChoose(clinic, d)}>
                         {shortDay(d.day)} <span className="govuk-body-s">({t('search.free', { count: d.freeCapacity })})</span>
+                        {/* Two vaccines on one day: say which, visibly. */}
+                        {new Set(days.map((x) => x.day)).size < days.length && <span className="govuk-body-s"> – {d.product.name}</span>}
                         <span className="govuk-visually-hidden"> – {longDay(d.day)}, {d.product.name}</span>
                       </button>
                     ))}
@@ -96,6 +147,9 @@ export function SearchStep({ person, back, onChoose }: { person: Person; back: (
               </li>
             ))}
           </ol>
+            </div>
+            {portal.mapTiles && shown.length > 0 && <ClinicMap clinics={shownClinics} tiles={portal.mapTiles} attribution={portal.mapAttribution} />}
+          </div>
           {answer.nextCursor && <button type="button" className="govuk-button govuk-button--secondary" disabled={busy} onClick={() => void run(answer.nextCursor)}>{t('search.more')}</button>}
         </section>
       )}

@@ -18,7 +18,12 @@ export async function api<T>(method: string, path: string, body?: unknown, heade
     // Busy: wait as long as the server asks (at most a few times), then give up with a message.
     if ((res.status === 429 || res.status === 503) && attempt < 3) {
       const wait = Math.min(10, Number(res.headers.get('retry-after')) || 2);
-      await new Promise((r) => setTimeout(r, wait * 1000));
+      // The page shows the countdown (App listens): people see why nothing happens, and that it will.
+      for (let left = wait; left > 0; left--) {
+        dispatchEvent(new CustomEvent('vb-busy', { detail: left }));
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      dispatchEvent(new CustomEvent('vb-busy', { detail: 0 }));
       continue;
     }
     const text = await res.text();
