@@ -15,11 +15,11 @@ export const PORTAL_DIR = path.join(projectRoot, 'web', 'dist');
 export async function registerPortal(app: FastifyInstance, dir = PORTAL_DIR): Promise<boolean> {
   if (!fs.existsSync(path.join(dir, 'index.html'))) return false;
   await app.register(fastifyStatic, {
-    root: dir, prefix: '/', index: false, wildcard: false, serveDotFiles: false,
+    root: dir, prefix: '/', index: false, wildcard: false, serveDotFiles: false, cacheControl: false,
     setHeaders: (res, file) => res.raw.setHeader('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
   });
   for (const url of ['/', '/manage']) {
-    app.get(url, { schema: { hide: true } }, (_req, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'));
+    app.get(url, { schema: { hide: true } }, (_req, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false }));
   }
   return true;
 }

@@ -5,8 +5,11 @@ import { ErrorSummary, Page, TextField } from './forms';
 import type { Booking, Person } from './types';
 
 /** What was typed, kept when a hold expires: names and numbers per person; contact and consent once. */
-export interface Typed { people: Array<{ identifier: string; givenName: string; familyName: string }>; language: string; email: string; mobile: string; consent: boolean }
-export const emptyTyped: Typed = { people: [], language: 'en', email: '', mobile: '', consent: false };
+export interface Typed {
+  people: Array<{ identifier: string; givenName: string; familyName: string }>; language: string; email: string; mobile: string;
+  address: { line: string; city: string; postalCode: string }; consent: boolean;
+}
+export const emptyTyped: Typed = { people: [], language: 'en', email: '', mobile: '', address: { line: '', city: '', postalCode: '' }, consent: false };
 
 /** The input an API field (persons.1.identifier) belongs to. */
 const inputOf = (field?: string) => {
@@ -33,6 +36,8 @@ export function DetailsStep({ person, holdId, expiresAt, typed, setTyped, back, 
   const count = 1 + person.dependents.length;
   const people = Array.from({ length: count }, (_, i) => typed.people[i] ?? { identifier: '', givenName: '', familyName: '' });
   const set = (k: 'language' | 'email' | 'mobile') => (v: string) => setTyped({ ...typed, people, [k]: v });
+  const setAddress = (k: 'line' | 'city' | 'postalCode') => (v: string) => setTyped({ ...typed, people, address: { ...typed.address, [k]: v } });
+  const hasAddress = !!(typed.address.line.trim() && typed.address.city.trim() && typed.address.postalCode.trim());
   const setPerson = (i: number, k: 'identifier' | 'givenName' | 'familyName') => (v: string) =>
     setTyped({ ...typed, people: people.map((p, j) => (j === i ? { ...p, [k]: v } : p)) });
   const dobs = [person.dateOfBirth, ...person.dependents];
@@ -41,7 +46,7 @@ export function DetailsStep({ person, holdId, expiresAt, typed, setTyped, back, 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     const found = [
-      ...(typed.email.trim() || typed.mobile.trim() ? [] : [{ id: 'email', message: t('details.contactMissing') }]),
+      ...(typed.email.trim() || typed.mobile.trim() || hasAddress ? [] : [{ id: 'email', message: t('details.contactMissing') }]),
       ...(typed.consent ? [] : [{ id: 'consent', message: t('details.consentMissing') }]),
     ];
     setErrors(found);
@@ -52,6 +57,7 @@ export function DetailsStep({ person, holdId, expiresAt, typed, setTyped, back, 
       persons: people.map((p, i) => ({
         identifier: p.identifier, dateOfBirth: dobs[i], givenName: p.givenName.trim(), familyName: p.familyName.trim(), language: typed.language,
         ...(i === 0 && typed.email.trim() ? { email: typed.email.trim() } : {}), ...(i === 0 && typed.mobile.trim() ? { mobile: typed.mobile.trim() } : {}),
+        ...(i === 0 && hasAddress ? { address: { line: typed.address.line.trim(), city: typed.address.city.trim(), postalCode: typed.address.postalCode.trim() } } : {}),
         regionCode: person.regionCode, groups: i === 0 ? person.groups : [],
       })),
     }, { 'idempotency-key': key });
@@ -92,6 +98,14 @@ export function DetailsStep({ person, holdId, expiresAt, typed, setTyped, back, 
         <p className="govuk-hint">{t('details.contactHint')}</p>
         <TextField id="email" label={t('details.email')} type="email" value={typed.email} onChange={set('email')} width={30} error={err('email')} autoComplete="email" inputMode="email" />
         <TextField id="mobile" label={t('details.mobile')} type="tel" value={typed.mobile} onChange={set('mobile')} width={20} error={err('mobile')} autoComplete="tel" inputMode="tel" />
+        <details className="govuk-details">
+          <summary className="govuk-details__summary"><span className="govuk-details__summary-text">{t('details.noEmail')}</span></summary>
+          <div className="govuk-details__text">
+            <TextField id="addressLine" label={t('details.addressLine')} value={typed.address.line} onChange={setAddress('line')} width={30} autoComplete="address-line1" />
+            <TextField id="city" label={t('details.city')} value={typed.address.city} onChange={setAddress('city')} width={20} autoComplete="address-level2" />
+            <TextField id="postalCode" label={t('details.postalCode')} value={typed.address.postalCode} onChange={setAddress('postalCode')} width={10} autoComplete="postal-code" />
+          </div>
+        </details>
         <div className={`govuk-form-group${err('consent') ? ' govuk-form-group--error' : ''}`}>
           {err('consent') && <p id="consent-error" className="govuk-error-message">{err('consent')}</p>}
           <div className="govuk-checkboxes govuk-checkboxes--small">
