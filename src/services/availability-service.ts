@@ -28,6 +28,8 @@ export interface SearchInput {
   cursor?: string; limit: number;
   /** The person's open ways in under the roll-out (undefined: not filtered, e.g. staff tools and tests). */
   entitlements?: Entitlement[];
+  /** Dates of birth of others booked at the same times (a parent's children): only products that suit them all. */
+  alsoFor?: string[];
 }
 
 export interface OfferedDay {
@@ -149,7 +151,7 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
     let ok = verdicts.get(key);
     if (ok === undefined) {
       const p = products.get(r.productId);
-      ok = !!p && wanted.includes(p) && productAllowed(p, input.dateOfBirth, r.day, input.dose, previous)
+      ok = !!p && wanted.includes(p) && [input.dateOfBirth, ...(input.alsoFor ?? [])].every((dob) => productAllowed(p, dob, r.day, input.dose, previous))
         && (!entitlements || entitledOn(entitlements, r.day, cohorts));
       verdicts.set(key, ok);
     }
@@ -300,6 +302,7 @@ export interface SearchRequest {
   latitude?: number; longitude?: number; place?: string; radiusKm: number; from?: string; to?: string;
   dateOfBirth: string; dose: number | 'booster'; previousDoseDate?: string; previousProduct?: string;
   product?: string; kind?: string; accessibility: string[]; language?: string; cursor?: string; limit: number;
+  alsoFor?: string[];
   /** What the person says about themself, as in checkEligibility: the roll-out decides what they are offered. */
   regionCode?: string; postalCode?: string; groups?: string[]; invitationCode?: string;
 }
@@ -336,6 +339,7 @@ export async function searchFromRequest(pool: pg.Pool, b: SearchRequest): Promis
     ...at, radiusKm: b.radiusKm, from, to, dateOfBirth: b.dateOfBirth, dose,
     previous: b.previousDoseDate && b.previousProduct ? { day: b.previousDoseDate, productCode: b.previousProduct } : undefined,
     productCode: b.product, kind: b.kind, accessibility: b.accessibility, language: b.language, cursor: b.cursor, limit: b.limit,
+    alsoFor: b.alsoFor,
   };
   if (!(await currentRollout(pool)).rules) return searchAvailability(pool, base); // no roll-out: open to all
   // Where the person lives decides which phases are open to them: as given, else the place searched from.

@@ -106,3 +106,13 @@ test('bad search input names the field', async () => {
   const cursor = await search({ place: 'Barrie', dateOfBirth: '1970-01-01', cursor: 'garbage' });
   assert.equal(cursor.json().field, 'cursor');
 });
+
+test('several people booked together are offered only days whose vaccine suits them all', async () => {
+  const kid = addDays(today, -(8 * 366));
+  const together = await search({ place: 'Barrie', dateOfBirth: '1980-01-01', alsoFor: [kid], radiusKm: 50 });
+  assert.equal(together.statusCode, 200, together.body);
+  assert.deepEqual(together.json().items, [], 'no vaccine suits an adult and an 8-year-old at once');
+  const kids = await search({ place: 'Barrie', dateOfBirth: kid, alsoFor: [addDays(today, -(10 * 366))], radiusKm: 50 });
+  const products = new Set(kids.json().items.flatMap((c: { days: Array<{ product: { code: string } }> }) => c.days.map((d) => d.product.code)));
+  assert.deepEqual([...products], ['pfizer-pediatric']);
+});

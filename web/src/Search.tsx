@@ -1,20 +1,12 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from './api';
 import { km, longDay, shortDay } from './format';
 import { ErrorSummary, Page, TextField } from './forms';
-import type { Clinic, OfferedDay, Person, Product, SearchAnswer } from './types';
+import type { Clinic, OfferedDay, Person, SearchAnswer } from './types';
 import { ClinicMap } from './ClinicMap';
 import { usePortal } from './portal';
 
-/** Whole months from a date of birth to a day (the API's rule, for showing only days that suit everyone). */
-function ageInMonths(dob: string, day: string): number {
-  const [by, bm, bd] = dob.split('-').map(Number) as [number, number, number];
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const months = (y - by) * 12 + (m - bm);
-  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return d >= Math.min(bd, last) ? months : months - 1;
-}
 
 /** Step 2: clinics nearest first, each with the days the person may book; an empty answer says why and where else. */
 export function SearchStep({ person, back, onChoose }: { person: Person; back: () => void; onChoose: (clinic: Clinic, day: OfferedDay) => void }) {
@@ -29,28 +21,16 @@ export function SearchStep({ person, back, onChoose }: { person: Person; back: (
   const [searched, setSearched] = useState('');
   const [errors, setErrors] = useState<Array<{ id: string; message: string }>>([]);
   const [busy, setBusy] = useState(false);
-  const [products, setProducts] = useState<Product[]>([]);
   const portal = usePortal();
-  useEffect(() => { if (person.dependents.length) void api<{ items: Product[] }>('GET', '/api/v1/products').then((r) => r.ok && setProducts(r.body.items)); }, [person.dependents.length]);
-  // Everyone in one booking gets the same vaccine at the same times: show only days whose vaccine suits all of them.
-  const suitsAll = (d: OfferedDay) => {
-    const p = products.find((x) => x.code === d.product.code);
-    return !person.dependents.length || (!!p && person.dependents.every((dob) => {
-      const age = ageInMonths(dob, d.day);
-      return age >= p.minAgeMonths && (p.maxAgeMonths === null || age < p.maxAgeMonths);
-    }));
-  };
 
-  const shown = useMemo(() => (answer?.items ?? []).map(({ clinic, days }) => ({ clinic, days: days.filter(suitsAll) })).filter((c) => c.days.length),
-    // suitsAll reads the products and the people, both fixed while this page is open.
-    [answer, products]);
+  const shown = answer?.items ?? [];
   const shownClinics = useMemo(() => shown.map((c) => c.clinic), [shown]);
 
   const run = async (cursor?: string) => {
     setBusy(true);
     const r = await api<SearchAnswer>('POST', '/api/v1/availability/search', {
-      // The youngest decides the vaccine (a parent books their children): search as them.
-      place: place.trim(), radiusKm: Number(radius), dateOfBirth: [person.dateOfBirth, ...person.dependents].sort().reverse()[0], regionCode: person.regionCode, groups: person.groups,
+      // Everyone booked together gets the same vaccine at the same times: the API offers only days that suit them all.
+      place: place.trim(), radiusKm: Number(radius), dateOfBirth: person.dateOfBirth, alsoFor: person.dependents, regionCode: person.regionCode, groups: person.groups,
       ...(person.invitationCode ? { invitationCode: person.invitationCode } : {}), ...(cursor ? { cursor } : {}), limit: 10,
       ...(from ? { from } : {}), ...(kind ? { kind } : {}), ...(language ? { language } : {}), accessibility: access,
     });

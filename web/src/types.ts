@@ -23,4 +23,3 @@ export interface Appointment {
 export interface Booking { confirmationCode: string; appointments: Appointment[] }
 /** Who is booking: the first person, and the dates of birth of anyone booked with them (children, dependents). */
 export interface Person { dateOfBirth: string; dependents: string[]; regionCode: string; groups: string[]; invitationCode: string }
-export interface Product { code: string; minAgeMonths: number; maxAgeMonths: number | null }

@@ -27,6 +27,7 @@ const SearchBody = Type.Object({
   language: Type.Optional(Type.Union([Type.Literal('en'), Type.Literal('fr')])),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
   limit: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
+  alsoFor: Type.Optional(Type.Array(Day, { maxItems: 9, description: 'Dates of birth of others booked at the same times (e.g. a parent’s children): only days whose vaccine suits them all' })),
   regionCode: EligibilityClaims.regionCode,
   postalCode: EligibilityClaims.postalCode,
   groups: Type.Optional(EligibilityClaims.groups),
