@@ -6,9 +6,9 @@ import { dayIn, longDay, time } from './format';
 import { DateField, ErrorSummary, isoDate, Page, TextField } from './forms';
 import type { Appointment, Booking } from './types';
 
-interface ProductInfo { code: string; name: string; intervals: Array<{ afterDose: number; minDays: number; maxDays: number | null }> }
+interface ProductInfo { code: string; name: string }
 interface Change { dose: number; near: { latitude: number; longitude: number }; previous: { day: string; product: string }; window: { earliest: string; latest: string | null } }
-const plusDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
 
 /** Step 6: find a booking by code and date of birth; cancel one dose or all. */
 export function Manage({ back }: { back: () => void }) {
@@ -26,11 +26,11 @@ export function Manage({ back }: { back: () => void }) {
       api<{ latitude: number; longitude: number }>('GET', `/api/v1/clinics/${a.clinic.id}`), api<{ items: ProductInfo[] }>('GET', '/api/v1/products')]);
     if (!before || !clinic.ok || !products.ok) return;
     const product = products.body.items.find((p) => p.name === before.product);
-    const gap = product?.intervals.find((i) => i.afterDose === a.dose - 1);
-    if (!product || !gap) return;
+    if (!product) return;
     const day = dayIn(before.startsAt, before.clinic.timeZone);
+    // The search itself keeps to the dose's window (the same rules as booking): the page only asks from the dose before.
     setChange({ dose: a.dose, near: { latitude: clinic.body.latitude, longitude: clinic.body.longitude }, previous: { day, product: product.code },
-      window: { earliest: plusDays(day, gap.minDays), latest: gap.maxDays === null ? null : plusDays(day, gap.maxDays) } });
+      window: { earliest: day, latest: null } });
   };
   const reschedule = async (dose: number, slotId: number) => {
     const r = await api<Booking>('POST', '/api/v1/bookings/reschedule', { confirmationCode: code.trim(), dateOfBirth: isoDate(dob), dose, slotId }, { 'idempotency-key': newKey() });
