@@ -7,7 +7,7 @@ import { clinicDirectory, productCatalogue, restrictedSessionsById } from './ref
 import { timeZone } from './reference-service.js';
 import { isValidDay } from '../domain/age.js';
 export { forgetCachedReferenceData } from './reference-cache.js';
-import { canadianTowns } from '../seed/gazetteer.js';
+import { nearestRegion, postalArea, resolvePlace } from './place-service.js';
 import {
   explainEmpty, needsPairing, nextDoseFinder, pairingHorizon, productAllowed,
   type DayRow, type Dose2Suggestion, type EmptyReason, type PreviousDose,
@@ -278,25 +278,6 @@ export async function daySlots(pool: pg.Pool, clinicId: number, day: string, pro
   }));
 }
 
-/** Coordinates for a town name or a postal code (its first three characters). */
-export async function resolvePlace(pool: pg.Pool, place: string): Promise<{ latitude: number; longitude: number }> {
-  const text = place.trim();
-  const postal = /^([A-Za-z]\d[A-Za-z])\s*(\d[A-Za-z]\d)?$/.exec(text);
-  if (postal) {
-    const centre = await avail.postalAreaCentre(pool, postal[1]!.toUpperCase());
-    if (centre) return centre;
-  } else {
-    const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
-    const wantedName = fold(text);
-    const town = canadianTowns().find((t) => fold(t.name) === wantedName);
-    if (town) return { latitude: town.latitude, longitude: town.longitude };
-  }
-  throw new InputError('place', {
-    en: `We do not know the place "${text}". Try a town name (e.g. Barrie) or the first three characters of a postal code (e.g. L4M).`,
-    fr: `Le lieu « ${text} » est inconnu. Essayez un nom de ville (p. ex. Barrie) ou les trois premiers caractères d'un code postal (p. ex. L4M).`,
-  });
-}
-
 /** A search as a person or a client asks it: a place or coordinates, optional dates, "booster" as a dose. */
 export interface SearchRequest {
   latitude?: number; longitude?: number; place?: string; radiusKm: number; from?: string; to?: string;
@@ -343,8 +324,8 @@ export async function searchFromRequest(pool: pg.Pool, b: SearchRequest): Promis
   };
   if (!(await currentRollout(pool)).rules) return searchAvailability(pool, base); // no roll-out: open to all
   // Where the person lives decides which phases are open to them: as given, else the place searched from.
-  const postal = b.postalCode ?? (b.place && /^[A-Za-z]\d[A-Za-z]/.test(b.place.trim()) ? b.place : undefined);
-  const regionCode = b.regionCode ?? (postal ? undefined : await nearestRegion(pool, at));
+  const postal = b.postalCode ?? (b.place && postalArea(b.place) ? b.place : undefined);
+  const regionCode = b.regionCode ?? (postal ? undefined : (await nearestRegion(pool, at))?.region);
   const products = await productCatalogue(pool);
   const prev = b.previousDoseDate && b.previousProduct ? products.find((p) => p.code === b.previousProduct) : undefined;
   if (b.previousProduct && !prev) throw new InputError('previousProduct', { en: `There is no product "${b.previousProduct}".`, fr: `Le produit « ${b.previousProduct} » n'existe pas.` });
@@ -357,14 +338,4 @@ export async function searchFromRequest(pool: pg.Pool, b: SearchRequest): Promis
     return { items: [], explanation: { reason: 'not_yet_eligible', nearest: null, eligibility: e.reasons.map((r) => ({ code: r.code, opensOn: r.opensOn ?? null, messages: reasonMessage(r, names) })) } };
   }
   return searchAvailability(pool, { ...base, entitlements: e.entitlements });
-}
-
-/** The region of the clinic nearest a point: where someone searching from home most likely lives. */
-async function nearestRegion(pool: pg.Pool, at: { latitude: number; longitude: number }): Promise<string | undefined> {
-  let best: { km: number; region: string } | undefined;
-  for (const c of await clinicDirectory(pool)) {
-    const km = distanceKm(at, c);
-    if (!best || km < best.km) best = { km, region: c.region_code };
-  }
-  return best?.region;
 }

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import * as repo from '../db/repositories/booking-repository.js';
 import { once, requestHash } from './idempotency.js';
 import { InputError } from './input-error.js';
+import { checkTypedIdentifier } from './identity-service.js';
 import { retrying } from '../db/transaction.js';
 import { clinicsById, forgetCachedReferenceData, productsById, restrictedSessionsById } from './reference-cache.js';
 import type { ClinicRow } from '../db/repositories/reference-repository.js';
@@ -10,12 +11,10 @@ import { localDate } from '../domain/calendar.js';
 import { BookingError } from '../domain/booking-errors.js';
 import { newConfirmationCode, normaliseConfirmationCode } from '../domain/confirmation-code.js';
 import { checkSeriesChoice, type ChoiceProblem } from '../domain/series-choice.js';
-import { checkIdentifier, isIdentifierScheme } from '../domain/identifiers.js';
 import { mayBook, reasonMessage } from '../domain/eligibility.js';
 import { entitledOn } from '../domain/rollout.js';
 import { doseHistory } from '../db/repositories/rollout-repository.js';
 import { eligibilityOf, namesOf, resolvePerson } from './eligibility-service.js';
-import { jurisdictionSettings } from './reference-service.js';
 
 
 export interface PersonRequest {
@@ -140,8 +139,7 @@ interface Identity { scheme: string; identifier: string; version?: string; docum
  * (dependents are reached through them); nobody is listed twice.
  */
 async function checkPeople(pool: pg.Pool, persons: PersonRequest[], channel: BookingRequest['channel']): Promise<Identity[]> {
-  const scheme = (await jurisdictionSettings(pool)).identifierScheme;
-  const ids = persons.map((p, i): Identity => {
+  const ids = await Promise.all(persons.map(async (p, i): Promise<Identity> => {
     if (p.identityDocument) {
       if (channel === 'portal') {
         throw new InputError(`persons.${i}.identityDocument`, {
@@ -155,11 +153,10 @@ async function checkPeople(pool: pg.Pool, persons: PersonRequest[], channel: Boo
     if (!p.identifier) {
       throw new InputError(`persons.${i}.identifier`, { en: 'Give the health card number.', fr: 'Indiquez le numéro de carte Santé.' });
     }
-    if (!isIdentifierScheme(scheme)) return { scheme, identifier: p.identifier.replace(/[\s.-]/g, '').toUpperCase() };
-    const c = checkIdentifier(scheme, p.identifier, p.dateOfBirth);
+    const c = await checkTypedIdentifier(pool, p.identifier, p.dateOfBirth);
     if (!c.ok) throw new InputError(`persons.${i}.identifier`, c.message);
-    return { scheme, identifier: c.value, version: c.version };
-  });
+    return { scheme: c.scheme, identifier: c.value, version: c.version };
+  }));
   const first = persons[0];
   if (first && !first.email && !first.mobile && !first.address) {
     throw new InputError('persons.0.email', {

@@ -11,6 +11,7 @@ import { InputError } from './input-error.js';
 import { clinicDirectory, productCatalogue, regionCodeSet } from './reference-cache.js';
 import { jurisdictionSettings } from './reference-service.js';
 import { currentRollout } from './rollout-service.js';
+import { postalArea, regionOfPlace } from './place-service.js';
 
 /**
  * Eligibility for every channel: resolves what a request says about a person
@@ -22,6 +23,8 @@ export interface PersonClaims {
   dateOfBirth: string;
   regionCode?: string;
   postalCode?: string;
+  /** A town name or a postal code, as typed: the region is worked out from it. */
+  place?: string;
   groups?: string[];
   invitationCode?: string;
   /** Doses already had, oldest first. */
@@ -53,7 +56,7 @@ async function residence(pool: pg.Pool, c: PersonClaims, field: string): Promise
     return c.regionCode;
   }
   if (c.postalCode) {
-    const area = /^([A-Za-z]\d[A-Za-z])\s*(\d[A-Za-z]\d)?$/.exec(c.postalCode.trim())?.[1]?.toUpperCase();
+    const area = postalArea(c.postalCode);
     const region = area && (await repo.regionOfPostalArea(pool, area));
     if (!region) {
       throw new InputError(`${field}postalCode`, {
@@ -63,6 +66,7 @@ async function residence(pool: pg.Pool, c: PersonClaims, field: string): Promise
     }
     return region;
   }
+  if (c.place) return regionOfPlace(pool, c.place, `${field}place`);
   return null;
 }
 
@@ -140,6 +144,7 @@ export async function checkEligibility(pool: pg.Pool, claims: PersonClaims, lang
   }
   return {
     eligible: e.eligible,
+    regionCode: person.facts.regionCode,
     dose: e.dose,
     kind: e.kind,
     from: e.from,

@@ -99,6 +99,39 @@ test('checkEligibility says yes or no, why, and from when, in the language asked
   assert.deepEqual(dose2.json().window, { earliest: addDays(today, -9), recommended: addDays(today, 26), latest: null });
 });
 
+test('the region of residence is worked out from a town or postal code as typed; a place outside the area is refused by name', async () => {
+  const ask = (place: string) => app.inject({ method: 'POST', url: '/api/v1/eligibility', headers: { 'accept-language': 'fr' }, payload: { dateOfBirth: '1990-01-01', place } });
+  for (const place of ['Toronto', 'toronto ', 'M5V 2T6', 'm5v']) {
+    const r = await ask(place);
+    assert.equal(r.statusCode, 200, r.body);
+    assert.equal(r.json().regionCode, 'TST', place);
+  }
+  const far = await ask('Vancouver');
+  assert.equal(far.statusCode, 400);
+  assert.equal(far.json().field, 'place');
+  assert.match(far.json().message, /hors de la zone couverte/);
+  const unknown = await ask('Nowhereville');
+  assert.equal(unknown.json().field, 'place');
+  assert.match(unknown.json().message, /Nowhereville/);
+});
+
+test('checkIdentifier checks what is typed by the scheme, in the language asked, and never says who exists', async () => {
+  const good = withCheckDigits('ontario-health-card', '123456789');
+  const check = (identifier: string, lang = 'en') => app.inject({ method: 'POST', url: '/api/v1/identifiers/check', headers: { 'accept-language': lang }, payload: { identifier } });
+  const ok = await check(`${good.slice(0, 4)}-${good.slice(4, 7)}-${good.slice(7)} ab`);
+  assert.equal(ok.statusCode, 200, ok.body);
+  assert.deepEqual(ok.json(), { valid: true, scheme: 'ontario-health-card', identifier: good, version: 'AB', problem: null, message: null, messages: null });
+  const typo = `${good.slice(0, 9)}${(Number(good[9]) + 1) % 10}`;
+  const bad = await check(typo, 'fr');
+  assert.equal(bad.json().valid, false);
+  assert.equal(bad.json().problem, 'check_digit');
+  assert.equal(bad.json().message, bad.json().messages.fr);
+  assert.equal((await check('12345')).json().problem, 'length');
+  const noBody = await app.inject({ method: 'POST', url: '/api/v1/identifiers/check', payload: {} });
+  assert.equal(noBody.statusCode, 400);
+  assert.equal(noBody.json().field, 'identifier');
+});
+
 test('invitation batches: created, listed, exported as CSV and PDF, redeemed once even by 20 at once, revoked', async () => {
   const created = await app.inject({ method: 'POST', url: '/api/v1/admin/invitation-batches', headers: auth,
     payload: { region: 'TST', cohort: 'age-80', size: 25, expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(), createdBy: 'Ministry operator' } });

@@ -25,6 +25,8 @@ export function DetailsStep({ person, holdId, expiresAt, typed, setTyped, back, 
 }) {
   const { t, i18n } = useTranslation();
   const [errors, setErrors] = useState<Array<{ id: string; message: string }>>([]);
+  /** The API's verdict on each identifier as it was typed (shown beside the field, before any submit). */
+  const [idChecks, setIdChecks] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [key] = useState(newKey);
   const [left, setLeft] = useState(() => Date.parse(expiresAt) - Date.now());
@@ -38,10 +40,22 @@ export function DetailsStep({ person, holdId, expiresAt, typed, setTyped, back, 
   const set = (k: 'language' | 'email' | 'mobile') => (v: string) => setTyped({ ...typed, people, [k]: v });
   const setAddress = (k: 'line' | 'city' | 'postalCode') => (v: string) => setTyped({ ...typed, people, address: { ...typed.address, [k]: v } });
   const hasAddress = !!(typed.address.line.trim() && typed.address.city.trim() && typed.address.postalCode.trim());
-  const setPerson = (i: number, k: 'identifier' | 'givenName' | 'familyName') => (v: string) =>
-    setTyped({ ...typed, people: people.map((p, j) => (j === i ? { ...p, [k]: v } : p)) });
   const dobs = [person.dateOfBirth, ...person.dependents];
   const id = (k: string, i: number) => (i === 0 ? k : `${k}-${i + 1}`);
+  const checkIdentifier = async (i: number, value: string) => {
+    const field = id('identifier', i);
+    if (!value.trim()) return setIdChecks(({ [field]: _, ...rest }) => rest);
+    const r = await api<{ valid: boolean; message: string | null }>('POST', '/api/v1/identifiers/check', { identifier: value, dateOfBirth: dobs[i] });
+    if (!r.ok) return;
+    setIdChecks(({ [field]: _, ...rest }) => (r.body.valid ? rest : { ...rest, [field]: r.body.message ?? '' }));
+    if (r.body.valid) setErrors((list) => list.filter((x) => x.id !== field));
+  };
+  const setPerson = (i: number, k: 'identifier' | 'givenName' | 'familyName') => (v: string) => {
+    setTyped({ ...typed, people: people.map((p, j) => (j === i ? { ...p, [k]: v } : p)) });
+    // Once a number was found wrong, say as soon as it is right (or wrong in another way).
+    const field = id('identifier', i);
+    if (k === 'identifier' && (idChecks[field] !== undefined || errors.some((x) => x.id === field))) void checkIdentifier(i, v);
+  };
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -69,7 +83,7 @@ export function DetailsStep({ person, holdId, expiresAt, typed, setTyped, back, 
 
   const minutes = Math.max(0, Math.floor(left / 60_000));
   const seconds = Math.max(0, Math.floor((left % 60_000) / 1000));
-  const err = (id: string) => errors.find((x) => x.id === id)?.message;
+  const err = (id: string) => errors.find((x) => x.id === id)?.message ?? idChecks[id];
   return (
     <Page title={t('details.title')} back={back}>
       <div className="govuk-notification-banner" role="region" aria-labelledby="hold-title">
@@ -84,7 +98,8 @@ export function DetailsStep({ person, holdId, expiresAt, typed, setTyped, back, 
         {people.map((p, i) => (
           <fieldset className="govuk-fieldset" key={i}>
             {count > 1 && <legend className="govuk-fieldset__legend govuk-fieldset__legend--m">{t('details.person', { n: i + 1 })}</legend>}
-            <TextField id={id('identifier', i)} label={t('details.identifier')} hint={t('details.identifierHint')} value={p.identifier} onChange={setPerson(i, 'identifier')} width={20} error={err(id('identifier', i))} inputMode="numeric" />
+            <TextField id={id('identifier', i)} label={t('details.identifier')} hint={t('details.identifierHint')} value={p.identifier} onChange={setPerson(i, 'identifier')} width={20} error={err(id('identifier', i))}
+              onBlur={() => void checkIdentifier(i, p.identifier)} />
             <TextField id={id('givenName', i)} label={t('details.given')} value={p.givenName} onChange={setPerson(i, 'givenName')} width={20} error={err(id('givenName', i))} autoComplete={i === 0 ? 'given-name' : 'off'} />
             <TextField id={id('familyName', i)} label={t('details.family')} value={p.familyName} onChange={setPerson(i, 'familyName')} width={20} error={err(id('familyName', i))} autoComplete={i === 0 ? 'family-name' : 'off'} />
           </fieldset>

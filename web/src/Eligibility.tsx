@@ -15,7 +15,8 @@ export function EligibilityStep({ person, onEligible, onNotYet }: {
   const parts = (day: string) => ({ y: day.slice(0, 4), m: String(Number(day.slice(5, 7))), d: String(Number(day.slice(8))) });
   const [dob, setDob] = useState(() => person ? parts(person.dateOfBirth) : { d: '', m: '', y: '' });
   const [others, setOthers] = useState(() => (person?.dependents ?? []).map(parts));
-  const [region, setRegion] = useState(person?.regionCode ?? '');
+  const [place, setPlace] = useState(person?.place ?? '');
+  const [region, setRegion] = useState(person && !person.place ? person.regionCode : '');
   const [groups, setGroups] = useState<string[]>(person?.groups ?? []);
   const [code, setCode] = useState(person?.invitationCode ?? '');
   const [regions, setRegions] = useState<Region[]>([]);
@@ -38,20 +39,23 @@ export function EligibilityStep({ person, onEligible, onNotYet }: {
     const found = [
       ...(day ? [] : [{ id: 'dob', message: t('elig.dobMissing') }]),
       ...days.flatMap((d, i) => (d ? [] : [{ id: `dob-${i + 2}`, message: t('elig.dobMissing') }])),
-      ...(region ? [] : [{ id: 'region', message: t('elig.regionMissing') }]),
+      ...(region || place.trim() ? [] : [{ id: 'place', message: t('elig.regionMissing') }]),
     ];
     setErrors(found);
     if (found.length) return;
     setBusy(true);
-    const p: Person = { dateOfBirth: day!, dependents: days as string[], regionCode: region, groups, invitationCode: code.trim() };
+    // A region chosen from the list wins; else the API works the region out from the postal code or town.
+    const p: Person = { dateOfBirth: day!, dependents: days as string[], regionCode: region, groups, invitationCode: code.trim(), place: region ? '' : place.trim() };
     // Everyone booked together must be able to book: the first "not yet" is the answer.
     for (const [i, who] of [p.dateOfBirth, ...p.dependents].entries()) {
-      const r = await api<Answer>('POST', '/api/v1/eligibility', { dateOfBirth: who, regionCode: p.regionCode, groups: i === 0 ? groups : [],
-        ...(p.invitationCode ? { invitationCode: p.invitationCode } : {}) });
+      const r = await api<Answer>('POST', '/api/v1/eligibility', { dateOfBirth: who, groups: i === 0 ? groups : [],
+        ...(p.regionCode ? { regionCode: p.regionCode } : { place: p.place }), ...(p.invitationCode ? { invitationCode: p.invitationCode } : {}) });
       if (!r.ok) {
         setBusy(false);
-        return setErrors([{ id: r.error.field === 'invitationCode' ? 'invitation' : r.error.field === 'dateOfBirth' ? (i ? `dob-${i + 1}` : 'dob') : 'region', message: r.error.message }]);
+        const f = r.error.field;
+        return setErrors([{ id: f === 'invitationCode' ? 'invitation' : f === 'dateOfBirth' ? (i ? `dob-${i + 1}` : 'dob') : f === 'regionCode' ? 'region' : 'place', message: r.error.message }]);
       }
+      p.regionCode = r.body.regionCode ?? p.regionCode;
       if (!r.body.eligible) { setBusy(false); return onNotYet(p, r.body); }
       if (i === p.dependents.length) { setBusy(false); return onEligible(p, r.body); }
     }
@@ -70,15 +74,21 @@ export function EligibilityStep({ person, onEligible, onNotYet }: {
           </div>
         ))}
         {others.length < 5 && <p className="govuk-body"><button type="button" className="govuk-button govuk-button--secondary" onClick={() => setOthers([...others, { d: '', m: '', y: '' }])}>{t('elig.addPerson')}</button></p>}
-        <div className={`govuk-form-group${errors.some((x) => x.id === 'region') ? ' govuk-form-group--error' : ''}`}>
-          <label className="govuk-label govuk-label--m" htmlFor="region">{t('elig.region')}</label>
-          <div id="region-hint" className="govuk-hint">{t('elig.regionHint')}</div>
-          {errors.find((x) => x.id === 'region') && <p id="region-error" className="govuk-error-message">{errors.find((x) => x.id === 'region')!.message}</p>}
-          <select className="govuk-select" id="region" value={region} onChange={(e) => setRegion(e.target.value)} aria-describedby="region-hint">
-            <option value="">{t('elig.chooseRegion')}</option>
-            {regions.map((r) => <option key={r.code} value={r.code}>{i18n.language === 'fr' && r.nameFr ? r.nameFr : r.name}</option>)}
-          </select>
-        </div>
+        <TextField id="place" label={t('elig.region')} hint={t('elig.regionHint')} value={place} onChange={setPlace} width={20} labelSize="m"
+          error={errors.find((x) => x.id === 'place')?.message} autoComplete="postal-code" />
+        <details className="govuk-details" open={!!region || errors.some((x) => x.id === 'region')}>
+          <summary className="govuk-details__summary"><span className="govuk-details__summary-text">{t('elig.regionList')}</span></summary>
+          <div className="govuk-details__text">
+            <div className={`govuk-form-group${errors.some((x) => x.id === 'region') ? ' govuk-form-group--error' : ''}`}>
+              <label className="govuk-label" htmlFor="region">{t('elig.regionSelect')}</label>
+              {errors.find((x) => x.id === 'region') && <p id="region-error" className="govuk-error-message">{errors.find((x) => x.id === 'region')!.message}</p>}
+              <select className="govuk-select" id="region" value={region} onChange={(e) => setRegion(e.target.value)}>
+                <option value="">{t('elig.chooseRegion')}</option>
+                {regions.map((r) => <option key={r.code} value={r.code}>{i18n.language === 'fr' && r.nameFr ? r.nameFr : r.name}</option>)}
+              </select>
+            </div>
+          </div>
+        </details>
         {usedGroups.length > 0 && (
           <div className="govuk-form-group">
             <fieldset className="govuk-fieldset" aria-describedby="groups-hint">

@@ -10,6 +10,17 @@ interface ProductInfo { code: string; name: string }
 interface Change { dose: number; near: { latitude: number; longitude: number }; previous: { day: string; product: string }; window: { earliest: string; latest: string | null } }
 
 
+/**
+ * One line per person and dose: a moved appointment leaves a cancelled row
+ * behind it, which would read as a second, cancelled dose.
+ */
+function current(appointments: Appointment[]): Appointment[] {
+  const key = (a: Appointment) => `${a.personGivenName}|${a.dose}`;
+  const live = new Set(appointments.filter((a) => a.status !== 'cancelled').map(key));
+  const lastCancelled = new Map(appointments.filter((a) => a.status === 'cancelled').map((a) => [key(a), a]));
+  return appointments.filter((a) => (live.has(key(a)) ? a.status !== 'cancelled' : lastCancelled.get(key(a)) === a));
+}
+
 /** Step 6: find a booking by code and date of birth; cancel one dose or all. */
 export function Manage({ back }: { back: () => void }) {
   const { t } = useTranslation();
@@ -67,8 +78,8 @@ export function Manage({ back }: { back: () => void }) {
         <>
           <p className="govuk-body"><span className="vb-code">{booking.confirmationCode}</span></p>
           <dl className="govuk-summary-list">
-            {booking.appointments.map((a) => (
-              <div className="govuk-summary-list__row" key={`${a.personGivenName}-${a.dose}`}>
+            {current(booking.appointments).map((a) => (
+              <div className="govuk-summary-list__row" key={`${a.personGivenName}-${a.dose}-${a.slotId}`}>
                 <dt className="govuk-summary-list__key">{a.personGivenName} – {t('confirm.dose', { dose: a.dose })}</dt>
                 <dd className="govuk-summary-list__value">{longDay(dayIn(a.startsAt, a.clinic.timeZone))}, {time(a.startsAt, a.clinic.timeZone)} – {a.clinic.name}
                   <br /><strong className="govuk-tag">{t(`manage.status.${a.status}`)}</strong></dd>

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from './api';
 import { km, longDay, shortDay } from './format';
@@ -11,7 +11,7 @@ import { usePortal } from './portal';
 /** Step 2: clinics nearest first, each with the days the person may book; an empty answer says why and where else. */
 export function SearchStep({ person, back, onChoose }: { person: Person; back: () => void; onChoose: (clinic: Clinic, day: OfferedDay) => void }) {
   const { t } = useTranslation();
-  const [place, setPlace] = useState('');
+  const [place, setPlace] = useState(person.place);
   const [radius, setRadius] = useState('25');
   const [from, setFrom] = useState('');
   const [kind, setKind] = useState('');
@@ -40,6 +40,9 @@ export function SearchStep({ person, back, onChoose }: { person: Person; back: (
     setSearched(place.trim());
     setAnswer((prev) => (cursor && prev ? { ...r.body, items: [...prev.items, ...r.body.items] } : r.body));
   };
+
+  // The postal code or town given at eligibility: the clinics near it come at once.
+  useEffect(() => { if (person.place) void run(); }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
   return (
     <Page title={t('search.title')} back={back}>

@@ -15,8 +15,8 @@ export async function api<T>(method: string, path: string, body?: unknown, heade
     } catch {
       return { ok: false, status: 0, error: { code: 'network', message: i18n.t('failed') } };
     }
-    // Busy: wait as long as the server asks (at most a few times), then give up with a message.
-    if ((res.status === 429 || res.status === 503) && attempt < 3) {
+    // Busy (or a proxy in front saying so): wait as long as the server asks, a few times, then give up with a message.
+    if ([429, 502, 503, 504].includes(res.status) && attempt < 3) {
       const wait = Math.min(10, Number(res.headers.get('retry-after')) || 2);
       // The page shows the countdown (App listens): people see why nothing happens, and that it will.
       for (let left = wait; left > 0; left--) {
@@ -26,10 +26,19 @@ export async function api<T>(method: string, path: string, body?: unknown, heade
       dispatchEvent(new CustomEvent('vb-busy', { detail: 0 }));
       continue;
     }
-    const text = await res.text();
-    const json = text ? JSON.parse(text) : null;
+    let json: unknown = null;
+    try {
+      const text = await res.text();
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = undefined; // not our API's JSON (a proxy's error page, a cut connection)
+    }
+    if (json === undefined || (!res.ok && !(json as ApiError | null)?.message)) {
+      return { ok: false, status: res.status, error: { code: 'unexpected_response', message: i18n.t('failed') } };
+    }
     return res.ok ? { ok: true, status: res.status, body: json as T } : { ok: false, status: res.status, error: json as ApiError };
   }
 }
 
-export const newKey = () => crypto.randomUUID();
+/** An Idempotency-Key. randomUUID exists only on https and localhost; getRandomValues everywhere. */
+export const newKey = () => crypto.randomUUID?.() ?? Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');

@@ -21,18 +21,18 @@ export function ErrorSummary({ errors }: { errors: Array<{ id: string; message: 
   );
 }
 
-export function TextField({ id, label, hint, error, value, onChange, type = 'text', width, autoComplete, inputMode }: {
-  id: string; label: string; hint?: string; error?: string; value: string; onChange: (v: string) => void;
-  type?: string; width?: 10 | 20 | 30; autoComplete?: string; inputMode?: 'numeric' | 'email' | 'tel' | 'text';
+export function TextField({ id, label, hint, error, value, onChange, onBlur, type = 'text', width, autoComplete, inputMode, labelSize }: {
+  id: string; label: string; hint?: string; error?: string; value: string; onChange: (v: string) => void; onBlur?: () => void;
+  type?: string; width?: 10 | 20 | 30; autoComplete?: string; inputMode?: 'numeric' | 'email' | 'tel' | 'text'; labelSize?: 'm';
 }) {
   const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
-      <label className="govuk-label" htmlFor={id}>{label}</label>
+      <label className={`govuk-label${labelSize ? ` govuk-label--${labelSize}` : ''}`} htmlFor={id}>{label}</label>
       {hint && <div id={`${id}-hint`} className="govuk-hint">{hint}</div>}
       {error && <p id={`${id}-error`} className="govuk-error-message"><span className="govuk-visually-hidden">Error:</span> {error}</p>}
       <input className={`govuk-input${width ? ` govuk-input--width-${width}` : ''}${error ? ' govuk-input--error' : ''}`} id={id} name={id} type={type}
-        value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={describedBy} autoComplete={autoComplete} inputMode={inputMode} spellCheck={false} />
+        value={value} onChange={(e) => onChange(e.target.value)} onBlur={onBlur} aria-describedby={describedBy} autoComplete={autoComplete} inputMode={inputMode} spellCheck={false} />
     </div>
   );
 }

@@ -2,7 +2,7 @@
 export interface Msg { en: string; fr: string }
 export interface Reason { code: string; opensOn: string | null; message: string; messages: Msg }
 export interface Eligibility {
-  eligible: boolean; dose: number; kind: string; from: string | null; reasons: Reason[];
+  eligible: boolean; regionCode: string | null; dose: number; kind: string; from: string | null; reasons: Reason[];
   window: { earliest: string; recommended: string; latest: string | null } | null;
 }
 export interface Clinic {
@@ -22,4 +22,8 @@ export interface Appointment {
 }
 export interface Booking { confirmationCode: string; appointments: Appointment[] }
 /** Who is booking: the first person, and the dates of birth of anyone booked with them (children, dependents). */
-export interface Person { dateOfBirth: string; dependents: string[]; regionCode: string; groups: string[]; invitationCode: string }
+export interface Person {
+  dateOfBirth: string; dependents: string[]; regionCode: string; groups: string[]; invitationCode: string;
+  /** The postal code or town typed at eligibility ('' when a region was chosen from the list): search starts from it. */
+  place: string;
+}

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import type pg from 'pg';
 import { DeclaredGroupSchema, RolloutSchema } from '../../../domain/rollout.js';
 import { checkEligibility } from '../../../services/eligibility-service.js';
+import { checkTypedIdentifier } from '../../../services/identity-service.js';
 import { currentRollout } from '../../../services/rollout-service.js';
 import { preferredLanguage } from '../../errors.js';
 import { Day, errorResponses, Nullable } from '../../schemas.js';
@@ -15,6 +16,7 @@ export const EligibilityClaims = {
   dateOfBirth: Day,
   regionCode: Type.Optional(Type.String({ maxLength: 40, description: 'Region of residence (see listRegions)' })),
   postalCode: Type.Optional(Type.String({ maxLength: 10, description: 'Postal code of residence, instead of regionCode' })),
+  place: Type.Optional(Type.String({ minLength: 2, maxLength: 80, description: 'Town or postal code of residence as typed, instead of regionCode: the region is worked out from it' })),
   groups: Type.Array(DeclaredGroupSchema, { default: [], maxItems: 6, uniqueItems: true, description: 'Declared groups' }),
   invitationCode: Type.Optional(Type.String({ maxLength: 20, description: 'The code on an invitation letter' })),
 };
@@ -33,7 +35,9 @@ export const eligibilityRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (a
       }),
       response: {
         200: Type.Object({
-          eligible: Type.Boolean(), dose: Type.Integer(), kind: Type.Union([Type.Literal('primary'), Type.Literal('booster')]),
+          eligible: Type.Boolean(),
+          regionCode: Nullable(Type.String({ description: 'the region of residence the answer is for (worked out from place or postalCode)' })),
+          dose: Type.Integer(), kind: Type.Union([Type.Literal('primary'), Type.Literal('booster')]),
           from: Nullable(Type.String({ description: 'first appointment day open to the person' })),
           window: Nullable(Type.Object({ earliest: Type.String(), recommended: Type.String(), latest: Nullable(Type.String()) })),
           products: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
@@ -50,6 +54,32 @@ export const eligibilityRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (a
       },
     },
   }, async (req) => checkEligibility(pool, req.body, preferredLanguage(req)));
+
+  // POST, as above: an identifier stays out of URLs and logs.
+  r.post('/api/v1/identifiers/check', {
+    schema: {
+      operationId: 'checkIdentifier', tags: ['eligibility'],
+      summary: "Checks an identifier as typed by the jurisdiction's scheme (format and check digits) — never whether the person exists",
+      body: Type.Object({
+        identifier: Type.String({ maxLength: 40 }),
+        dateOfBirth: Type.Optional({ ...Day, description: 'Used by schemes whose check depends on it (Belgium)' }),
+      }),
+      response: {
+        200: Type.Object({
+          valid: Type.Boolean(), scheme: Type.String(),
+          identifier: Nullable(Type.String({ description: 'the normalised identifier, when valid' })),
+          version: Nullable(Type.String()),
+          problem: Nullable(Type.String({ description: 'empty, characters, length, format or check_digit' })),
+          message: Nullable(Type.String()), messages: Nullable(Msg),
+        }),
+        ...errorResponses,
+      },
+    },
+  }, async (req) => {
+    const c = await checkTypedIdentifier(pool, req.body.identifier, req.body.dateOfBirth);
+    if (c.ok) return { valid: true, scheme: c.scheme, identifier: c.value, version: c.version ?? null, problem: null, message: null, messages: null };
+    return { valid: false, scheme: c.scheme, identifier: null, version: null, problem: c.problem, message: c.message[preferredLanguage(req)], messages: c.message };
+  });
 
   r.get('/api/v1/rollout', {
     schema: {
