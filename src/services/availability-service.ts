@@ -145,18 +145,20 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
     }) }));
   };
   const verdicts = new Map<string, boolean>(); // (product, day, clinic restriction) → allowed: the same few hundred recur
-  const allowed = (r: DayRow) => {
+  const allowedFor = (dobs: string[]) => (r: DayRow) => {
     const cohorts = cohortsOf.get(r.clinicId) ?? null;
-    const key = `${r.productId}:${r.day}:${cohorts?.join(',') ?? ''}`;
+    const key = `${dobs.join(',')}:${r.productId}:${r.day}:${cohorts?.join(',') ?? ''}`;
     let ok = verdicts.get(key);
     if (ok === undefined) {
       const p = products.get(r.productId);
-      ok = !!p && wanted.includes(p) && [input.dateOfBirth, ...(input.alsoFor ?? [])].every((dob) => productAllowed(p, dob, r.day, input.dose, previous))
+      ok = !!p && wanted.includes(p) && dobs.every((dob) => productAllowed(p, dob, r.day, input.dose, previous))
         && (!entitlements || entitledOn(entitlements, r.day, cohorts));
       verdicts.set(key, ok);
     }
     return ok;
   };
+  const everyone = [input.dateOfBirth, ...(input.alsoFor ?? [])];
+  const allowed = allowedFor(everyone);
   const byId = new Map(inRadius.map((c) => [c.clinic.id, c]));
   const now = new Date();
   const withToday = (cs: CandidateClinic[]) => cs.map(({ clinic: c }) => ({ id: c.id, today: localDate(now, c.time_zone) }));
@@ -229,14 +231,14 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
   if (page.length === input.limit && consumed < candidates.length) result.nextCursor = encodeCursor(page[page.length - 1]!);
   if (page.length === 0 && !input.cursor && explain) {
     const all = await avail.dayRows(pool, withToday(inRadius), input.from, input.to, false);
-    result.explanation = await explainNothing(pool, input, inRadius.length, all, allowed);
+    result.explanation = await explainNothing(pool, input, inRadius.length, all, allowed, everyone.map((dob) => allowedFor([dob])));
   }
   return result;
 }
 
 async function explainNothing(pool: pg.Pool, input: SearchInput, clinicCount: number, rows: DayRow[],
-  allowed: (r: DayRow) => boolean): Promise<NonNullable<SearchResult['explanation']>> {
-  const reason = explainEmpty(clinicCount, rows, allowed);
+  allowed: (r: DayRow) => boolean, allowedForEach: Array<(r: DayRow) => boolean>): Promise<NonNullable<SearchResult['explanation']>> {
+  const reason = explainEmpty(clinicCount, rows, allowed, allowedForEach);
   // The nearest availability with the filters relaxed: a wider radius and range, any kind of clinic.
   const relaxed = await searchAvailability(pool, {
     ...input, radiusKm: Math.max(input.radiusKm, 500), to: addDays(input.from, 89), kind: undefined, accessibility: [],

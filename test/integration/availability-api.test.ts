@@ -112,6 +112,10 @@ test('several people booked together are offered only days whose vaccine suits t
   const together = await search({ place: 'Barrie', dateOfBirth: '1980-01-01', alsoFor: [kid], radiusKm: 50 });
   assert.equal(together.statusCode, 200, together.body);
   assert.deepEqual(together.json().items, [], 'no vaccine suits an adult and an 8-year-old at once');
+  assert.equal(together.json().explanation.reason, 'no_common_product', 'each has a vaccine here, only not the same one');
+  assert.match(together.json().explanation.message, /Book them separately/);
+  const babyAlone = await search({ place: 'Barrie', dateOfBirth: addDays(today, -200), radiusKm: 50 });
+  assert.notEqual(babyAlone.json().explanation?.reason, 'no_common_product', 'one person alone is never told to book separately');
   const kids = await search({ place: 'Barrie', dateOfBirth: kid, alsoFor: [addDays(today, -(10 * 366))], radiusKm: 50 });
   const products = new Set(kids.json().items.flatMap((c: { days: Array<{ product: { code: string } }> }) => c.days.map((d) => d.product.code)));
   assert.deepEqual([...products], ['pfizer-pediatric']);

@@ -73,12 +73,23 @@ export function App() {
           onEligible={(p) => { setPerson(p); setNotice(''); to({ name: 'search' }); }}
           onNotYet={(p, answer) => { setPerson(p); to({ name: 'notYet', answer }); }} />}
         {step.name === 'notYet' && <NotYet answer={step.answer} back={back} />}
-        {step.name === 'search' && person && <SearchStep person={person} back={back} onChoose={(clinic, day) => { setNotice(''); to({ name: 'times', clinic, day }); }} />}
+        {/* keyed by who is booked: booking separately starts a new search for fewer people */}
+        {step.name === 'search' && person && <SearchStep key={[person.dateOfBirth, ...person.dependents].join()} person={person} back={back}
+          onChoose={(clinic, day) => { setNotice(''); to({ name: 'times', clinic, day }); }}
+          onSeparately={() => setPerson({ ...person, dependents: [], later: person.dependents })} />}
         {step.name === 'times' && person && <TimesStep person={person} clinic={step.clinic} day={step.day} back={back}
           onHeld={(hold, dose1, dose2) => to({ name: 'details', holdId: hold.holdId, expiresAt: hold.expiresAt, dose1, dose2 })} />}
         {step.name === 'details' && person && <DetailsStep person={person} holdId={step.holdId} expiresAt={step.expiresAt} typed={typed} setTyped={setTyped}
           back={back} onExpired={expired} onBooked={(booking) => { setTrail([]); go({ name: 'confirmation', booking }); }} />}
-        {step.name === 'confirmation' && <Confirmation booking={step.booking} restart={() => { setTyped(emptyTyped); setTrail([]); go({ name: 'eligibility' }); }} />}
+        {step.name === 'confirmation' && <Confirmation booking={step.booking} restart={() => { setTyped(emptyTyped); setTrail([]); go({ name: 'eligibility' }); }}
+          others={person?.later?.length ?? 0}
+          bookOthers={() => {
+            // The others, together (their eligibility was checked at the start); contact and consent stay, names are theirs to type.
+            const [first, ...rest] = person!.later!;
+            setPerson({ ...person!, dateOfBirth: first!, dependents: rest, later: [], groups: [] });
+            setTyped({ ...typed, people: [] });
+            go({ name: 'search' });
+          }} />}
         {step.name === 'manage' && <Manage back={() => go({ name: 'eligibility' })} />}
         {step.name === 'eligibility' && <p className="govuk-body vb-noprint"><button type="button" className="govuk-link vb-link" onClick={() => to({ name: 'manage' })}>{t('manage.link')}</button></p>}
       </div>

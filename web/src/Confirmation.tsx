@@ -5,7 +5,7 @@ import { Page } from './forms';
 import type { Booking } from './types';
 
 /** Step 5: the code in large type, both appointments, a calendar file, a printable page. */
-export function Confirmation({ booking, restart }: { booking: Booking; restart: () => void }) {
+export function Confirmation({ booking, restart, others, bookOthers }: { booking: Booking; restart: () => void; others: number; bookOthers: () => void }) {
   const { t } = useTranslation();
   const ics = () => download(`vaccination-${booking.confirmationCode}.ics`, calendar(booking.appointments.map((a) => ({
     uid: `${booking.confirmationCode}-${a.dose}@vaxbook`, start: new Date(a.startsAt), end: new Date(a.endsAt),
@@ -37,7 +37,8 @@ export function Confirmation({ booking, restart }: { booking: Booking; restart: 
       <h2 className="govuk-heading-m">{t('confirm.bring')}</h2>
       <p className="govuk-body">{t('confirm.bringList')}</p>
       <div className="govuk-button-group vb-noprint">
-        <button type="button" className="govuk-button" onClick={ics}>{t('confirm.ics')}</button>
+        {others > 0 && <button type="button" className="govuk-button" onClick={bookOthers}>{t('confirm.others', { count: others })}</button>}
+        <button type="button" className={`govuk-button${others > 0 ? ' govuk-button--secondary' : ''}`} onClick={ics}>{t('confirm.ics')}</button>
         <button type="button" className="govuk-button govuk-button--secondary" onClick={() => window.print()}>{t('print')}</button>
         <button type="button" className="govuk-link vb-link" onClick={restart}>{t('start')}</button>
       </div>

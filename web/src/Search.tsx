@@ -9,7 +9,9 @@ import { usePortal } from './portal';
 
 
 /** Step 2: clinics nearest first, each with the days the person may book; an empty answer says why and where else. */
-export function SearchStep({ person, back, onChoose }: { person: Person; back: () => void; onChoose: (clinic: Clinic, day: OfferedDay) => void }) {
+export function SearchStep({ person, back, onChoose, onSeparately }: {
+  person: Person; back: () => void; onChoose: (clinic: Clinic, day: OfferedDay) => void; onSeparately: () => void;
+}) {
   const { t } = useTranslation();
   const [place, setPlace] = useState(person.place);
   const [radius, setRadius] = useState('25');
@@ -99,6 +101,10 @@ export function SearchStep({ person, back, onChoose }: { person: Person; back: (
             <div className="govuk-inset-text">
               <p className="govuk-body">{answer.explanation.message}</p>
               {answer.explanation.eligibility?.map((r, i) => <p className="govuk-body" key={i}>{r.message}</p>)}
+              {answer.explanation.reason === 'no_common_product' && person.dependents.length > 0 && <>
+                <p className="govuk-body">{t('search.separatelyHint', { count: person.dependents.length })}</p>
+                <button type="button" className="govuk-button" onClick={onSeparately}>{t('search.separately')}</button>
+              </>}
               {answer.explanation.nearest && <p className="govuk-body">{t('search.nearest', {
                 clinic: answer.explanation.nearest.clinic.name, km: km(answer.explanation.nearest.clinic.distanceKm), date: longDay(answer.explanation.nearest.day),
               })}</p>}

@@ -35,6 +35,7 @@ export const resources = {
         radius: 'Distance', within: 'Within {{km}} km', find: 'Search', results: 'Clinics near {{place}}', none: 'No appointments found',
         nearest: 'Nearest availability: {{clinic}}, {{km}} km, {{date}}', km: '{{km}} km away', free: '{{count}} free',
         mapLabel: 'Map of the clinics listed', more: 'Show more clinics', chooseDay: 'Choose a day for your first dose', together: 'Only days with a vaccine for everyone you are booking for are shown.',
+        separately: 'Book for the first person now, then for the others', separatelyHint: 'After this booking you go straight on to book for the {{count}} other people, with the details you typed kept.',
       },
       filters: {
         title: 'More choices: dates, kind of clinic, language, accessibility', from: 'From (date)', kind: 'Kind of clinic', language: 'Language spoken', any: 'Any',
@@ -57,7 +58,7 @@ export const resources = {
       confirm: {
         title: 'Booking confirmed', code: 'Your confirmation code', keep: 'Keep this code: with your date of birth, it lets you view, change or cancel your booking.',
         dose: 'Dose {{dose}}', when: '{{date}} at {{time}} ({{tz}})', where: 'Where', product: 'Vaccine', map: 'Open the map',
-        ics: 'Add both appointments to your calendar', bring: 'What to bring', bringList: 'Your health card (or another identity document), this confirmation code, and a mask.',
+        ics: 'Add both appointments to your calendar', others: 'Now book for the other people ({{count}})', bring: 'What to bring', bringList: 'Your health card (or another identity document), this confirmation code, and a mask.',
       },
       manage: {
         link: 'View, change or cancel a booking', title: 'Manage your booking', code: 'Confirmation code', find: 'Find my booking',
@@ -98,6 +99,7 @@ export const resources = {
         radius: 'Distance', within: 'À moins de {{km}} km', find: 'Rechercher', results: 'Cliniques près de {{place}}', none: 'Aucun rendez-vous trouvé',
         nearest: 'Disponibilité la plus proche : {{clinic}}, {{km}} km, {{date}}', km: 'à {{km}} km', free: '{{count}} places',
         mapLabel: 'Carte des cliniques de la liste', more: 'Afficher d’autres cliniques', chooseDay: 'Choisissez un jour pour votre première dose', together: 'Seuls les jours offrant un vaccin pour toutes les personnes de la réservation sont affichés.',
+        separately: 'Réserver d’abord pour la première personne, puis pour les autres', separatelyHint: 'Après cette réservation, vous passez directement à la réservation pour les {{count}} autres personnes; vos coordonnées sont conservées.',
       },
       filters: {
         title: 'Plus de choix : dates, type de clinique, langue, accessibilité', from: 'À partir du (date)', kind: 'Type de clinique', language: 'Langue parlée', any: 'Tous',
@@ -120,7 +122,7 @@ export const resources = {
       confirm: {
         title: 'Rendez-vous confirmé', code: 'Votre code de confirmation', keep: 'Conservez ce code : avec votre date de naissance, il permet de consulter, modifier ou annuler votre réservation.',
         dose: 'Dose {{dose}}', when: '{{date}} à {{time}} ({{tz}})', where: 'Lieu', product: 'Vaccin', map: 'Ouvrir la carte',
-        ics: 'Ajouter les deux rendez-vous à votre calendrier', bring: 'À apporter', bringList: 'Votre carte Santé (ou une autre pièce d’identité), ce code de confirmation et un masque.',
+        ics: 'Ajouter les deux rendez-vous à votre calendrier', others: 'Réserver maintenant pour les autres personnes ({{count}})', bring: 'À apporter', bringList: 'Votre carte Santé (ou une autre pièce d’identité), ce code de confirmation et un masque.',
       },
       manage: {
         link: 'Consulter, modifier ou annuler une réservation', title: 'Gérer votre réservation', code: 'Code de confirmation', find: 'Trouver ma réservation',

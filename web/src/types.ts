@@ -26,4 +26,6 @@ export interface Person {
   dateOfBirth: string; dependents: string[]; regionCode: string; groups: string[]; invitationCode: string;
   /** The postal code or town typed at eligibility ('' when a region was chosen from the list): search starts from it. */
   place: string;
+  /** Dates of birth to book next, separately (no one vaccine suited everyone together). */
+  later?: string[];
 }

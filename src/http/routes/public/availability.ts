@@ -58,6 +58,10 @@ const REASONS: Record<string, { en: string; fr: string }> = {
   no_clinics: { en: 'No clinic matching your filters is within this distance.', fr: 'Aucune clinique correspondant à vos filtres ne se trouve dans ce rayon.' },
   nothing_published: { en: 'No appointments have been published near you for these dates yet.', fr: "Aucun rendez-vous n'a encore été publié près de chez vous pour ces dates." },
   not_eligible: { en: 'The vaccines offered near you on these dates are not for this age or dose.', fr: "Les vaccins offerts près de chez vous à ces dates ne conviennent pas à cet âge ou à cette dose." },
+  no_common_product: {
+    en: 'No single vaccine here suits everyone you are booking for (adults and young children get different vaccines). Book them separately.',
+    fr: 'Aucun vaccin offert ici ne convient à toutes les personnes de la réservation (adultes et jeunes enfants reçoivent des vaccins différents). Réservez séparément.',
+  },
   all_full: { en: 'Every appointment near you on these dates is taken.', fr: 'Tous les rendez-vous près de chez vous à ces dates sont pris.' },
   no_dose2: { en: 'There are first-dose appointments, but no second-dose appointment in the allowed interval yet.', fr: "Il y a des rendez-vous de première dose, mais pas encore de deuxième dose dans l'intervalle permis." },
 };
