@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { DEMO_PRODUCTS } from '../seed/catalogue.js';
 import { addDays } from './calendar.js';
 import {
-  canFollow, dayInWindow, nextDoseWindow, productFitsAge, secondDoseWindowFor, suggestDay,
+  canFollow, dayInWindow, nextDoseWindow, productFitsAge, secondDoseWindowFor, suggestDay, windowBeforeNext,
   type DoseWindow, type SeriesProduct,
 } from './dose-series.js';
 
@@ -33,6 +33,17 @@ test('Moderna dose 2 is at least 28 days after dose 1', () => {
 test('a maximum interval gives a latest day', () => {
   const p: SeriesProduct = { ...pfizer, intervals: [{ minDays: 21, recommendedDays: 28, maxDays: 42 }] };
   assert.deepEqual(nextDoseWindow(p, 2, '2021-03-01'), { earliest: '2021-03-22', recommended: '2021-03-29', latest: '2021-04-12' });
+});
+
+test('moving dose 1 while dose 2 stays: the interval read backwards, and a dose 1 in it keeps dose 2 in its window', () => {
+  assert.deepEqual(windowBeforeNext(pfizer, 1, '2021-04-26'), { earliest: null, latest: '2021-04-05' });
+  const p: SeriesProduct = { ...pfizer, intervals: [{ minDays: 21, recommendedDays: 28, maxDays: 42 }] };
+  const w = windowBeforeNext(p, 1, '2021-04-26')!;
+  assert.deepEqual(w, { earliest: '2021-03-15', latest: '2021-04-05' });
+  for (const d1 of [w.earliest!, w.latest]) assert.ok(dayInWindow('2021-04-26', nextDoseWindow(p, 2, d1)));
+  for (const d1 of [addDays(w.earliest!, -1), addDays(w.latest, 1)]) assert.ok(!dayInWindow('2021-04-26', nextDoseWindow(p, 2, d1)));
+  assert.equal(windowBeforeNext(pfizer, 2, '2021-04-26'), null, 'the last dose of the series has no dose after it in the series');
+  assert.equal(windowBeforeNext(janssen, 1, '2021-04-26'), null);
 });
 
 test('Janssen is single-dose: no second-dose window, and dose 2 is an error', () => {

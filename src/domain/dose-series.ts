@@ -12,6 +12,17 @@ export interface SeriesProduct {
   interchangeableGroup: string | null;
 }
 
+/**
+ * When dose `doseNumber` may move to while dose `doseNumber + 1`, booked on
+ * `nextDay`, stays where it is: the interval read backwards. `earliest` null
+ * means no lower limit from the series.
+ */
+export function windowBeforeNext(p: SeriesProduct, doseNumber: number, nextDay: string): { earliest: string | null; latest: string } | null {
+  const gap = p.intervals[doseNumber - 1];
+  if (!Number.isInteger(doseNumber) || doseNumber < 1 || doseNumber >= p.seriesDoses || !gap) return null;
+  return { earliest: gap.maxDays === null ? null : addDays(nextDay, -gap.maxDays), latest: addDays(nextDay, -gap.minDays) };
+}
+
 /** Calendar days ('YYYY-MM-DD'), inclusive; latest null means no upper limit. */
 export interface DoseWindow {
   earliest: string;

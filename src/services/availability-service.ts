@@ -2,6 +2,7 @@ import type pg from 'pg';
 import * as avail from '../db/repositories/availability-repository.js';
 import type { ClinicRow } from '../db/repositories/reference-repository.js';
 import { addDays, localDate } from '../domain/calendar.js';
+import { windowBeforeNext } from '../domain/dose-series.js';
 import { InputError } from './input-error.js';
 import { clinicDirectory, productCatalogue, restrictedSessionsById } from './reference-cache.js';
 import { timeZone } from './reference-service.js';
@@ -10,7 +11,7 @@ export { forgetCachedReferenceData } from './reference-cache.js';
 import { nearestRegion, postalArea, resolvePlace } from './place-service.js';
 import {
   explainEmpty, needsPairing, nextDoseFinder, pairingHorizon, productAllowed,
-  type DayRow, type Dose2Suggestion, type EmptyReason, type PreviousDose,
+  type DayRow, type Dose2Suggestion, type EmptyReason, type PreviousDose, type Product,
 } from '../domain/availability.js';
 import { distanceKm } from '../domain/geo.js';
 import { entitledOn, type Entitlement, type Msg } from '../domain/rollout.js';
@@ -30,6 +31,8 @@ export interface SearchInput {
   entitlements?: Entitlement[];
   /** Dates of birth of others booked at the same times (a parent's children): only products that suit them all. */
   alsoFor?: string[];
+  /** The next dose is booked already (moving an earlier one): no next dose to pair. */
+  unpaired?: boolean;
 }
 
 export interface OfferedDay {
@@ -47,7 +50,7 @@ export interface SearchResult {
   items: ClinicOffer[];
   nextCursor?: string;
   explanation?: {
-    reason: EmptyReason | 'not_yet_eligible'; nearest: (CandidateClinic & { day: string; product: string }) | null;
+    reason: EmptyReason | 'not_yet_eligible' | 'outside_window'; nearest: (CandidateClinic & { day: string; product: string }) | null;
     eligibility?: Array<{ code: string; opensOn: string | null; messages: Msg }>;
   };
 }
@@ -168,7 +171,8 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
     candidates = candidates.filter((c) => c.distanceKm > d || (c.distanceKm === d && c.clinic.id > id));
   }
 
-  const pairedProducts = wanted.filter((p) => needsPairing(p, input.dose));
+  const paired = (p: Product) => !input.unpaired && needsPairing(p, input.dose);
+  const pairedProducts = wanted.filter(paired);
   const horizon = pairedProducts.length ? pairingHorizon(pairedProducts, input.dose, input.from, input.to) : null;
   const distanceOf = (clinicId: number) => byId.get(clinicId)?.distanceKm ?? Infinity;
   // Every clinic in the radius, for a dose 2 elsewhere: fetched once, and only when some clinic has none of its own.
@@ -187,7 +191,7 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
     const batch = candidates.slice(consumed, consumed + batchSize);
     const rows = await withoutBarred((await avail.dayRows(pool, withToday(batch), input.from, input.to, true)).filter(allowed));
     // The days a next dose may fall on come as one sorted array per clinic and product: far fewer rows to read.
-    const nearby = horizon && rows.some((r) => needsPairing(products.get(r.productId)!, input.dose))
+    const nearby = horizon && rows.some((r) => paired(products.get(r.productId)!))
       ? nextDoseFinder(await pairable(await avail.freeDays(pool, withToday(batch), horizon.from, horizon.to)), distanceOf, products, input.dateOfBirth, input.dose)
       : undefined;
     rows.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.productId - b.productId));
@@ -199,7 +203,7 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
       for (const r of rowsOf.get(clinic.id) ?? []) {
         const product = products.get(r.productId)!;
         let nextDose: Dose2Suggestion | null = null;
-        if (needsPairing(product, input.dose)) {
+        if (paired(product)) {
           nextDose = nearby!(clinic.id, r.day, product);
           if (!nextDose || !nextDose.sameClinic) nextDose = (await findEverywhere())(clinic.id, r.day, product);
           if (!nextDose) continue;
@@ -284,10 +288,30 @@ export async function daySlots(pool: pg.Pool, clinicId: number, day: string, pro
 export interface SearchRequest {
   latitude?: number; longitude?: number; place?: string; radiusKm: number; from?: string; to?: string;
   dateOfBirth: string; dose: number | 'booster'; previousDoseDate?: string; previousProduct?: string;
+  /** Moving an earlier dose of a series whose next dose stays booked: that dose's day and product. */
+  nextDoseDate?: string; nextProduct?: string;
   product?: string; kind?: string; accessibility: string[]; language?: string; cursor?: string; limit: number;
   alsoFor?: string[];
   /** What the person says about themself, as in checkEligibility: the roll-out decides what they are offered. */
   regionCode?: string; postalCode?: string; groups?: string[]; invitationCode?: string;
+}
+
+/** The next dose that stays booked while an earlier one moves, and the window it leaves the earlier one. */
+async function keptNextDose(pool: pg.Pool, b: SearchRequest) {
+  if (!b.nextDoseDate && !b.nextProduct) return undefined;
+  const product = (await productCatalogue(pool)).find((p) => p.code === b.nextProduct);
+  if (!product) throw new InputError('nextProduct', { en: `There is no product "${b.nextProduct ?? ''}".`, fr: `Le produit « ${b.nextProduct ?? ''} » n'existe pas.` });
+  if (!b.nextDoseDate || !isValidDay(b.nextDoseDate)) {
+    throw new InputError('nextDoseDate', { en: 'Give the date of the next dose that stays booked.', fr: 'Indiquez la date de la dose suivante, qui reste réservée.' });
+  }
+  const window = typeof b.dose === 'number' ? windowBeforeNext(product, b.dose, b.nextDoseDate) : null;
+  if (!window) {
+    throw new InputError('nextDoseDate', {
+      en: `Dose ${b.dose} of ${product.name} has no later dose in its series to keep.`,
+      fr: `La dose ${b.dose} de ${product.name} n'a pas de dose suivante dans sa série.`,
+    });
+  }
+  return { product, window };
 }
 
 /** Resolves a request's place, default dates and dose number (in the jurisdiction's "today"), then searches. */
@@ -300,8 +324,15 @@ export async function searchFromRequest(pool: pg.Pool, b: SearchRequest): Promis
   if (!isValidDay(b.dateOfBirth) || b.dateOfBirth > today) {
     throw new InputError('dateOfBirth', { en: 'The date of birth must be a real date, not in the future.', fr: 'La date de naissance doit être une vraie date, pas dans le futur.' });
   }
-  const from = b.from && b.from > today ? b.from : today;
-  const to = b.to ?? addDays(from, 27);
+  let from = b.from && b.from > today ? b.from : today;
+  let to = b.to ?? addDays(from, 27);
+  const keep = await keptNextDose(pool, b);
+  if (keep) {
+    // Only days that keep the booked next dose inside its interval, with the same vaccine.
+    if (keep.window.earliest && keep.window.earliest > from) from = keep.window.earliest;
+    if (keep.window.latest < to) to = keep.window.latest;
+    if (to < from) return { items: [], explanation: { reason: 'outside_window', nearest: null } };
+  }
   if (!isValidDay(from) || !isValidDay(to) || to < from) {
     throw new InputError('to', { en: 'The end date must be on or after the start date.', fr: 'La date de fin doit suivre la date de début.' });
   }
@@ -321,7 +352,7 @@ export async function searchFromRequest(pool: pg.Pool, b: SearchRequest): Promis
   const base = {
     ...at, radiusKm: b.radiusKm, from, to, dateOfBirth: b.dateOfBirth, dose,
     previous: b.previousDoseDate && b.previousProduct ? { day: b.previousDoseDate, productCode: b.previousProduct } : undefined,
-    productCode: b.product, kind: b.kind, accessibility: b.accessibility, language: b.language, cursor: b.cursor, limit: b.limit,
+    productCode: keep ? keep.product.code : b.product, unpaired: !!keep, kind: b.kind, accessibility: b.accessibility, language: b.language, cursor: b.cursor, limit: b.limit,
     alsoFor: b.alsoFor,
   };
   if (!(await currentRollout(pool)).rules) return searchAvailability(pool, base); // no roll-out: open to all

@@ -120,3 +120,35 @@ test('several people booked together are offered only days whose vaccine suits t
   const products = new Set(kids.json().items.flatMap((c: { days: Array<{ product: { code: string } }> }) => c.days.map((d) => d.product.code)));
   assert.deepEqual([...products], ['pfizer-pediatric']);
 });
+
+test('moving dose 1 while dose 2 stays: only days that keep dose 2 in its interval, same vaccine, and what is offered can be booked', async () => {
+  const first = (await search({ place: 'Barrie', dateOfBirth: '1962-02-02', radiusKm: 40, limit: 1, product: 'moderna-spikevax' })).json().items[0];
+  const d = first.days[0];
+  const dose2Times = (await app.inject({ method: 'GET', url: `/api/v1/clinics/${d.nextDose.clinicId}/days/${d.nextDose.day}/slots` })).json().items;
+  const booked = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: {
+    slots: [{ dose: 1, slotId: d.firstTimes[0].slotId }, { dose: 2, slotId: dose2Times.find((s: { product: string }) => s.product === 'moderna-spikevax').slotId }],
+    persons: [{ identifier: '9876543225', dateOfBirth: '1962-02-02', givenName: 'Ed', familyName: 'Early', email: 'ed@example.org' }],
+  } });
+  assert.equal(booked.statusCode, 201, booked.body);
+
+  const moved = await search({ place: 'Barrie', dateOfBirth: '1962-02-02', radiusKm: 40, dose: 1, nextDoseDate: d.nextDose.day, nextProduct: 'moderna-spikevax', to: addDays(today, 60) });
+  assert.equal(moved.statusCode, 200, moved.body);
+  const offered = moved.json().items.flatMap((c: { days: Array<{ day: string; product: { code: string }; nextDose: unknown; firstTimes: Array<{ slotId: number }> }> }) => c.days);
+  assert.ok(offered.length > 0);
+  for (const o of offered) {
+    assert.ok(o.day <= addDays(d.nextDose.day, -28), `${o.day}: Moderna dose 2 stays at least 28 days after dose 1`);
+    assert.equal(o.product.code, 'moderna-spikevax');
+    assert.equal(o.nextDose, null, 'dose 2 is booked already: nothing to pair');
+  }
+  const other = offered.find((o: { day: string; firstTimes: unknown[] }) => o.day !== d.day && o.firstTimes.length > 0);
+  const r = await app.inject({ method: 'POST', url: '/api/v1/bookings/reschedule', payload: {
+    confirmationCode: booked.json().confirmationCode, dateOfBirth: '1962-02-02', dose: 1, slotId: other.firstTimes[0].slotId } });
+  assert.equal(r.statusCode, 200, r.body);
+
+  const tooLate = await search({ place: 'Barrie', dateOfBirth: '1962-02-02', radiusKm: 40, dose: 1, nextDoseDate: addDays(today, 10), nextProduct: 'moderna-spikevax' });
+  assert.equal(tooLate.json().explanation.reason, 'outside_window');
+  const bad = await search({ place: 'Barrie', dateOfBirth: '1962-02-02', dose: 1, nextDoseDate: d.nextDose.day, nextProduct: 'nope' });
+  assert.equal(bad.json().field, 'nextProduct');
+  const last = await search({ place: 'Barrie', dateOfBirth: '1962-02-02', dose: 2, previousDoseDate: today, previousProduct: 'moderna-spikevax', nextDoseDate: d.nextDose.day, nextProduct: 'moderna-spikevax' });
+  assert.equal(last.json().field, 'nextDoseDate');
+});

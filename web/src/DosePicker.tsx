@@ -7,11 +7,13 @@ import type { Clinic, OfferedDay, SearchAnswer, Slot } from './types';
 export interface Picked { clinic: Clinic; day: string; slot: Slot }
 
 /**
- * Another day for a later dose, inside its window: the same search as the
- * portal's (so the same rules), around the clinic of the dose before.
+ * Another day for a dose, inside its window: the same search as the portal's
+ * (so the same rules), around the clinic of the dose being moved.
  */
-export function DosePicker({ near, dateOfBirth, dose, previous, window, regionCode, groups, onPick }: {
-  near: { latitude: number; longitude: number }; dateOfBirth: string; dose: number; previous: { day: string; product: string };
+export function DosePicker({ near, dateOfBirth, dose, previous, next, window, regionCode, groups, onPick }: {
+  near: { latitude: number; longitude: number }; dateOfBirth: string; dose: number;
+  /** The dose before (moving a later dose) or the dose after, which stays booked (moving an earlier one). */
+  previous?: { day: string; product: string }; next?: { day: string; product: string };
   window: { earliest: string; latest: string | null }; regionCode?: string; groups?: string[]; onPick: (p: Picked) => void;
 }) {
   const { t } = useTranslation();
@@ -25,10 +27,12 @@ export function DosePicker({ near, dateOfBirth, dose, previous, window, regionCo
     const limit = new Date(Date.parse(from) + 91 * 86_400_000).toISOString().slice(0, 10);
     const to = window.latest && window.latest < limit ? window.latest : limit;
     void api<SearchAnswer>('POST', '/api/v1/availability/search', {
-      ...near, radiusKm: 25, dateOfBirth, dose, previousDoseDate: previous.day, previousProduct: previous.product, from, to, limit: 5,
+      ...near, radiusKm: 25, dateOfBirth, dose, from, to, limit: 5,
+      ...(previous ? { previousDoseDate: previous.day, previousProduct: previous.product } : {}),
+      ...(next ? { nextDoseDate: next.day, nextProduct: next.product } : {}),
       ...(regionCode ? { regionCode } : {}), ...(groups ? { groups } : {}),
     }).then((r) => r.ok && setAnswer(r.body));
-  }, [near, dateOfBirth, dose, previous, window, regionCode, groups]);
+  }, [near, dateOfBirth, dose, previous, next, window, regionCode, groups]);
   useEffect(() => {
     if (!chosen) return;
     void api<{ items: Slot[] }>('GET', `/api/v1/clinics/${chosen.clinic.id}/days/${chosen.day.day}/slots?product=${encodeURIComponent(chosen.day.product.code)}`)

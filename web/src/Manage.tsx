@@ -7,7 +7,10 @@ import { DateField, ErrorSummary, isoDate, Page, TextField } from './forms';
 import type { Appointment, Booking } from './types';
 
 interface ProductInfo { code: string; name: string }
-interface Change { dose: number; near: { latitude: number; longitude: number }; previous: { day: string; product: string }; window: { earliest: string; latest: string | null } }
+interface Change {
+  dose: number; near: { latitude: number; longitude: number }; window: { earliest: string; latest: string | null };
+  previous?: { day: string; product: string }; next?: { day: string; product: string };
+}
 
 
 /**
@@ -21,7 +24,7 @@ function current(appointments: Appointment[]): Appointment[] {
   return appointments.filter((a) => (live.has(key(a)) ? a.status !== 'cancelled' : lastCancelled.get(key(a)) === a));
 }
 
-/** Step 6: find a booking by code and date of birth; cancel one dose or all. */
+/** Step 6: find a booking by code and date of birth; move or cancel one dose, or cancel all. */
 export function Manage({ back }: { back: () => void }) {
   const { t } = useTranslation();
   const [code, setCode] = useState('');
@@ -30,18 +33,24 @@ export function Manage({ back }: { back: () => void }) {
   const [errors, setErrors] = useState<Array<{ id: string; message: string }>>([]);
   const [change, setChange] = useState<Change | null>(null);
 
-  /** Reschedule a later dose: the same search, inside the window after the dose before. */
+  /**
+   * Move a dose with the same search as booking: a later dose inside the window after the dose before; an earlier dose
+   * only to days that keep the dose after it (which stays booked) inside its interval. The search applies the rules.
+   */
   const startChange = async (a: Appointment) => {
-    const before = booking!.appointments.find((x) => x.dose === a.dose - 1 && x.personGivenName === a.personGivenName && x.status !== 'cancelled');
+    const live = (dose: number) => booking!.appointments.find((x) => x.dose === dose && x.personGivenName === a.personGivenName && x.status === 'booked');
+    const [before, after] = [live(a.dose - 1), live(a.dose + 1)];
     const [clinic, products] = await Promise.all([
       api<{ latitude: number; longitude: number }>('GET', `/api/v1/clinics/${a.clinic.id}`), api<{ items: ProductInfo[] }>('GET', '/api/v1/products')]);
-    if (!before || !clinic.ok || !products.ok) return;
-    const product = products.body.items.find((p) => p.name === before.product);
-    if (!product) return;
-    const day = dayIn(before.startsAt, before.clinic.timeZone);
-    // The search itself keeps to the dose's window (the same rules as booking): the page only asks from the dose before.
-    setChange({ dose: a.dose, near: { latitude: clinic.body.latitude, longitude: clinic.body.longitude }, previous: { day, product: product.code },
-      window: { earliest: day, latest: null } });
+    if (!clinic.ok || !products.ok) return;
+    const ref = (x: Appointment | undefined) => {
+      const product = x && products.body.items.find((p) => p.name === x.product);
+      return x && product ? { day: dayIn(x.startsAt, x.clinic.timeZone), product: product.code } : undefined;
+    };
+    const [previous, next] = [ref(before), ref(after)];
+    if (a.dose > 1 && !previous) return;
+    setChange({ dose: a.dose, near: { latitude: clinic.body.latitude, longitude: clinic.body.longitude }, previous, next,
+      window: { earliest: previous?.day ?? dayIn(new Date().toISOString(), a.clinic.timeZone), latest: null } });
   };
   const reschedule = async (dose: number, slotId: number) => {
     const r = await api<Booking>('POST', '/api/v1/bookings/reschedule', { confirmationCode: code.trim(), dateOfBirth: isoDate(dob), dose, slotId }, { 'idempotency-key': newKey() });
@@ -84,7 +93,7 @@ export function Manage({ back }: { back: () => void }) {
                 <dd className="govuk-summary-list__value">{longDay(dayIn(a.startsAt, a.clinic.timeZone))}, {time(a.startsAt, a.clinic.timeZone)} – {a.clinic.name}
                   <br /><strong className="govuk-tag">{t(`manage.status.${a.status}`)}</strong></dd>
                 <dd className="govuk-summary-list__actions">
-                  {a.status === 'booked' && a.dose > 1 && <button type="button" className="govuk-button govuk-button--secondary govuk-!-margin-bottom-2" onClick={() => void startChange(a)}>{t('manage.change', { dose: a.dose })}</button>}
+                  {a.status === 'booked' && <button type="button" className="govuk-button govuk-button--secondary govuk-!-margin-bottom-2" onClick={() => void startChange(a)}>{t('manage.change', { dose: a.dose })}</button>}
                   {a.status === 'booked' && <button type="button" className="govuk-button govuk-button--warning govuk-!-margin-bottom-0" onClick={() => void cancel([a.dose])}>{t('manage.cancel', { dose: a.dose })}</button>}
                 </dd>
               </div>
@@ -93,7 +102,7 @@ export function Manage({ back }: { back: () => void }) {
           {change && (
             <section className="govuk-!-margin-top-6">
               <h2 className="govuk-heading-m">{t('manage.newTime', { dose: change.dose })}</h2>
-              <DosePicker near={change.near} dateOfBirth={isoDate(dob)!} dose={change.dose} previous={change.previous} window={change.window}
+              <DosePicker near={change.near} dateOfBirth={isoDate(dob)!} dose={change.dose} previous={change.previous} next={change.next} window={change.window}
                 onPick={(p) => void reschedule(change.dose, p.slot.slotId)} />
             </section>
           )}

@@ -21,6 +21,8 @@ const SearchBody = Type.Object({
   dose: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Literal(4), Type.Literal('booster')], { default: 1, description: 'Dose number, or "booster" (the dose after the previous one)' }),
   previousDoseDate: Type.Optional(Day),
   previousProduct: Type.Optional(Type.String({ maxLength: 40 })),
+  nextDoseDate: Type.Optional({ ...Day, description: 'Moving an earlier dose while the next stays booked: the next dose’s day (only days that keep it in its interval are offered, unpaired)' }),
+  nextProduct: Type.Optional(Type.String({ maxLength: 40, description: 'with nextDoseDate: the next dose’s product (the same is offered)' })),
   product: Type.Optional(Type.String({ maxLength: 40 })),
   kind: Type.Optional(Type.Union(['mass_site', 'pharmacy', 'hospital', 'primary_care', 'mobile'].map((k) => Type.Literal(k)))),
   accessibility: Type.Array(Feature, { default: [], maxItems: 5 }),
@@ -61,6 +63,10 @@ const REASONS: Record<string, { en: string; fr: string }> = {
   no_common_product: {
     en: 'No single vaccine here suits everyone you are booking for (adults and young children get different vaccines). Book them separately.',
     fr: 'Aucun vaccin offert ici ne convient à toutes les personnes de la réservation (adultes et jeunes enfants reçoivent des vaccins différents). Réservez séparément.',
+  },
+  outside_window: {
+    en: 'No day in this range keeps your next dose within its allowed interval. Choose other dates, or cancel and book both doses again.',
+    fr: "Aucun jour de cette période ne garde votre dose suivante dans l'intervalle permis. Choisissez d'autres dates, ou annulez et réservez de nouveau les deux doses.",
   },
   all_full: { en: 'Every appointment near you on these dates is taken.', fr: 'Tous les rendez-vous près de chez vous à ces dates sont pris.' },
   no_dose2: { en: 'There are first-dose appointments, but no second-dose appointment in the allowed interval yet.', fr: "Il y a des rendez-vous de première dose, mais pas encore de deuxième dose dans l'intervalle permis." },
