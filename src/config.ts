@@ -17,6 +17,7 @@ const settings = {
   WEB_CONCURRENCY: { schema: Type.Integer({ minimum: 1, maximum: 64 }), default: String(Math.min(4, os.availableParallelism())), expects: 'the number of HTTP worker processes, from 1 to 64 (default: one per core, at most 4)' },
   DB_POOL_SIZE: { schema: Type.Integer({ minimum: 1, maximum: 500 }), default: '10', expects: 'a whole number of database connections per HTTP worker, from 1 to 500' },
   LOG_LEVEL: { schema: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))), default: 'info', expects: 'one of fatal, error, warn, info, debug, trace, silent' },
+  VAXBOOK_STAFF_COOKIE_SECURE: { schema: Type.Boolean(), default: 'true', expects: 'true or false: mark the staff session cookie Secure (browsers then send it only over https, and to localhost); false only behind no TLS on a private network' },
   VAXBOOK_DEMO: { schema: Type.Boolean(), default: 'true', expects: 'true or false: load the demo province into an empty database' },
   VAXBOOK_ADMIN_TOKEN: { schema: Type.Optional(Type.String({ minLength: 16, maxLength: 200 })), default: undefined, expects: 'at least 16 characters: the bearer token of the admin API (unset: a random token, printed at start)' },
   VAXBOOK_HOLD_MINUTES: { schema: Type.Integer({ minimum: 1, maximum: 60 }), default: '10', expects: 'how long a hold keeps its slots, in whole minutes from 1 to 60' },

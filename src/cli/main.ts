@@ -6,6 +6,7 @@ import { migrate, MigrationError } from '../db/migrate.js';
 import { seedCommand } from './seed.js';
 import { isClusterWorker, serve, serveAsWorker } from './serve.js';
 import { reconcile } from '../services/reconcile-service.js';
+import { createAdmin } from './create-admin.js';
 
 const USAGE = `usage: vaxbook <command>
 
@@ -14,6 +15,9 @@ commands:
   migrate                   apply pending database migrations and exit
   seed --scale national     load the national benchmark data set (~3,000 sites x 90 days)
        [--seed N] [--database NAME] [--replace]
+  create-admin --email E --name "N"
+                            create an administrator account (the first one, or another); the password is
+                            VAXBOOK_NEW_PASSWORD when set, else a random one printed once
   reconcile                 check that every slot counter and summary equals the rows it counts
                             (exit 0: no drift, 1: drift found, listed)
 `;
@@ -25,12 +29,12 @@ async function main(): Promise<number> {
     allowPositionals: true, strict: true,
     options: {
       scale: { type: 'string' }, seed: { type: 'string' }, database: { type: 'string' },
-      replace: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      replace: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, email: { type: 'string' }, name: { type: 'string' },
     },
   });
   const command = positionals[0] ?? 'serve';
   if (values.help) { process.stdout.write(USAGE); return 0; }
-  if (!['serve', 'migrate', 'seed', 'reconcile'].includes(command)) {
+  if (!['serve', 'migrate', 'seed', 'reconcile', 'create-admin'].includes(command)) {
     say(`Unknown command "${command}".\n\n${USAGE}`);
     return 2;
   }
@@ -43,6 +47,9 @@ async function main(): Promise<number> {
     if (command === 'migrate') {
       const applied = await migrate(db.pool);
       say(applied.length ? `Applied: ${applied.join(', ')}` : 'The database schema is up to date.');
+    } else if (command === 'create-admin') {
+      await migrate(db.pool);
+      return await createAdmin(db.pool, values, say);
     } else if (command === 'reconcile') {
       await migrate(db.pool);
       const report = await reconcile(db.pool);

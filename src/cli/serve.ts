@@ -8,6 +8,7 @@ import { buildApp } from '../http/app.js';
 import { loadRolloutFile } from '../services/rollout-service.js';
 import { InputError } from '../services/input-error.js';
 import { loadDemoProvince } from '../services/data-set-service.js';
+import { ensureDemoStaff, type DemoCredential } from '../services/demo-staff-service.js';
 import { startSweeper } from '../worker/sweeper.js';
 
 /**
@@ -27,7 +28,7 @@ export function isClusterWorker(): boolean {
   return cluster.isWorker && process.env[WORKER_ENV] === '1';
 }
 
-async function prepare(config: Config, db: Database, say: Say): Promise<void> {
+async function prepare(config: Config, db: Database, say: Say): Promise<DemoCredential[]> {
   const applied = await migrate(db.pool);
   if (applied.length) say(`Applied ${applied.length} migration(s): ${applied.join(', ')}`);
   if (config.VAXBOOK_DEMO) {
@@ -38,6 +39,7 @@ async function prepare(config: Config, db: Database, say: Say): Promise<void> {
       ? `Loaded the demo province: ${demo.clinics} clinics, ${demo.slots.toLocaleString('en')} slots from ${demo.firstDay}, and its roll-out (${((Date.now() - t0) / 1000).toFixed(1)} s).`
       : `Demo data: not loaded now, ${demo.reason}.`);
   }
+  const demoStaff = config.VAXBOOK_DEMO ? await ensureDemoStaff(db.pool) : [];
   if (config.VAXBOOK_ROLLOUT_FILE) {
     try {
       const version = await loadRolloutFile(db.pool, config.VAXBOOK_ROLLOUT_FILE);
@@ -47,12 +49,13 @@ async function prepare(config: Config, db: Database, say: Say): Promise<void> {
       throw err;
     }
   }
+  return demoStaff;
 }
 
 /** Builds the app and listens; resolves with the port and a stop function that drains it. */
 async function startHttp(config: Config, pool: pg.Pool, adminToken: string, withSweeper: boolean) {
   const app = await buildApp({ pool, logLevel: config.LOG_LEVEL, adminToken, holdMinutes: config.VAXBOOK_HOLD_MINUTES,
-    publicUrl: config.VAXBOOK_PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}/`,
+    publicUrl: config.VAXBOOK_PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}/`, staffCookies: { secure: config.VAXBOOK_STAFF_COOKIE_SECURE },
     portalSettings: { brandColour: config.VAXBOOK_BRAND_COLOUR, logoUrl: config.VAXBOOK_LOGO_URL ?? null,
       mapTiles: config.VAXBOOK_MAP_TILES === 'none' ? null : config.VAXBOOK_MAP_TILES, mapAttribution: config.VAXBOOK_MAP_ATTRIBUTION } });
   try {
@@ -92,23 +95,27 @@ function untilStopSignal(say: Say, force: () => void): Promise<string> {
   });
 }
 
-function announce(config: Config, port: number, db: Database, adminToken: string, workers: number, say: Say): void {
+function announce(config: Config, port: number, db: Database, adminToken: string, workers: number, demoStaff: DemoCredential[], say: Say): void {
   const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   say(`\nvaxbook is running: open http://${shown}:${port}/  (API docs: http://${shown}:${port}/docs)`);
   say(`${db.embedded ? `Database: embedded PostgreSQL, data in ${db.embedded.dataRoot}` : 'Database: DATABASE_URL'}; ${workers} HTTP worker process(es).`);
   if (!config.VAXBOOK_ADMIN_TOKEN) say(`Admin API token for this run (set VAXBOOK_ADMIN_TOKEN to choose one): ${adminToken}`);
+  if (demoStaff.length) {
+    say(`Staff consoles: http://${shown}:${port}/staff  — demo accounts (they exist only with the demo data):`);
+    for (const c of demoStaff) say(`  ${c.role.padEnd(15)} ${c.email.padEnd(30)} ${c.password}   (${c.scope})`);
+  }
   say('Press Ctrl-C to stop.\n');
 }
 
 export async function serve(config: Config, db: Database, say: Say): Promise<void> {
-  await prepare(config, db, say);
+  const demoStaff = await prepare(config, db, say);
   const adminToken = config.VAXBOOK_ADMIN_TOKEN ?? randomBytes(18).toString('base64url');
   const count = config.WEB_CONCURRENCY;
   if (count === 1) {
     const http = await startHttp(config, db.pool, adminToken, true);
     // Listen for Ctrl-C before saying we are up: a stop right after the announcement must drain, not kill.
     const stopped = untilStopSignal(say, () => db.embedded?.signalStop());
-    announce(config, http.port, db, adminToken, 1, say);
+    announce(config, http.port, db, adminToken, 1, demoStaff, say);
     const signal = await stopped;
     say(`\n${signal}: stopping vaxbook…`);
     await http.stop();
@@ -154,7 +161,7 @@ export async function serve(config: Config, db: Database, say: Say): Promise<voi
     throw err;
   }
   const stopped = untilStopSignal(say, () => db.embedded?.signalStop());
-  announce(config, port, db, adminToken, count, say);
+  announce(config, port, db, adminToken, count, demoStaff, say);
   const signal = await stopped;
   say(`\n${signal}: stopping vaxbook…`);
   await stopAll();

@@ -15,6 +15,10 @@ import { referenceRoutes } from './routes/public/reference.js';
 import { bookingRoutes } from './routes/public/bookings.js';
 import { availabilityRoutes } from './routes/public/availability.js';
 import { adminReconcileRoutes } from './routes/admin/reconcile.js';
+import cookie from '@fastify/cookie';
+import type { CookieSettings } from './staff-auth.js';
+import { staffAuthRoutes } from './routes/staff/auth.js';
+import { staffAccountRoutes } from './routes/staff/accounts.js';
 
 export interface AppOptions {
   pool: pg.Pool;
@@ -33,6 +37,10 @@ export interface AppOptions {
   publicUrl?: string;
   /** Throttling of booking look-ups by code + date of birth. */
   lookupLimits?: LookupLimits;
+  /** The staff session cookie (Secure by default). */
+  staffCookies?: CookieSettings;
+  /** Staff sign-in attempts per client address and minute. */
+  staffLoginsPerMinute?: number;
 }
 
 // Headers that identify a person or a session never reach the logs.
@@ -59,6 +67,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   app.addSchema(ErrorBody);
+  await app.register(cookie); // before any route: staff routes read the session cookie
 
   await app.register(swagger, {
     openapi: {
@@ -70,6 +79,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         { name: 'reference', description: 'Jurisdiction, regions, clinics and products' },
         { name: 'booking', description: 'Availability, holds, bookings, look-up, cancellation and rescheduling' },
         { name: 'admin', description: 'Operations for administrators' },
+        { name: 'staff', description: 'Staff sign-in, accounts and the audit log (session cookie + X-CSRF-Token, or the administrator token)' },
       ],
     },
     refResolver: { buildLocalReference: (json, _base, _frag, i) => String(json.$id ?? `def-${i}`) },
@@ -86,6 +96,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(portalSettingsRoutes, { pool: opts.pool, settings: opts.portalSettings ?? DEFAULT_PORTAL_SETTINGS });
   await app.register(adminReconcileRoutes, { pool: opts.pool, adminToken });
   await app.register(adminRolloutRoutes, { pool: opts.pool, adminToken, publicUrl: opts.publicUrl ?? 'http://127.0.0.1:3000/' });
+
+  const staffCookies = opts.staffCookies ?? { secure: true };
+  await app.register(staffAuthRoutes, { pool: opts.pool, adminToken, cookies: staffCookies, loginsPerMinute: opts.staffLoginsPerMinute });
+  await app.register(staffAccountRoutes, { pool: opts.pool, adminToken });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // The front door is the portal when it is built (npm run build), else the API documentation.

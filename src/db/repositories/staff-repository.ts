@@ -1,0 +1,101 @@
+import type pg from 'pg';
+
+type Db = pg.Pool | pg.PoolClient;
+
+export interface StaffRow {
+  id: number; email: string; display_name: string; role: string; region_ids: number[]; clinic_ids: number[];
+  password_hash: string; totp_secret: string | null; totp_enabled_at: Date | null; failed_logins: number;
+  locked_until: Date | null; disabled_at: Date | null; created_at: Date;
+}
+
+const COLUMNS = `id, email, display_name, role, region_ids, clinic_ids, password_hash, totp_secret, totp_enabled_at,
+  failed_logins, locked_until, disabled_at, created_at`;
+
+export async function insertStaff(db: Db, s: { email: string; displayName: string; role: string; regionIds: number[]; clinicIds: number[]; passwordHash: string; createdBy: number | null }): Promise<StaffRow> {
+  const r = await db.query<StaffRow>(
+    `INSERT INTO staff_accounts (email, display_name, role, region_ids, clinic_ids, password_hash, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+    [s.email, s.displayName, s.role, s.regionIds, s.clinicIds, s.passwordHash, s.createdBy]);
+  return r.rows[0]!;
+}
+
+export async function staffByEmail(db: Db, email: string): Promise<StaffRow | undefined> {
+  return (await db.query<StaffRow>(`SELECT ${COLUMNS} FROM staff_accounts WHERE email = $1`, [email])).rows[0];
+}
+
+export async function staffById(db: Db, id: number): Promise<StaffRow | undefined> {
+  return (await db.query<StaffRow>(`SELECT ${COLUMNS} FROM staff_accounts WHERE id = $1`, [id])).rows[0];
+}
+
+export async function listStaff(db: Db): Promise<StaffRow[]> {
+  return (await db.query<StaffRow>(`SELECT ${COLUMNS} FROM staff_accounts ORDER BY role, email`)).rows;
+}
+
+export async function countStaff(db: Db, role?: string): Promise<number> {
+  const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM staff_accounts WHERE $1::text IS NULL OR role = $1`, [role ?? null]);
+  return r.rows[0]!.n;
+}
+
+/**
+ * A failed password: one more failure, and a lock once there are `maxFailures`
+ * in a row — counted in one statement, so parallel guesses cannot slip past.
+ */
+export async function recordFailedLogin(db: Db, id: number, maxFailures: number, lockMinutes: number): Promise<{ failed: number; lockedUntil: Date | null }> {
+  const r = await db.query<{ failed_logins: number; locked_until: Date | null }>(
+    `UPDATE staff_accounts SET failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
+            locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
+     WHERE id = $1 RETURNING failed_logins, locked_until`, [id, maxFailures, lockMinutes]);
+  return { failed: r.rows[0]!.failed_logins, lockedUntil: r.rows[0]!.locked_until };
+}
+
+export async function recordGoodLogin(db: Db, id: number): Promise<void> {
+  await db.query(`UPDATE staff_accounts SET failed_logins = 0, locked_until = NULL WHERE id = $1`, [id]);
+}
+
+export async function setTotpSecret(db: Db, id: number, secret: string | null): Promise<void> {
+  await db.query(`UPDATE staff_accounts SET totp_secret = $2, totp_enabled_at = NULL WHERE id = $1`, [id, secret]);
+}
+
+export async function enableTotp(db: Db, id: number): Promise<void> {
+  await db.query(`UPDATE staff_accounts SET totp_enabled_at = now() WHERE id = $1 AND totp_secret IS NOT NULL`, [id]);
+}
+
+/** Disables an account and ends its sessions at once. */
+export async function disableStaff(db: Db, id: number): Promise<boolean> {
+  const r = await db.query<{ id: number }>(
+    `WITH d AS (UPDATE staff_accounts SET disabled_at = coalesce(disabled_at, now()) WHERE id = $1 RETURNING id),
+          s AS (UPDATE staff_sessions SET revoked_at = now() WHERE staff_id IN (SELECT id FROM d) AND revoked_at IS NULL)
+     SELECT id FROM d`, [id]);
+  return r.rows.length === 1;
+}
+
+export interface SessionRow {
+  staff_id: number; csrf_token: string; expires_at: Date;
+  email: string; display_name: string; role: string; region_ids: number[]; clinic_ids: number[]; totp_enabled_at: Date | null;
+}
+
+export async function insertSession(db: Db, s: { tokenHash: Buffer; staffId: number; csrfToken: string; hours: number; ip: string | null }): Promise<Date> {
+  const r = await db.query<{ expires_at: Date }>(
+    `INSERT INTO staff_sessions (token_hash, staff_id, csrf_token, expires_at, ip) VALUES ($1, $2, $3, now() + make_interval(hours => $4), $5)
+     RETURNING expires_at`, [s.tokenHash, s.staffId, s.csrfToken, s.hours, s.ip]);
+  return r.rows[0]!.expires_at;
+}
+
+/**
+ * The live session of a token: not revoked, not expired, not idle too long,
+ * and its account not disabled. Seeing it keeps it alive (idle timeout).
+ */
+export async function touchSession(db: Db, tokenHash: Buffer, idleMinutes: number): Promise<SessionRow | undefined> {
+  const r = await db.query<SessionRow>(
+    `UPDATE staff_sessions s SET last_seen_at = now()
+     FROM staff_accounts a
+     WHERE s.token_hash = $1 AND a.id = s.staff_id AND s.revoked_at IS NULL AND s.expires_at > now()
+       AND s.last_seen_at > now() - make_interval(mins => $2) AND a.disabled_at IS NULL
+     RETURNING s.staff_id, s.csrf_token, s.expires_at, a.email, a.display_name, a.role, a.region_ids, a.clinic_ids, a.totp_enabled_at`,
+    [tokenHash, idleMinutes]);
+  return r.rows[0];
+}
+
+export async function revokeSession(db: Db, tokenHash: Buffer): Promise<void> {
+  await db.query(`UPDATE staff_sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL`, [tokenHash]);
+}
