@@ -19,6 +19,9 @@ import cookie from '@fastify/cookie';
 import type { CookieSettings } from './staff-auth.js';
 import { staffAuthRoutes } from './routes/staff/auth.js';
 import { staffAccountRoutes } from './routes/staff/accounts.js';
+import { staffCallCentreRoutes } from './routes/staff/call-centre.js';
+import { staffClinicRoutes } from './routes/staff/clinic.js';
+import { staffClinicDayRoutes } from './routes/staff/clinic-days.js';
 
 export interface AppOptions {
   pool: pg.Pool;
@@ -100,6 +103,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const staffCookies = opts.staffCookies ?? { secure: true };
   await app.register(staffAuthRoutes, { pool: opts.pool, adminToken, cookies: staffCookies, loginsPerMinute: opts.staffLoginsPerMinute });
   await app.register(staffAccountRoutes, { pool: opts.pool, adminToken });
+  await app.register(staffCallCentreRoutes, { pool: opts.pool, adminToken });
+  await app.register(staffClinicRoutes, { pool: opts.pool, adminToken });
+  await app.register(staffClinicDayRoutes, { pool: opts.pool, adminToken });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // The front door is the portal when it is built (npm run build), else the API documentation.

@@ -2,7 +2,7 @@ import type pg from 'pg';
 
 export interface RegionRow { id: number; code: string; name: string; name_fr: string | null; office_town: string | null; latitude: number; longitude: number; population: number | null }
 export interface ClinicRow {
-  id: number; code: string; region_code: string; name: string; kind: string; street: string; city: string;
+  id: number; code: string; region_id: number; region_code: string; name: string; kind: string; street: string; city: string;
   postal_code: string; latitude: number; longitude: number; phone: string | null; languages: string[];
   accessibility: string[]; accessibility_notes: string | null; time_zone: string; status: string;
   /** null: serves everyone; else only these roll-out cohorts. */
@@ -28,18 +28,18 @@ export async function listRegions(db: Db): Promise<RegionRow[]> {
   return r.rows;
 }
 
-const CLINIC_COLUMNS = `c.id, c.code, r.code AS region_code, c.name, c.kind, c.street, c.city, c.postal_code, c.latitude,
+const CLINIC_COLUMNS = `c.id, c.code, c.region_id, r.code AS region_code, c.name, c.kind, c.street, c.city, c.postal_code, c.latitude,
   c.longitude, c.phone, c.languages, c.accessibility, c.accessibility_notes, c.time_zone, c.status, c.cohorts`;
 
 export interface ClinicFilter { regionCode?: string; kind?: string; afterId: number; limit: number }
 
-/** Keyset pagination by id: stable under concurrent inserts, and never skips a row. */
 /** Every open clinic: a few thousand rows, which search keeps in memory and filters by distance itself. */
 export async function openClinics(db: Db): Promise<ClinicRow[]> {
   const r = await db.query<ClinicRow>(`SELECT ${CLINIC_COLUMNS} FROM clinics c JOIN regions r ON r.id = c.region_id WHERE c.status = 'open' ORDER BY c.id`);
   return r.rows;
 }
 
+/** Keyset pagination by id: stable under concurrent inserts, and never skips a row. */
 export async function listClinics(db: Db, f: ClinicFilter): Promise<ClinicRow[]> {
   const r = await db.query<ClinicRow>(
     `SELECT ${CLINIC_COLUMNS} FROM clinics c JOIN regions r ON r.id = c.region_id

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type pg from 'pg';
 import { reconcile } from '../../../services/reconcile-service.js';
-import { requireAdmin } from '../../admin-auth.js';
+import { authorize } from '../../staff-auth.js';
 import { errorResponses, Nullable } from '../../schemas.js';
 
 const Int = Nullable(Type.Integer());
@@ -25,7 +25,7 @@ export const adminReconcileRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToke
       },
     },
   }, async (req) => {
-    requireAdmin(req, adminToken);
+    await authorize(req, pool, adminToken, 'reconcile.run', {});
     return reconcile(pool);
   });
 };

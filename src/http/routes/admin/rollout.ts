@@ -7,7 +7,7 @@ import { forgetCachedReferenceData } from '../../../services/reference-cache.js'
 import { currentRollout, rolloutHistory, RolloutConflict, updateRollout, validateRollout } from '../../../services/rollout-service.js';
 import * as invitations from '../../../services/invitation-service.js';
 import { importDoseRecords } from '../../../services/dose-import-service.js';
-import { requireAdmin } from '../../admin-auth.js';
+import { authorize } from '../../staff-auth.js';
 import { ApiError } from '../../errors.js';
 import { Day, errorResponses, Nullable } from '../../schemas.js';
 
@@ -23,7 +23,10 @@ const noBatch = () => new ApiError(404, 'batch_not_found', { en: 'There is no su
 
 export const adminRolloutRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken: string; publicUrl: string }> = async (app, { pool, adminToken, publicUrl }) => {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  app.addHook('preHandler', async (req) => requireAdmin(req, adminToken));
+  // An administrator's session (with its CSRF token) or the administrator token; audited either way.
+  app.addHook('preHandler', async (req) => {
+    await authorize(req, pool, adminToken, (req.routeOptions.url ?? '').includes('/invitation') ? 'invitations.manage' : 'rollout.manage', {});
+  });
   const knownCohorts = async (cohorts: string[] | null) => {
     const rules = (await currentRollout(pool)).rules;
     const unknown = (cohorts ?? []).find((c) => !rules?.cohorts.some((k) => k.id === c));

@@ -9,8 +9,8 @@ import { lookupLimiter, type LookupLimits } from '../../lookup-limits.js';
 import { EligibilityClaims } from './eligibility.js';
 import { hasAdminToken } from '../../admin-auth.js';
 
-const Pick = Type.Object({ dose: Type.Integer({ minimum: 1, maximum: 10 }), slotId: Type.Integer({ minimum: 1 }) });
-const Person = Type.Object({
+export const Pick = Type.Object({ dose: Type.Integer({ minimum: 1, maximum: 10 }), slotId: Type.Integer({ minimum: 1 }) });
+export const Person = Type.Object({
   identifier: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: "The jurisdiction's identifier (e.g. Ontario health card number, with its version code), checked with its check digits" })),
   identityDocument: Type.Optional(Type.Object({
     type: Type.Union(['passport', 'drivers_licence', 'birth_certificate', 'status_card', 'other'].map((t) => Type.Literal(t))),
@@ -28,13 +28,13 @@ const Person = Type.Object({
   groups: Type.Optional(EligibilityClaims.groups),
   previousDoses: Type.Optional(Type.Array(Type.Object({ date: Day, product: Type.String({ maxLength: 40 }) }), { maxItems: 10, description: 'Doses already had elsewhere, oldest first' })),
 });
-const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 255 })) });
-const Appointment = Type.Object({
+export const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 255 })) });
+export const Appointment = Type.Object({
   dose: Type.Integer(), status: Type.String(), startsAt: Type.String(), endsAt: Type.String(), slotId: Type.Integer(), personGivenName: Type.String(),
   clinic: Type.Object({ id: Type.Integer(), name: Type.String(), street: Type.String(), city: Type.String(), postalCode: Type.String(), timeZone: Type.String() }),
   product: Type.String(),
 });
-const conflictResponses = { ...errorResponses, 403: Type.Ref('Error'), 409: Type.Ref('Error'), 410: Type.Ref('Error'), 422: Type.Ref('Error') };
+export const conflictResponses = { ...errorResponses, 403: Type.Ref('Error'), 409: Type.Ref('Error'), 410: Type.Ref('Error'), 422: Type.Ref('Error') };
 
 /** What each refusal tells a person, in both languages. */
 const REFUSALS: Record<string, { en: string; fr: string }> = {
@@ -57,7 +57,7 @@ const REFUSALS: Record<string, { en: string; fr: string }> = {
   invalid_request: { en: 'The request is not consistent: give one slot per dose.', fr: 'La requête est incohérente : indiquez un créneau par dose.' },
 };
 
-function answer<T>(req: FastifyRequest, reply: FastifyReply, outcome: booking.Outcome<T>) {
+export function answer<T>(req: FastifyRequest, reply: FastifyReply, outcome: booking.Outcome<T>) {
   if ('result' in outcome) return reply.status(outcome.status).send(outcome.result);
   // "Not eligible" says why and when, from the roll-out's own reasons.
   const why = (outcome.detail as { reasons?: Array<{ messages: { en: string; fr: string } }> } | undefined)?.reasons?.[0]?.messages;

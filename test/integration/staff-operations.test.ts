@@ -1,0 +1,211 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import { buildApp } from '../../src/http/app.js';
+import { withCheckDigits } from '../../src/domain/identifiers.js';
+import { OPERATIONS, ROLES, type Operation, type Role } from '../../src/domain/staff-policy.js';
+import { createStaff } from '../../src/services/staff-service.js';
+import { baseReferenceData } from '../helpers/fixtures.js';
+import { freshDatabase } from '../helpers/db.js';
+
+/**
+ * The staff API on PostgreSQL: a clinic day end to end, and the authorization
+ * matrix — every role × every staff operation × a resource inside and outside
+ * the role's scope — with the audit log checked for every attempt.
+ */
+let app: FastifyInstance;
+let pool: pg.Pool;
+const ids = { region: 0, clinic: 0, product: 0, outRegion: 0, outClinic: 0 };
+const sessions = new Map<Role, { cookie: string; csrf: string; staffId: number }>();
+let today = '';
+let slotsToday: number[] = [];
+let slotsLater: number[] = [];
+
+/** A zone where it is now between 09:00 and 15:00: today's appointments are still ahead, whatever the hour the tests run. */
+function middayZone(): string {
+  const zones = ['Pacific/Kiritimati', 'Pacific/Auckland', 'Asia/Tokyo', 'Asia/Kolkata', 'Asia/Dubai', 'Europe/Paris', 'Atlantic/Azores', 'America/Sao_Paulo', 'America/Toronto', 'America/Denver', 'America/Anchorage', 'Pacific/Honolulu'];
+  const hour = (z: string) => Number(new Intl.DateTimeFormat('en-GB', { timeZone: z, hour: 'numeric', hourCycle: 'h23' }).format(new Date()));
+  return zones.find((z) => hour(z) >= 9 && hour(z) < 15) ?? zones.reduce((a, b) => (Math.abs(hour(a) - 12) < Math.abs(hour(b) - 12) ? a : b));
+}
+
+async function sessionAt(clinicId: number, regionId: number, startSql: string, count: number, capacity: number): Promise<number[]> {
+  const r = await pool.query<{ id: string }>(
+    `WITH c AS (SELECT time_zone FROM clinics WHERE id = $1),
+     d AS (INSERT INTO clinic_days (region_id, clinic_id, day, published_at)
+           SELECT $2, $1, ((${startSql}) AT TIME ZONE c.time_zone)::date, now() FROM c
+           ON CONFLICT (clinic_id, day) DO UPDATE SET published_at = now() RETURNING id),
+     s AS (INSERT INTO sessions (region_id, clinic_id, clinic_day_id, product_id, starts_at, ends_at, stations, minutes_per_appointment)
+           SELECT $2, $1, d.id, $3, date_trunc('minute', ${startSql}), date_trunc('minute', ${startSql}) + make_interval(mins => 10 * $4), $5, 10 FROM d RETURNING *)
+     INSERT INTO slots (region_id, clinic_id, clinic_day_id, session_id, product_id, starts_at, ends_at, capacity)
+     SELECT s.region_id, s.clinic_id, s.clinic_day_id, s.id, s.product_id, s.starts_at + make_interval(mins => 10 * g), s.starts_at + make_interval(mins => 10 * g + 10), s.stations
+     FROM s, generate_series(0, $4 - 1) g RETURNING id::text`, [clinicId, regionId, ids.product, count, capacity]);
+  return r.rows.map((x) => Number(x.id)).sort((a, b) => a - b);
+}
+
+before(async () => {
+  ({ pool } = await freshDatabase());
+  const ref = await baseReferenceData(pool);
+  Object.assign(ids, { region: ref.regionId, clinic: ref.clinicId, product: ref.productId });
+  const zone = middayZone();
+  await pool.query(`UPDATE clinics SET time_zone = $1 WHERE id = $2`, [zone, ids.clinic]);
+  today = new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(new Date());
+  ids.outRegion = (await pool.query<{ id: number }>(`INSERT INTO regions (code, name, latitude, longitude) VALUES ('OUT', 'Elsewhere', 45.4, -75.7) RETURNING id`)).rows[0]!.id;
+  ids.outClinic = (await pool.query<{ id: number }>(
+    `INSERT INTO clinics (region_id, code, name, kind, street, city, postal_code, latitude, longitude, time_zone)
+     VALUES ($1, 'OUT-1', 'Elsewhere Clinic', 'mass_site', '2 Side Street', 'Ottawa', 'K1P 1J1', 45.4, -75.7, 'America/Toronto') RETURNING id`, [ids.outRegion])).rows[0]!.id;
+  slotsToday = await sessionAt(ids.clinic, ids.region, `now() + interval '5 minutes'`, 12, 5);
+  slotsLater = await sessionAt(ids.clinic, ids.region, `now() + interval '28 days'`, 12, 5);
+  await sessionAt(ids.outClinic, ids.outRegion, `now() + interval '5 minutes'`, 3, 5);
+  app = await buildApp({ pool, logLevel: 'silent', staffLoginsPerMinute: 1000 });
+  for (const role of ROLES) {
+    const email = `${role}@health.example.org`;
+    await createStaff(pool, { email, displayName: role, role, password: 'a long test password',
+      regionIds: role === 'region_manager' ? [ids.region] : [], clinicIds: ['clinic_manager', 'vaccinator', 'reception'].includes(role) ? [ids.clinic] : [] }, null);
+    const r = await app.inject({ method: 'POST', url: '/api/v1/staff/login', payload: { email, password: 'a long test password' } });
+    assert.equal(r.statusCode, 200, r.body);
+    sessions.set(role, { cookie: String(r.headers['set-cookie']).split(';')[0]!, csrf: r.json().csrfToken, staffId: r.json().staff.id });
+  }
+});
+after(() => app.close());
+
+function as(role: Role, method: 'GET' | 'POST', url: string, payload?: unknown) {
+  const s = sessions.get(role)!;
+  return app.inject({ method, url, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf }, ...(payload ? { payload: payload as Record<string, unknown> } : {}) });
+}
+
+const card = (n: number) => withCheckDigits('ontario-health-card', String(700000000 + n));
+const lot = { lotNumber: 'FK1234', lotExpiry: '2099-12-31', site: 'left_deltoid' };
+
+test('a clinic day: the agent books for a caller, the nurse checks them in by code, records the dose, and the record shows it; a walk-in gets the next dose booked at check-out', async () => {
+  const booked = await as('agent', 'POST', '/api/v1/staff/bookings', {
+    slots: [{ dose: 1, slotId: slotsToday[0] }, { dose: 2, slotId: slotsLater[0] }], reason: 'caller booking both doses',
+    persons: [{ identifier: card(1), dateOfBirth: '1970-05-05', givenName: 'Carla', familyName: 'Caller', mobile: '+1 613 555 0101' }],
+  });
+  assert.equal(booked.statusCode, 201, booked.body);
+  const code = booked.json().confirmationCode as string;
+
+  const roster = await as('vaccinator', 'GET', `/api/v1/staff/clinics/${ids.clinic}/roster?q=caller`);
+  assert.equal(roster.statusCode, 200, roster.body);
+  assert.equal(roster.json().day, today);
+  assert.deepEqual(roster.json().items.map((x: { confirmationCode: string; dose: number }) => [x.confirmationCode, x.dose]), [[code, 1]]);
+
+  const checked = await as('reception', 'POST', `/api/v1/staff/clinics/${ids.clinic}/check-in`, { confirmationCode: code.toLowerCase().replace(/-/g, ' ') });
+  assert.equal(checked.statusCode, 200, checked.body);
+  assert.equal(checked.json().items[0].status, 'checked_in');
+  const appointmentId = checked.json().items[0].appointmentId;
+
+  const expired = await as('vaccinator', 'POST', `/api/v1/staff/appointments/${appointmentId}/administration`, { ...lot, lotExpiry: '2020-01-01' });
+  assert.deepEqual([expired.statusCode, expired.json().field], [400, 'lotExpiry']);
+  const given = await as('vaccinator', 'POST', `/api/v1/staff/appointments/${appointmentId}/administration`, lot);
+  assert.equal(given.statusCode, 201, given.body);
+  const twice = await as('vaccinator', 'POST', `/api/v1/staff/appointments/${appointmentId}/administration`, lot);
+  assert.equal(twice.statusCode, 409, 'a dose is recorded once');
+
+  const found = await as('agent', 'POST', '/api/v1/staff/persons/search', { identifier: card(1), dateOfBirth: '1970-05-05', reason: 'caller asks about dose 2' });
+  assert.equal(found.json().items.length, 1);
+  const record = await as('agent', 'GET', `/api/v1/staff/persons/${found.json().items[0].id}?reason=${encodeURIComponent('caller asks about dose 2')}`);
+  assert.equal(record.statusCode, 200, record.body);
+  assert.deepEqual(record.json().doses.map((d: { dose: number; source: string; lot: string }) => [d.dose, d.source, d.lot]), [[1, 'administered', 'FK1234']]);
+  assert.equal(record.json().bookings[0].appointments.find((a: { dose: number }) => a.dose === 1).status, 'completed');
+
+  const walkIn = await as('vaccinator', 'POST', `/api/v1/staff/clinics/${ids.clinic}/walk-ins`, {
+    identifier: card(2), dateOfBirth: '1980-02-02', givenName: 'Walter', familyName: 'Walkin', mobile: '+1 613 555 0102', doseNumber: 1,
+    administration: { ...lot, product: 'test-mrna', site: 'right_deltoid' },
+  });
+  assert.equal(walkIn.statusCode, 201, walkIn.body);
+  const personId = walkIn.json().personId;
+  const suggestion = await as('reception', 'GET', `/api/v1/staff/clinics/${ids.clinic}/persons/${personId}/next-dose`);
+  assert.equal(suggestion.statusCode, 200, suggestion.body);
+  assert.ok(suggestion.json().suggestion, JSON.stringify(suggestion.json()));
+  const next = await as('reception', 'POST', `/api/v1/staff/clinics/${ids.clinic}/persons/${personId}/next-dose`, {});
+  assert.equal(next.statusCode, 201, next.body);
+  assert.equal(next.json().appointments[0].dose, 2);
+  assert.equal(next.json().appointments[0].slotId, suggestion.json().suggestion.slotId);
+  const again = await as('reception', 'GET', `/api/v1/staff/clinics/${ids.clinic}/persons/${personId}/next-dose`);
+  assert.equal(again.json().reason, 'already_booked');
+
+  const summary = await as('clinic_manager', 'GET', `/api/v1/staff/clinics/${ids.clinic}/summary`);
+  assert.equal(summary.statusCode, 200, summary.body);
+  const { booked: n, checkedIn, administered, noShows, cancelled, walkIns } = summary.json() as Record<string, number>;
+  assert.deepEqual({ n, checkedIn, administered, noShows, cancelled, walkIns }, { n: 1, checkedIn: 1, administered: 2, noShows: 0, cancelled: 0, walkIns: 1 });
+  assert.deepEqual(summary.json().doses, [{ product: 'test-mrna', lot: 'FK1234', doses: 2 }]);
+  const drift = await pool.query(`SELECT count(*)::int AS n FROM slots s WHERE s.booked <> (SELECT count(*) FROM appointments a WHERE a.slot_id = s.id AND a.status IN ('booked', 'checked_in'))`);
+  assert.equal(drift.rows[0].n, 0, 'a dose given returns its seat: counters equal the rows');
+});
+
+test('unpublishing a day takes it off the public at once and keeps its appointments; publishing brings it back', async () => {
+  const search = async () => (await app.inject({ method: 'POST', url: '/api/v1/availability/search', payload: { latitude: 43.7, longitude: -79.4, radiusKm: 5, dateOfBirth: '1970-01-01', limit: 5 } })).json();
+  const before = (await search()).items.length;
+  assert.ok(before > 0, 'today is public');
+  const off = await as('clinic_manager', 'POST', `/api/v1/staff/clinics/${ids.clinic}/days/unpublish`, { from: today });
+  assert.equal(off.statusCode, 200, off.body);
+  assert.deepEqual(off.json().changed, [today]);
+  const days = (await search()).items.flatMap((c: { days: Array<{ day: string }> }) => c.days.map((d) => d.day));
+  assert.ok(!days.includes(today), 'no longer offered');
+  const kept = await as('vaccinator', 'GET', `/api/v1/staff/clinics/${ids.clinic}/roster`);
+  assert.ok(kept.json().items.length >= 1, 'appointments already made stay');
+  const taken = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: slotsToday[3] }, { dose: 2, slotId: slotsLater[3] }],
+    persons: [{ identifier: card(3), dateOfBirth: '1975-03-03', givenName: 'Late', familyName: 'Comer', email: 'late@example.org' }] } });
+  assert.equal(taken.statusCode, 409, 'an unpublished day cannot be booked');
+  assert.deepEqual((await as('clinic_manager', 'POST', `/api/v1/staff/clinics/${ids.clinic}/days/publish`, { from: today })).json().changed, [today]);
+});
+
+/** One request per staff operation, aimed at a resource inside (in=true) or outside the scopes given above. */
+function request(op: Operation, inside: boolean): { method: 'GET' | 'POST'; url: string; payload?: unknown } | null {
+  const clinic = inside ? ids.clinic : ids.outClinic;
+  switch (op) {
+    case 'person.find': return { method: 'POST', url: '/api/v1/staff/persons/search', payload: { identifier: card(1), dateOfBirth: '1970-05-05', reason: 'matrix test' } };
+    case 'person.read': return { method: 'GET', url: '/api/v1/staff/persons/1?reason=matrix%20test' };
+    case 'person.note': return { method: 'POST', url: '/api/v1/staff/persons/1/notes', payload: { note: 'matrix test' } };
+    case 'booking.create': return { method: 'POST', url: '/api/v1/staff/bookings', payload: { slots: [{ dose: 1, slotId: 999999 }], persons: [{ identifier: card(9), dateOfBirth: '1990-01-01', givenName: 'M', familyName: 'T', email: 'm@example.org' }] } };
+    case 'booking.change': return { method: 'POST', url: '/api/v1/staff/bookings/ZZZZ-ZZZZ-ZZ/cancel', payload: { reason: 'matrix test' } };
+    case 'roster.read': return { method: 'GET', url: `/api/v1/staff/clinics/${clinic}/roster` };
+    case 'appointment.checkIn': return { method: 'POST', url: `/api/v1/staff/clinics/${clinic}/check-in`, payload: { givenName: 'No', familyName: 'One', dateOfBirth: '1990-01-01' } };
+    case 'appointment.noShow': return { method: 'POST', url: `/api/v1/staff/clinics/${clinic}/no-shows`, payload: { day: '2000-01-01' } };
+    case 'walkIn.register': return { method: 'POST', url: `/api/v1/staff/clinics/${clinic}/walk-ins`, payload: { identifier: '1', dateOfBirth: '1990-01-01', givenName: 'W', familyName: 'I', doseNumber: 1, administration: { ...lot, product: 'test-mrna' } } };
+    case 'nextDose.book': return { method: 'GET', url: `/api/v1/staff/clinics/${clinic}/persons/1/next-dose` };
+    case 'day.summary': return { method: 'GET', url: `/api/v1/staff/clinics/${clinic}/summary` };
+    case 'clinicDay.publish': return { method: 'POST', url: `/api/v1/staff/clinics/${clinic}/days/publish`, payload: { from: '2000-01-01' } };
+    case 'staff.manage': return { method: 'GET', url: '/api/v1/staff/accounts' };
+    case 'audit.read': return { method: 'GET', url: '/api/v1/staff/audit?limit=1' };
+    case 'rollout.manage': return { method: 'GET', url: '/api/v1/admin/rollout/versions' };
+    case 'reconcile.run': return { method: 'GET', url: '/api/v1/admin/reconcile' };
+    default: return null; // operations whose consoles come later (sessions, supply, clinic-day cancellation, clinics)
+  }
+}
+
+test('the authorization matrix: every role × every staff operation × inside and outside its scope — refused with 403 exactly where the policy says, and every attempt audited', async () => {
+  const { may } = await import('../../src/domain/staff-policy.js');
+  const checked: string[] = [];
+  for (const role of ROLES) {
+    const s = sessions.get(role)!;
+    const actor = { role, regionIds: role === 'region_manager' ? [ids.region] : [], clinicIds: ['clinic_manager', 'vaccinator', 'reception'].includes(role) ? [ids.clinic] : [] };
+    for (const op of OPERATIONS) {
+      for (const inside of [true, false]) {
+        const req = request(op, inside);
+        if (!req) continue;
+        const place = { clinicId: inside ? ids.clinic : ids.outClinic, regionId: inside ? ids.region : ids.outRegion };
+        const expected = may(actor, op, place);
+        const before = (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE staff_id = $1 AND action = $2`, [s.staffId, op])).rows[0]!.n;
+        const r = await as(role, req.method, req.url, req.payload);
+        if (expected) assert.ok(r.statusCode !== 403 && r.statusCode !== 401, `${role} ${op} ${inside ? 'in' : 'out of'} scope: allowed, got ${r.statusCode} ${r.body}`);
+        else assert.equal(r.statusCode, 403, `${role} ${op} ${inside ? 'in' : 'out of'} scope: refused, got ${r.statusCode} ${r.body}`);
+        const audited = await pool.query<{ outcome: string }>(`SELECT outcome FROM audit_log WHERE staff_id = $1 AND action = $2 ORDER BY id DESC LIMIT 1`, [s.staffId, op]);
+        const after = (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE staff_id = $1 AND action = $2`, [s.staffId, op])).rows[0]!.n;
+        assert.equal(after, before + 1, `${role} ${op}: one audit row per attempt`);
+        assert.equal(audited.rows[0]!.outcome, expected ? 'allowed' : 'denied');
+        checked.push(`${role}:${op}:${inside}`);
+      }
+    }
+  }
+  assert.ok(checked.length >= ROLES.length * 16 * 2, `${checked.length} cases`);
+  // The examples of the issue, named.
+  assert.equal((await as('vaccinator', 'GET', `/api/v1/staff/clinics/${ids.outClinic}/roster`)).statusCode, 403, 'a nurse cannot read another clinic’s roster');
+  assert.equal((await as('agent', 'POST', `/api/v1/staff/clinics/${ids.clinic}/days/publish`, { from: today })).statusCode, 403, 'an agent cannot change clinic capacity');
+  const anonymous = await app.inject({ method: 'GET', url: `/api/v1/staff/clinics/${ids.clinic}/roster` });
+  assert.equal(anonymous.statusCode, 401);
+  const noCsrf = await app.inject({ method: 'POST', url: `/api/v1/staff/clinics/${ids.clinic}/no-shows`, headers: { cookie: sessions.get('administrator')!.cookie }, payload: {} });
+  assert.equal(noCsrf.statusCode, 403);
+  assert.equal(noCsrf.json().code, 'csrf_token_invalid');
+});
