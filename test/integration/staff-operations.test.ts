@@ -69,7 +69,7 @@ before(async () => {
 });
 after(() => app.close());
 
-function as(role: Role, method: 'GET' | 'POST', url: string, payload?: unknown) {
+function as(role: Role, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) {
   const s = sessions.get(role)!;
   return app.inject({ method, url, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf }, ...(payload ? { payload: payload as Record<string, unknown> } : {}) });
 }
@@ -151,6 +151,51 @@ test('unpublishing a day takes it off the public at once and keeps its appointme
   assert.deepEqual((await as('clinic_manager', 'POST', `/api/v1/staff/clinics/${ids.clinic}/days/publish`, { from: today })).json().changed, [today]);
 });
 
+test('a manager plans a week, copies it, publishes it; a day cancelled moves everyone on it to the nearest equivalent time, keeping the dose interval', async () => {
+  const day0 = new Date(Date.parse(`${today}T12:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10);
+  const plus = (n: number) => new Date(Date.parse(`${day0}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+  for (const n of [0, 1, 2]) {
+    const made = await as('clinic_manager', 'POST', `/api/v1/staff/clinics/${ids.clinic}/sessions`, { day: plus(n), start: '08:00', end: '12:00', product: 'test-mrna', stations: 2, minutesPerAppointment: 10 });
+    assert.equal(made.statusCode, 201, made.body);
+    assert.deepEqual([made.json().slots, made.json().capacity], [24, 48]);
+  }
+  const twice = await as('clinic_manager', 'POST', `/api/v1/staff/clinics/${ids.clinic}/sessions`, { day: plus(0), start: '11:00', end: '13:00', product: 'test-mrna', stations: 1, minutesPerAppointment: 10 });
+  assert.deepEqual([twice.statusCode, twice.json().field], [400, 'start'], 'the same shift entered twice is refused by the database');
+  const copied = await as('clinic_manager', 'POST', `/api/v1/staff/clinics/${ids.clinic}/sessions/copy-week`, { fromWeek: day0, toWeek: plus(7) });
+  assert.deepEqual([copied.statusCode, copied.json().sessions], [201, 3], copied.body);
+  const search = async (from: string) => (await app.inject({ method: 'POST', url: '/api/v1/availability/search', payload: { latitude: 43.7, longitude: -79.4, radiusKm: 5, dateOfBirth: '1970-01-01', dose: 2, previousDoseDate: today, previousProduct: 'test-mrna', from, to: plus(13), limit: 5 } })).json();
+  const offered = () => search(day0).then((a) => a.items.flatMap((c: { days: Array<{ day: string }> }) => c.days.map((d) => d.day)));
+  assert.deepEqual(await offered(), [], 'planned but not yet public');
+  const published = await as('clinic_manager', 'POST', `/api/v1/staff/clinics/${ids.clinic}/days/publish`, { from: day0, to: plus(13) });
+  assert.deepEqual(published.json().changed, [0, 1, 2, 7, 8, 9].map(plus));
+  assert.deepEqual(await offered(), [0, 1, 2, 7, 8, 9].map(plus));
+
+  // Someone given dose 1 today, with dose 2 booked on day0.
+  const walkIn = await as('vaccinator', 'POST', `/api/v1/staff/clinics/${ids.clinic}/walk-ins`, {
+    identifier: card(20), dateOfBirth: '1966-06-06', givenName: 'Ida', familyName: 'Moved', email: 'ida@example.org', doseNumber: 1, administration: { ...lot, product: 'test-mrna' } });
+  const personId = walkIn.json().personId;
+  const firstSlot = (await pool.query<{ id: string }>(`SELECT s.id::text FROM slots s JOIN clinic_days cd ON cd.id = s.clinic_day_id WHERE cd.clinic_id = $1 AND cd.day = $2 ORDER BY s.starts_at LIMIT 1`, [ids.clinic, day0])).rows[0]!.id;
+  const dose2 = await as('reception', 'POST', `/api/v1/staff/clinics/${ids.clinic}/persons/${personId}/next-dose`, { slotId: Number(firstSlot) });
+  assert.equal(dose2.statusCode, 201, dose2.body);
+
+  const supply = await as('clinic_manager', 'PUT', `/api/v1/staff/clinics/${ids.clinic}/supply`, { product: 'test-mrna', doses: 1 });
+  assert.equal(supply.statusCode, 200, supply.body);
+  assert.equal(supply.json().items.find((x: { product: string }) => x.product === 'test-mrna').short, true, 'more appointments to come than doses expected');
+
+  const cancel = await as('clinic_manager', 'POST', `/api/v1/staff/clinics/${ids.clinic}/days/cancel`, { from: day0, reason: 'Storm: the site is closed', rebook: 'auto' });
+  assert.equal(cancel.statusCode, 200, cancel.body);
+  assert.deepEqual(cancel.json().days, [day0]);
+  const moved = cancel.json().affected.find((x: { confirmationCode: string }) => x.confirmationCode === dose2.json().confirmationCode);
+  assert.equal(moved.outcome, 'moved');
+  assert.equal(moved.replacement.day, plus(1), 'the nearest day, at the same clinic');
+  assert.equal(cancel.json().cancelledAppointments, 0, 'nobody left without an appointment');
+  assert.ok(!(await offered()).includes(day0), 'the cancelled day is off the public');
+  const after = (await as('clinic_manager', 'GET', `/api/v1/staff/clinics/${ids.clinic}/roster?day=${plus(1)}`)).json().items;
+  assert.ok(after.some((x: { familyName: string; dose: number }) => x.familyName === 'Moved' && x.dose === 2));
+  const drift = await pool.query(`SELECT count(*)::int AS n FROM slots s WHERE s.booked <> (SELECT count(*) FROM appointments a WHERE a.slot_id = s.id AND a.status IN ('booked', 'checked_in'))`);
+  assert.equal(drift.rows[0].n, 0);
+});
+
 /** One request per staff operation, aimed at a resource inside (in=true) or outside the scopes given above. */
 function request(op: Operation, inside: boolean): { method: 'GET' | 'POST'; url: string; payload?: unknown } | null {
   const clinic = inside ? ids.clinic : ids.outClinic;
@@ -167,6 +212,9 @@ function request(op: Operation, inside: boolean): { method: 'GET' | 'POST'; url:
     case 'nextDose.book': return { method: 'GET', url: `/api/v1/staff/clinics/${clinic}/persons/1/next-dose` };
     case 'day.summary': return { method: 'GET', url: `/api/v1/staff/clinics/${clinic}/summary` };
     case 'clinicDay.publish': return { method: 'POST', url: `/api/v1/staff/clinics/${clinic}/days/publish`, payload: { from: '2000-01-01' } };
+    case 'clinicDay.cancel': return { method: 'POST', url: `/api/v1/staff/clinics/${clinic}/days/cancel`, payload: { from: '2000-01-01', reason: 'matrix test' } };
+    case 'session.manage': return { method: 'GET', url: `/api/v1/staff/clinics/${clinic}/sessions?from=2000-01-01` };
+    case 'supply.manage': return { method: 'GET', url: `/api/v1/staff/clinics/${clinic}/supply` };
     case 'staff.manage': return { method: 'GET', url: '/api/v1/staff/accounts' };
     case 'audit.read': return { method: 'GET', url: '/api/v1/staff/audit?limit=1' };
     case 'rollout.manage': return { method: 'GET', url: '/api/v1/admin/rollout/versions' };
@@ -199,7 +247,7 @@ test('the authorization matrix: every role × every staff operation × inside an
       }
     }
   }
-  assert.ok(checked.length >= ROLES.length * 16 * 2, `${checked.length} cases`);
+  assert.ok(checked.length >= ROLES.length * 19 * 2, `${checked.length} cases`);
   // The examples of the issue, named.
   assert.equal((await as('vaccinator', 'GET', `/api/v1/staff/clinics/${ids.outClinic}/roster`)).statusCode, 403, 'a nurse cannot read another clinic’s roster');
   assert.equal((await as('agent', 'POST', `/api/v1/staff/clinics/${ids.clinic}/days/publish`, { from: today })).statusCode, 403, 'an agent cannot change clinic capacity');

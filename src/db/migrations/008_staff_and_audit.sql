@@ -88,3 +88,17 @@ CREATE TABLE demo_staff_credentials (
   email text PRIMARY KEY REFERENCES staff_accounts (email),
   password text NOT NULL
 );
+
+-- Doses a clinic expects to have of each product (its supply), to warn when bookings run ahead of it.
+CREATE TABLE clinic_supply (
+  clinic_id integer NOT NULL REFERENCES clinics,
+  product_id smallint NOT NULL REFERENCES products,
+  doses integer NOT NULL CHECK (doses >= 0),
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  updated_by integer REFERENCES staff_accounts,
+  PRIMARY KEY (clinic_id, product_id)
+);
+
+-- A session entered twice (the same product at the same clinic over the same time) is refused by the database.
+ALTER TABLE sessions ADD CONSTRAINT sessions_no_overlap
+  EXCLUDE USING gist (clinic_id WITH =, product_id WITH =, tstzrange(starts_at, ends_at) WITH &&);
