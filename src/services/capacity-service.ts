@@ -18,11 +18,6 @@ async function productId(pool: pg.Pool, code: string, field: string): Promise<nu
   return p.id;
 }
 
-const overlapError = (field: string) => new InputError(field, {
-  en: 'This clinic already runs this vaccine over part of this time on that day.',
-  fr: 'Cette clinique offre déjà ce vaccin pendant une partie de cette plage ce jour-là.',
-});
-
 /** A session: slots every `minutesPerAppointment` from start to end, each with one place per station. */
 export async function createSession(pool: pg.Pool, clinicId: number, s: SessionInput) {
   if (!TIME.test(s.start)) throw new InputError('start', { en: 'The start time looks like 08:30.', fr: "L'heure de début ressemble à 08:30." });
@@ -30,13 +25,9 @@ export async function createSession(pool: pg.Pool, clinicId: number, s: SessionI
   const minutes = (Number(s.end.slice(0, 2)) * 60 + Number(s.end.slice(3))) - (Number(s.start.slice(0, 2)) * 60 + Number(s.start.slice(3)));
   if (minutes < s.minutesPerAppointment) throw new InputError('minutesPerAppointment', { en: 'The session is shorter than one appointment.', fr: "La séance est plus courte qu'un rendez-vous." });
   const id = await productId(pool, s.product, 'product');
-  try {
-    const r = await cap.insertSession(pool, { clinicId, day: s.day, start: s.start, end: s.end, productId: id, stations: s.stations, minutes: s.minutesPerAppointment });
-    return { sessionId: r.session_id, slots: r.slots, capacity: r.slots * s.stations };
-  } catch (err) {
-    if ((err as { code?: string }).code === '23P01') throw overlapError('start');
-    throw err;
-  }
+  // Two sessions of one product at once are allowed: a lane kept for some cohorts beside the general one.
+  const r = await cap.insertSession(pool, { clinicId, day: s.day, start: s.start, end: s.end, productId: id, stations: s.stations, minutes: s.minutesPerAppointment });
+  return { sessionId: r.session_id, slots: r.slots, capacity: r.slots * s.stations };
 }
 
 /** Copies a week's sessions (same days of the week, same local times) to another week: all or none, unpublished. */
@@ -47,20 +38,20 @@ export async function copyWeek(pool: pg.Pool, clinicId: number, fromWeek: string
   const source = await cap.sessionsOf(pool, clinicId, fromWeek, addDays(fromWeek, 6));
   if (!source.length) throw new InputError('fromWeek', { en: 'That week has no sessions to copy.', fr: "Cette semaine n'a aucune séance à copier." });
   const products = await productCatalogue(pool);
-  try {
-    return await withTransaction(pool, async (db) => {
-      let slots = 0;
-      for (const s of source) {
-        const r = await cap.insertSession(db, { clinicId, day: addDays(s.day, gap), start: s.start, end: s.end,
-          productId: products.find((p) => p.code === s.product_code)!.id, stations: s.stations, minutes: s.minutes });
-        slots += r.slots;
-      }
-      return { sessions: source.length, slots };
-    });
-  } catch (err) {
-    if ((err as { code?: string }).code === '23P01') throw overlapError('toWeek');
-    throw err;
-  }
+  return withTransaction(pool, async (db) => {
+    // One copy at a time per clinic, into a week with no sessions yet: pressing "copy" twice does not double the capacity.
+    await db.query(`SELECT pg_advisory_xact_lock(hashtext('vaxbook-copy-week'), $1)`, [clinicId]);
+    if ((await cap.sessionsOf(db, clinicId, toWeek, addDays(toWeek, 6))).length) {
+      throw new InputError('toWeek', { en: 'That week already has sessions: copy into an empty week.', fr: 'Cette semaine a déjà des séances : copiez dans une semaine vide.' });
+    }
+    let slots = 0;
+    for (const s of source) {
+      const r = await cap.insertSession(db, { clinicId, day: addDays(s.day, gap), start: s.start, end: s.end,
+        productId: products.find((p) => p.code === s.product_code)!.id, stations: s.stations, minutes: s.minutes });
+      slots += r.slots;
+    }
+    return { sessions: source.length, slots };
+  });
 }
 
 export const sessionsOf = (pool: pg.Pool, clinicId: number, from: string, to: string) => cap.sessionsOf(pool, clinicId, from, to);

@@ -69,7 +69,7 @@ before(async () => {
 });
 after(() => app.close());
 
-function as(role: Role, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) {
+function as(role: Role, method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: unknown) {
   const s = sessions.get(role)!;
   return app.inject({ method, url, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf }, ...(payload ? { payload: payload as Record<string, unknown> } : {}) });
 }
@@ -159,10 +159,12 @@ test('a manager plans a week, copies it, publishes it; a day cancelled moves eve
     assert.equal(made.statusCode, 201, made.body);
     assert.deepEqual([made.json().slots, made.json().capacity], [24, 48]);
   }
-  const twice = await as('clinic_manager', 'POST', `/api/v1/staff/clinics/${ids.clinic}/sessions`, { day: plus(0), start: '11:00', end: '13:00', product: 'test-mrna', stations: 1, minutesPerAppointment: 10 });
-  assert.deepEqual([twice.statusCode, twice.json().field], [400, 'start'], 'the same shift entered twice is refused by the database');
+  const bad = await as('clinic_manager', 'POST', `/api/v1/staff/clinics/${ids.clinic}/sessions`, { day: plus(0), start: '13:00', end: '11:00', product: 'test-mrna', stations: 1, minutesPerAppointment: 10 });
+  assert.deepEqual([bad.statusCode, bad.json().field], [400, 'end'], 'an end before the start names the field');
   const copied = await as('clinic_manager', 'POST', `/api/v1/staff/clinics/${ids.clinic}/sessions/copy-week`, { fromWeek: day0, toWeek: plus(7) });
   assert.deepEqual([copied.statusCode, copied.json().sessions], [201, 3], copied.body);
+  const again = await as('clinic_manager', 'POST', `/api/v1/staff/clinics/${ids.clinic}/sessions/copy-week`, { fromWeek: day0, toWeek: plus(7) });
+  assert.deepEqual([again.statusCode, again.json().field], [400, 'toWeek'], 'copying twice does not double the capacity');
   const search = async (from: string) => (await app.inject({ method: 'POST', url: '/api/v1/availability/search', payload: { latitude: 43.7, longitude: -79.4, radiusKm: 5, dateOfBirth: '1970-01-01', dose: 2, previousDoseDate: today, previousProduct: 'test-mrna', from, to: plus(13), limit: 5 } })).json();
   const offered = () => search(day0).then((a) => a.items.flatMap((c: { days: Array<{ day: string }> }) => c.days.map((d) => d.day)));
   assert.deepEqual(await offered(), [], 'planned but not yet public');
@@ -197,7 +199,7 @@ test('a manager plans a week, copies it, publishes it; a day cancelled moves eve
 });
 
 /** One request per staff operation, aimed at a resource inside (in=true) or outside the scopes given above. */
-function request(op: Operation, inside: boolean): { method: 'GET' | 'POST'; url: string; payload?: unknown } | null {
+function request(op: Operation, inside: boolean): { method: 'GET' | 'POST' | 'PATCH'; url: string; payload?: unknown } | null {
   const clinic = inside ? ids.clinic : ids.outClinic;
   switch (op) {
     case 'person.find': return { method: 'POST', url: '/api/v1/staff/persons/search', payload: { identifier: card(1), dateOfBirth: '1970-05-05', reason: 'matrix test' } };
@@ -215,11 +217,14 @@ function request(op: Operation, inside: boolean): { method: 'GET' | 'POST'; url:
     case 'clinicDay.cancel': return { method: 'POST', url: `/api/v1/staff/clinics/${clinic}/days/cancel`, payload: { from: '2000-01-01', reason: 'matrix test' } };
     case 'session.manage': return { method: 'GET', url: `/api/v1/staff/clinics/${clinic}/sessions?from=2000-01-01` };
     case 'supply.manage': return { method: 'GET', url: `/api/v1/staff/clinics/${clinic}/supply` };
+    case 'clinic.create': return { method: 'POST', url: '/api/v1/staff/clinics', payload: { regionCode: inside ? 'TST' : 'OUT', code: `M-${Math.random().toString(36).slice(2, 10)}`,
+      name: 'Matrix Clinic', kind: 'pharmacy', street: '1 Test Way', city: 'Toronto', postalCode: 'M5V 1A1', latitude: 43.7, longitude: -79.4 } };
+    case 'clinic.update': return { method: 'PATCH', url: `/api/v1/staff/clinics/${clinic}`, payload: { phone: '+1 416 555 0100' } };
     case 'staff.manage': return { method: 'GET', url: '/api/v1/staff/accounts' };
     case 'audit.read': return { method: 'GET', url: '/api/v1/staff/audit?limit=1' };
     case 'rollout.manage': return { method: 'GET', url: '/api/v1/admin/rollout/versions' };
     case 'reconcile.run': return { method: 'GET', url: '/api/v1/admin/reconcile' };
-    default: return null; // operations whose consoles come later (sessions, supply, clinic-day cancellation, clinics)
+    default: return null; // roll-out invitations: covered by the eligibility API tests
   }
 }
 
@@ -247,7 +252,7 @@ test('the authorization matrix: every role × every staff operation × inside an
       }
     }
   }
-  assert.ok(checked.length >= ROLES.length * 19 * 2, `${checked.length} cases`);
+  assert.ok(checked.length >= ROLES.length * 21 * 2, `${checked.length} cases`);
   // The examples of the issue, named.
   assert.equal((await as('vaccinator', 'GET', `/api/v1/staff/clinics/${ids.outClinic}/roster`)).statusCode, 403, 'a nurse cannot read another clinic’s roster');
   assert.equal((await as('agent', 'POST', `/api/v1/staff/clinics/${ids.clinic}/days/publish`, { from: today })).statusCode, 403, 'an agent cannot change clinic capacity');
@@ -256,4 +261,31 @@ test('the authorization matrix: every role × every staff operation × inside an
   const noCsrf = await app.inject({ method: 'POST', url: `/api/v1/staff/clinics/${ids.clinic}/no-shows`, headers: { cookie: sessions.get('administrator')!.cookie }, payload: {} });
   assert.equal(noCsrf.statusCode, 403);
   assert.equal(noCsrf.json().code, 'csrf_token_invalid');
+});
+
+test('an agent and the portal race for the last place in a slot over real connections: one wins, the other is told and offered alternatives', async () => {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const day = new Date(Date.parse(`${today}T12:00:00Z`) + 50 * 86_400_000).toISOString().slice(0, 10);
+  const made = await as('clinic_manager', 'POST', `/api/v1/staff/clinics/${ids.clinic}/sessions`, { day, start: '09:00', end: '10:00', product: 'test-mrna', stations: 1, minutesPerAppointment: 10 });
+  assert.equal(made.statusCode, 201, made.body);
+  await as('clinic_manager', 'POST', `/api/v1/staff/clinics/${ids.clinic}/days/publish`, { from: day });
+  const slots = (await pool.query<{ id: string }>(`SELECT id::text FROM slots WHERE session_id = $1 ORDER BY starts_at`, [made.json().sessionId])).rows.map((x) => Number(x.id));
+  const agent = sessions.get('agent')!;
+  for (const [round, slotId] of slots.slice(0, 5).entries()) {
+    const person = (n: number) => ({ identifier: card(100 + round * 2 + n), dateOfBirth: '1960-01-01', givenName: `R${round}`, familyName: `P${n}`, email: `r${round}p${n}@example.org`,
+      previousDoses: [{ date: today, product: 'test-mrna' }] });
+    const body = (n: number) => JSON.stringify({ slots: [{ dose: 2, slotId }], persons: [person(n)] });
+    const [portal, phone] = await Promise.all([
+      fetch(`${base}/api/v1/bookings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(0) }),
+      fetch(`${base}/api/v1/staff/bookings`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: agent.cookie, 'x-csrf-token': agent.csrf }, body: body(1) }),
+    ]);
+    const statuses = [portal.status, phone.status].sort();
+    assert.deepEqual(statuses, [201, 409], `round ${round}: ${await portal.clone().text()} / ${await phone.clone().text()}`);
+    const loser = await (portal.status === 409 ? portal : phone).json();
+    assert.equal(loser.code, 'slot_full');
+    assert.ok(loser.detail.alternatives.length > 0, 'the loser is offered the nearest free times');
+  }
+  const taken = await pool.query<{ booked: number; capacity: number }>(`SELECT booked, capacity FROM slots WHERE id = ANY($1::bigint[])`, [slots.slice(0, 5)]);
+  assert.ok(taken.rows.every((x) => x.booked === 1 && x.capacity === 1));
 });

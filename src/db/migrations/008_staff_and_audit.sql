@@ -99,6 +99,3 @@ CREATE TABLE clinic_supply (
   PRIMARY KEY (clinic_id, product_id)
 );
 
--- A session entered twice (the same product at the same clinic over the same time) is refused by the database.
-ALTER TABLE sessions ADD CONSTRAINT sessions_no_overlap
-  EXCLUDE USING gist (clinic_id WITH =, product_id WITH =, tstzrange(starts_at, ends_at) WITH &&);
