@@ -330,7 +330,7 @@ test('manage: find the booking, move dose 2, then dose 1 (dose 2 staying in its 
   await page.getByRole('heading', { name: 'A new time for dose 2' }).waitFor();
   await shot(page, 'en-manage-3-change');
   await page.locator('.vb-picker .vb-days button').nth(1).click();
-  await page.locator('input[name="pick"]').first().check();
+  await page.locator('input[name="pick"]').first().click(); // one click: choosing the time is the action
   await page.getByRole('heading', { name: 'A new time for dose 2' }).waitFor({ state: 'detached' });
   const after = await (await fetch(`${base}/api/v1/bookings/lookup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ confirmationCode: booked.confirmationCode, dateOfBirth: '1948-08-08' }) })).json();
   const dose2 = after.appointments.find((a: { dose: number; status: string }) => a.dose === 2 && a.status === 'booked');
@@ -339,7 +339,7 @@ test('manage: find the booking, move dose 2, then dose 1 (dose 2 staying in its 
   await page.getByRole('button', { name: 'Change dose 1' }).click();
   await page.getByRole('heading', { name: 'A new time for dose 1' }).waitFor();
   await page.locator('.vb-picker .vb-days button').nth(1).click();
-  await page.locator('input[name="pick"]').first().check();
+  await page.locator('input[name="pick"]').first().click(); // one click: choosing the time is the action
   await page.getByRole('heading', { name: 'A new time for dose 1' }).waitFor({ state: 'detached' });
   const moved = await (await fetch(`${base}/api/v1/bookings/lookup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ confirmationCode: booked.confirmationCode, dateOfBirth: '1948-08-08' }) })).json();
   const live = (dose: number) => moved.appointments.find((a: { dose: number; status: string }) => a.dose === dose && a.status === 'booked');
