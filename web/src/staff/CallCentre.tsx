@@ -1,0 +1,300 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { newKey } from '../api';
+import { dayIn, km, longDay, shortDay, time } from '../format';
+import { DateField, ErrorSummary, isoDate, Page, TextField } from '../forms';
+import type { Appointment, Clinic, OfferedDay, SearchAnswer, Slot } from '../types';
+import { staffApi } from './staff-api';
+
+interface Person {
+  id?: string; givenName: string; familyName: string; dateOfBirth: string; identifier: string; regionCode: string | null; postalCode: string | null;
+  language?: string; email?: string | null; mobile?: string | null;
+}
+interface PersonRecord {
+  person: Person & { id: string };
+  eligibility: { eligible: boolean; dose: number; reasons: Array<{ message: string }> };
+  doses: Array<{ dose: number; product: string; productName: string; administeredAt: string; source: string }>;
+  bookings: Array<{ confirmationCode: string; appointments: Appointment[] }>;
+  notes: Array<{ id: string; note: string; createdAt: string; by: string }>;
+}
+type Step = { name: 'find' } | { name: 'new' } | { name: 'record'; id: string } | { name: 'book'; person: Person; dose: number; previous?: { date: string; product: string } }
+  | { name: 'done'; code: string; appointments: Appointment[]; personId?: string };
+
+/** The call-centre console: find the caller, see everything, book with the same search and pairing as the portal. Keyboard first. */
+export default function CallCentre() {
+  const [step, setStep] = useState<Step>({ name: 'find' });
+  const [reason, setReason] = useState('');
+  return (
+    <>
+      {step.name === 'find' && <Find reason={reason} setReason={setReason} onOpen={(id) => setStep({ name: 'record', id })} onNew={() => setStep({ name: 'new' })} />}
+      {step.name === 'new' && <NewCaller back={() => setStep({ name: 'find' })} onContinue={(p) => setStep({ name: 'book', person: p, dose: 1 })} />}
+      {step.name === 'record' && <Record id={step.id} reason={reason} back={() => setStep({ name: 'find' })}
+        onBook={(r) => {
+          const last = r.doses.at(-1);
+          setStep({ name: 'book', person: r.person, dose: r.eligibility.dose, previous: last && r.eligibility.dose > 1 ? { date: last.administeredAt.slice(0, 10), product: last.product } : undefined });
+        }} />}
+      {step.name === 'book' && <Book person={step.person} dose={step.dose} previous={step.previous} reason={reason} back={() => setStep(step.person.id ? { name: 'record', id: step.person.id } : { name: 'find' })}
+        onBooked={(code, appointments) => setStep({ name: 'done', code, appointments, personId: step.person.id })} />}
+      {step.name === 'done' && <Done code={step.code} appointments={step.appointments} onNext={() => setStep({ name: 'find' })} />}
+    </>
+  );
+}
+
+function Find({ reason, setReason, onOpen, onNew }: { reason: string; setReason: (r: string) => void; onOpen: (id: string) => void; onNew: () => void }) {
+  const { t } = useTranslation();
+  const [identifier, setIdentifier] = useState('');
+  const [given, setGiven] = useState('');
+  const [family, setFamily] = useState('');
+  const [postal, setPostal] = useState('');
+  const [dob, setDob] = useState({ d: '', m: '', y: '' });
+  const [found, setFound] = useState<Person[] | null>(null);
+  const [errors, setErrors] = useState<Array<{ id: string; message: string }>>([]);
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    const day = isoDate(dob);
+    if (!day) return setErrors([{ id: 'dob', message: t('elig.dobMissing') }]);
+    const r = await staffApi<{ items: Person[] }>('POST', '/api/v1/staff/persons/search', {
+      dateOfBirth: day, reason, ...(identifier.trim() ? { identifier } : { givenName: given, familyName: family, ...(postal.trim() ? { postalCode: postal } : {}) }) });
+    if (!r.ok) return setErrors([{ id: r.error.field === 'reason' ? 'reason' : r.error.field === 'postalCode' ? 'postal' : r.error.field === 'givenName' ? 'given' : 'identifier', message: r.error.message }]);
+    setErrors([]);
+    if (r.body.items.length === 1) return onOpen(r.body.items[0]!.id!);
+    setFound(r.body.items);
+  };
+  return (
+    <Page title={t('staff.find.title')}>
+      <ErrorSummary errors={errors} />
+      <form onSubmit={submit} noValidate>
+        <TextField id="identifier" label={t('staff.find.identifier')} value={identifier} onChange={setIdentifier} width={20} error={errors.find((x) => x.id === 'identifier')?.message} />
+        <DateField id="dob" legend={t('elig.dob')} value={dob} onChange={setDob} error={errors.find((x) => x.id === 'dob')?.message} />
+        <details className="govuk-details">
+          <summary className="govuk-details__summary"><span className="govuk-details__summary-text">{t('staff.find.names')}</span></summary>
+          <div className="govuk-details__text">
+            <TextField id="given" label={t('staff.find.given')} value={given} onChange={setGiven} width={20} error={errors.find((x) => x.id === 'given')?.message} />
+            <TextField id="family" label={t('staff.find.family')} value={family} onChange={setFamily} width={20} />
+            <TextField id="postal" label={t('staff.find.postal')} value={postal} onChange={setPostal} width={10} error={errors.find((x) => x.id === 'postal')?.message} />
+          </div>
+        </details>
+        <TextField id="reason" label={t('staff.find.reason')} hint={t('staff.find.reasonHint')} value={reason} onChange={setReason} width={30} error={errors.find((x) => x.id === 'reason')?.message} />
+        <div className="govuk-button-group">
+          <button type="submit" className="govuk-button">{t('staff.find.search')}</button>
+          <button type="button" className="govuk-button govuk-button--secondary" onClick={onNew}>{t('staff.find.newCaller')}</button>
+        </div>
+      </form>
+      {found && (found.length === 0 ? <p className="govuk-body" role="status">{t('staff.find.none')}</p> : (
+        <>
+          <h2 className="govuk-heading-m">{t('staff.find.results')}</h2>
+          <ul className="govuk-list">
+            {found.map((p) => <li key={p.id}><button type="button" className="govuk-link vb-link" onClick={() => onOpen(p.id!)}>{t('staff.find.open', { name: `${p.givenName} ${p.familyName}` })}</button> – {p.postalCode ?? ''}</li>)}
+          </ul>
+        </>
+      ))}
+    </Page>
+  );
+}
+
+function Record({ id, reason, back, onBook }: { id: string; reason: string; back: () => void; onBook: (r: PersonRecord) => void }) {
+  const { t } = useTranslation();
+  const [record, setRecord] = useState<PersonRecord | null>(null);
+  const [note, setNote] = useState('');
+  const [errors, setErrors] = useState<Array<{ id: string; message: string }>>([]);
+  const load = async () => {
+    const r = await staffApi<PersonRecord>('GET', `/api/v1/staff/persons/${id}?reason=${encodeURIComponent(reason || 'call')}`);
+    if (r.ok) setRecord(r.body); else setErrors([{ id: 'note', message: r.error.message }]);
+  };
+  useEffect(() => { void load(); }, [id]); // eslint-disable-line react-hooks/exhaustive-deps
+  if (!record) return <ErrorSummary errors={errors} />;
+  const p = record.person;
+  const cancel = async (code: string, dose: number) => {
+    const r = await staffApi('POST', `/api/v1/staff/bookings/${encodeURIComponent(code)}/cancel`, { doses: [dose], reason: t('staff.record.cancelReason') }, { 'idempotency-key': newKey() });
+    if (!r.ok) setErrors([{ id: 'note', message: r.error.message }]);
+    await load();
+  };
+  const saveNote = async (e: React.FormEvent) => {
+    e.preventDefault();
+    const r = await staffApi('POST', `/api/v1/staff/persons/${id}/notes`, { note });
+    if (!r.ok) return setErrors([{ id: 'note', message: r.error.message }]);
+    setNote('');
+    await load();
+  };
+  return (
+    <Page title={t('staff.record.title', { name: `${p.givenName} ${p.familyName}` })} back={back}>
+      <ErrorSummary errors={errors} />
+      <dl className="govuk-summary-list">
+        <div className="govuk-summary-list__row"><dt className="govuk-summary-list__key">{t('elig.dob')}</dt><dd className="govuk-summary-list__value">{longDay(p.dateOfBirth)}</dd></div>
+        <div className="govuk-summary-list__row"><dt className="govuk-summary-list__key">{t('staff.find.identifier')}</dt><dd className="govuk-summary-list__value">{p.identifier}</dd></div>
+        <div className="govuk-summary-list__row"><dt className="govuk-summary-list__key">{t('staff.record.contact')}</dt><dd className="govuk-summary-list__value">{[p.email, p.mobile, p.postalCode].filter(Boolean).join(' · ')}</dd></div>
+      </dl>
+      <div className="govuk-inset-text">
+        <p className="govuk-body">{record.eligibility.eligible ? t('staff.record.eligible', { dose: record.eligibility.dose }) : t('staff.record.notEligible')}</p>
+        {record.eligibility.reasons.map((r, i) => <p className="govuk-body" key={i}>{r.message}</p>)}
+      </div>
+      {record.eligibility.eligible && <button type="button" className="govuk-button" onClick={() => onBook(record)}>{t('staff.record.book')}</button>}
+      <h2 className="govuk-heading-m">{t('staff.record.doses')}</h2>
+      {record.doses.length ? (
+        <ul className="govuk-list">{record.doses.map((d) => <li key={d.dose}>{t('staff.record.dose', { dose: d.dose })}: {d.productName}, {longDay(d.administeredAt.slice(0, 10))}</li>)}</ul>
+      ) : <p className="govuk-body">{t('staff.record.noDoses')}</p>}
+      <h2 className="govuk-heading-m">{t('staff.record.bookings')}</h2>
+      {record.bookings.length === 0 && <p className="govuk-body">{t('staff.record.noBookings')}</p>}
+      {record.bookings.map((b) => (
+        <div key={b.confirmationCode} className="govuk-summary-card">
+          <div className="govuk-summary-card__title-wrapper"><h3 className="govuk-summary-card__title">{b.confirmationCode}</h3></div>
+          <div className="govuk-summary-card__content">
+            <ul className="govuk-list">
+              {b.appointments.filter((a) => a.status !== 'cancelled').map((a) => (
+                <li key={`${a.dose}-${a.slotId}`}>
+                  {t('staff.record.dose', { dose: a.dose })}: {longDay(dayIn(a.startsAt, a.clinic.timeZone))} {time(a.startsAt, a.clinic.timeZone)}, {a.clinic.name} ({t(`staff.clinic.statuses.${a.status}`)})
+                  {a.status === 'booked' && <> <button type="button" className="govuk-button govuk-button--warning govuk-!-margin-bottom-0" onClick={() => void cancel(b.confirmationCode, a.dose)}>{t('staff.record.cancelDose', { dose: a.dose })}</button></>}
+                </li>
+              ))}
+            </ul>
+          </div>
+        </div>
+      ))}
+      <h2 className="govuk-heading-m">{t('staff.record.notes')}</h2>
+      <ul className="govuk-list">{record.notes.map((n) => <li key={n.id}>{new Date(n.createdAt).toLocaleString()} – {n.by}: {n.note}</li>)}</ul>
+      <form onSubmit={saveNote} noValidate>
+        <div className="govuk-form-group">
+          <label className="govuk-label" htmlFor="note">{t('staff.record.note')}</label>
+          <textarea className="govuk-textarea" id="note" rows={3} value={note} onChange={(e) => setNote(e.target.value)} />
+        </div>
+        <button type="submit" className="govuk-button govuk-button--secondary">{t('staff.record.saveNote')}</button>
+      </form>
+      <p className="govuk-body"><button type="button" className="govuk-link vb-link" onClick={back}>{t('staff.record.newSearch')}</button></p>
+    </Page>
+  );
+}
+
+function NewCaller({ back, onContinue }: { back: () => void; onContinue: (p: Person) => void }) {
+  const { t } = useTranslation();
+  const [p, setP] = useState({ identifier: '', givenName: '', familyName: '', postalCode: '', email: '', mobile: '', language: 'en' });
+  const [dob, setDob] = useState({ d: '', m: '', y: '' });
+  const [errors, setErrors] = useState<Array<{ id: string; message: string }>>([]);
+  const set = (k: keyof typeof p) => (v: string) => setP({ ...p, [k]: v });
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    const day = isoDate(dob);
+    if (!day) return setErrors([{ id: 'dob', message: t('elig.dobMissing') }]);
+    const check = await staffApi<{ valid: boolean; message: string | null }>('POST', '/api/v1/identifiers/check', { identifier: p.identifier, dateOfBirth: day });
+    if (check.ok && !check.body.valid) return setErrors([{ id: 'identifier', message: check.body.message ?? '' }]);
+    onContinue({ ...p, dateOfBirth: day, regionCode: null, email: p.email || null, mobile: p.mobile || null, postalCode: p.postalCode || null });
+  };
+  return (
+    <Page title={t('staff.newPerson.title')} back={back}>
+      <ErrorSummary errors={errors} />
+      <form onSubmit={submit} noValidate>
+        <TextField id="identifier" label={t('staff.newPerson.identifier')} value={p.identifier} onChange={set('identifier')} width={20} error={errors.find((x) => x.id === 'identifier')?.message} />
+        <DateField id="dob" legend={t('staff.newPerson.dob')} value={dob} onChange={setDob} error={errors.find((x) => x.id === 'dob')?.message} />
+        <TextField id="givenName" label={t('staff.find.given')} value={p.givenName} onChange={set('givenName')} width={20} />
+        <TextField id="familyName" label={t('staff.find.family')} value={p.familyName} onChange={set('familyName')} width={20} />
+        <TextField id="postalCode" label={t('staff.find.postal')} value={p.postalCode} onChange={set('postalCode')} width={10} />
+        <TextField id="email" label={t('staff.newPerson.email')} type="email" value={p.email} onChange={set('email')} width={30} />
+        <TextField id="mobile" label={t('staff.newPerson.mobile')} type="tel" value={p.mobile} onChange={set('mobile')} width={20} />
+        <div className="govuk-form-group">
+          <label className="govuk-label" htmlFor="language">{t('staff.newPerson.language')}</label>
+          <select className="govuk-select" id="language" value={p.language} onChange={(e) => set('language')(e.target.value)}><option value="en">English</option><option value="fr">Français</option></select>
+        </div>
+        <button type="submit" className="govuk-button">{t('staff.newPerson.continue')}</button>
+      </form>
+    </Page>
+  );
+}
+
+function Book({ person, dose, previous, reason, back, onBooked }: {
+  person: Person; dose: number; previous?: { date: string; product: string }; reason: string; back: () => void; onBooked: (code: string, a: Appointment[]) => void;
+}) {
+  const { t } = useTranslation();
+  const [place, setPlace] = useState(person.postalCode?.slice(0, 3) ?? '');
+  const [answer, setAnswer] = useState<SearchAnswer | null>(null);
+  const [chosen, setChosen] = useState<{ clinic: Clinic; day: OfferedDay } | null>(null);
+  const [times, setTimes] = useState<{ first: Slot[]; second: Slot[] }>({ first: [], second: [] });
+  const [pick, setPick] = useState<{ first?: number; second?: number }>({});
+  const [errors, setErrors] = useState<Array<{ id: string; message: string }>>([]);
+  const [key] = useState(newKey);
+  const search = async (e: React.FormEvent) => {
+    e.preventDefault();
+    const r = await staffApi<SearchAnswer>('POST', '/api/v1/availability/search', {
+      place, radiusKm: 25, dateOfBirth: person.dateOfBirth, dose, limit: 5, ...(person.regionCode ? { regionCode: person.regionCode } : {}),
+      ...(previous ? { previousDoseDate: previous.date, previousProduct: previous.product } : {}) });
+    if (!r.ok) return setErrors([{ id: 'place', message: r.error.message }]);
+    setErrors([]);
+    setAnswer(r.body);
+  };
+  const choose = async (clinic: Clinic, day: OfferedDay) => {
+    setChosen({ clinic, day });
+    const get = (c: number, d: string) => staffApi<{ items: Slot[] }>('GET', `/api/v1/clinics/${c}/days/${d}/slots?product=${encodeURIComponent(day.product.code)}`);
+    const [a, b] = await Promise.all([get(clinic.id, day.day), day.nextDose ? get(day.nextDose.clinicId, day.nextDose.day) : Promise.resolve(null)]);
+    const first = a.ok ? a.body.items : [];
+    const second = b && b.ok ? b.body.items : [];
+    setTimes({ first, second });
+    setPick({ first: first[0]?.slotId, second: second[0]?.slotId });
+  };
+  const book = async (e: React.FormEvent) => {
+    e.preventDefault();
+    const slots = [{ dose, slotId: pick.first! }, ...(chosen?.day.nextDose && pick.second ? [{ dose: dose + 1, slotId: pick.second }] : [])];
+    const r = await staffApi<{ confirmationCode: string; appointments: Appointment[] }>('POST', '/api/v1/staff/bookings', {
+      slots, reason: reason || undefined,
+      persons: [{ identifier: person.identifier, dateOfBirth: person.dateOfBirth, givenName: person.givenName, familyName: person.familyName, language: person.language ?? 'en',
+        ...(person.email ? { email: person.email } : {}), ...(person.mobile ? { mobile: person.mobile } : {}), ...(person.postalCode ? { postalCode: person.postalCode } : {}),
+        ...(previous && !person.id ? { previousDoses: [previous] } : {}) }],
+    }, { 'idempotency-key': key });
+    if (!r.ok) return setErrors([{ id: 'time1', message: r.error.message }]);
+    onBooked(r.body.confirmationCode, r.body.appointments);
+  };
+  const tz = chosen?.clinic.timeZone ?? 'America/Toronto';
+  return (
+    <Page title={t('staff.book.title', { name: `${person.givenName} ${person.familyName}` })} back={back}>
+      <ErrorSummary errors={errors} />
+      {!chosen && (
+        <form onSubmit={search} noValidate>
+          <TextField id="place" label={t('staff.book.place')} value={place} onChange={setPlace} width={20} error={errors.find((x) => x.id === 'place')?.message} />
+          <button type="submit" className="govuk-button">{t('staff.book.search')}</button>
+        </form>
+      )}
+      {!chosen && answer && (answer.items.length === 0 ? <p className="govuk-body" role="status">{answer.explanation?.message ?? t('staff.book.none')}</p> : answer.items.map(({ clinic, days }) => (
+        <section key={clinic.id} className="govuk-!-margin-bottom-4">
+          <h2 className="govuk-heading-s">{t('staff.book.chooseDay', { clinic: clinic.name, km: km(clinic.distanceKm) })}</h2>
+          <div className="vb-days">
+            {days.slice(0, 10).map((d) => <button key={`${d.day}-${d.product.code}`} type="button" className="govuk-button govuk-button--secondary" onClick={() => void choose(clinic, d)}>
+              {shortDay(d.day)}<span className="govuk-visually-hidden"> – {longDay(d.day)}, {clinic.name}, {d.product.name}</span></button>)}
+          </div>
+        </section>
+      )))}
+      {chosen && (
+        <form onSubmit={book} noValidate>
+          <h2 className="govuk-heading-m">{t('staff.book.times')}</h2>
+          <div className="govuk-form-group">
+            <label className="govuk-label" htmlFor="time1">{t('staff.book.dose1', { dose })} – {longDay(chosen.day.day)}, {chosen.clinic.name}</label>
+            <select className="govuk-select" id="time1" value={pick.first} onChange={(e) => setPick({ ...pick, first: Number(e.target.value) })}>
+              {times.first.map((s) => <option key={s.slotId} value={s.slotId}>{time(s.startsAt, tz)}</option>)}
+            </select>
+          </div>
+          {chosen.day.nextDose && (
+            <div className="govuk-form-group">
+              <label className="govuk-label" htmlFor="time2">{t('staff.book.dose2', { dose: dose + 1, day: longDay(chosen.day.nextDose.day), clinic: chosen.day.nextDose.clinicName })}</label>
+              <select className="govuk-select" id="time2" value={pick.second} onChange={(e) => setPick({ ...pick, second: Number(e.target.value) })}>
+                {times.second.map((s) => <option key={s.slotId} value={s.slotId}>{time(s.startsAt, tz)}</option>)}
+              </select>
+            </div>
+          )}
+          <button type="submit" className="govuk-button" disabled={!pick.first}>{t('staff.book.confirm')}</button>
+        </form>
+      )}
+    </Page>
+  );
+}
+
+function Done({ code, appointments, onNext }: { code: string; appointments: Appointment[]; onNext: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Page title={t('staff.book.booked')}>
+      <div className="govuk-panel govuk-panel--confirmation">
+        <h2 className="govuk-panel__title">{t('staff.book.code')}</h2>
+        <div className="govuk-panel__body"><span className="vb-code" data-testid="staff-confirmation-code">{code}</span></div>
+      </div>
+      <ul className="govuk-list">
+        {appointments.map((a) => <li key={`${a.dose}-${a.slotId}`}>{t('staff.record.dose', { dose: a.dose })}: {longDay(dayIn(a.startsAt, a.clinic.timeZone))} {time(a.startsAt, a.clinic.timeZone)}, {a.clinic.name}</li>)}
+      </ul>
+      <button type="button" className="govuk-button" onClick={onNext}>{t('staff.record.newSearch')}</button>
+    </Page>
+  );
+}

@@ -1,0 +1,91 @@
+/** The staff consoles' strings, EN and FR with the same keys; loaded with the consoles' chunk, not the portal's. */
+export const staffStrings = {
+  en: {
+    staff: {
+      service: 'vaxbook staff', signIn: 'Sign in', email: 'Work e-mail address', password: 'Password', totp: 'Code from your authenticator app',
+      signOut: 'Sign out', signedInAs: 'Signed in as {{name}} ({{role}})', choose: 'Choose a console',
+      consoles: { callCentre: 'Call centre', clinic: 'Clinic', admin: 'Administration' },
+      roles: { administrator: 'administrator', region_manager: 'region manager', clinic_manager: 'clinic manager', vaccinator: 'vaccinator', reception: 'reception', agent: 'call-centre agent' },
+      find: {
+        title: 'Find the caller', identifier: 'Health card number', names: 'Or by name', given: 'First name', family: 'Last name', postal: 'Postal code (optional)',
+        reason: 'Reason for opening the record', reasonHint: 'Kept in the audit log, e.g. “caller booking dose 2”.', search: 'Find', none: 'Nobody matches. Check the details, or register a new caller.',
+        newCaller: 'Register a new caller', results: 'Callers found', open: 'Open record of {{name}}',
+      },
+      record: {
+        title: 'Record of {{name}}', eligible: 'Can book dose {{dose}} now.', notEligible: 'Cannot book yet.', doses: 'Doses', noDoses: 'No dose recorded.',
+        bookings: 'Bookings', noBookings: 'No booking.', notes: 'Call notes', note: 'Add a note about this call', saveNote: 'Save note', book: 'Book an appointment',
+        cancelDose: 'Cancel dose {{dose}}', cancelReason: 'Cancelled at the caller’s request', dose: 'Dose {{dose}}', contact: 'Contact', newSearch: 'Find another caller',
+      },
+      newPerson: { title: 'New caller', identifier: 'Health card number', dob: 'Date of birth', language: 'Language', email: 'E-mail', mobile: 'Mobile', continue: 'Continue to booking' },
+      book: {
+        title: 'Book for {{name}}', place: 'Town or postal code', search: 'Search', chooseDay: 'Choose a day at {{clinic}} ({{km}} km)', none: 'Nothing to offer',
+        times: 'Choose the times', dose1: 'Dose {{dose}} time', dose2: 'Dose {{dose}} time ({{day}}, {{clinic}})', confirm: 'Book now', booked: 'Booked', code: 'Confirmation code',
+        backToRecord: 'Back to the record',
+      },
+      clinic: {
+        title: 'Clinic: {{clinic}}', which: 'Clinic', roster: 'Today’s appointments ({{count}})', filter: 'Find in the list (name, code or card number)',
+        checkIn: 'Check in by confirmation code', checkInButton: 'Check in', time: 'Time', person: 'Person', dose: 'Dose', status: 'Status', action: 'Action',
+        record: 'Record dose', lot: 'Lot number', expiry: 'Lot expiry date', site: 'Injection site', save: 'Save the dose', saved: 'Dose recorded for {{name}}.',
+        next: 'Next dose: {{day}} at {{time}}', bookNext: 'Book the next dose', confirmNext: 'Confirm the next dose', nextBooked: 'Next dose booked: {{code}}',
+        noNext: 'No next dose to book here ({{reason}}).', endOfDay: 'End of day', noShows: 'Mark everyone not seen as missed', marked: '{{count}} marked as missed.',
+        summary: 'Summary of the day', booked: 'Booked', checkedIn: 'Checked in', given: 'Given', missed: 'Missed', walkIns: 'Walk-ins', perLot: 'Doses per product and lot',
+        sites: { left_deltoid: 'Left arm', right_deltoid: 'Right arm', left_thigh: 'Left thigh', right_thigh: 'Right thigh' },
+        statuses: { booked: 'Booked', checked_in: 'Checked in', completed: 'Given', no_show: 'Missed', cancelled: 'Cancelled' },
+      },
+      admin: {
+        title: 'Administration: {{clinic}}', sessions: 'Sessions from {{from}}', day: 'Day', start: 'Start (HH:MM)', end: 'End (HH:MM)', product: 'Vaccine', stations: 'Stations',
+        minutes: 'Minutes per appointment', create: 'Add session', created: 'Session added: {{slots}} times, {{capacity}} places.', copy: 'Copy a week',
+        fromWeek: 'First day of the week to copy', toWeek: 'First day of the target week', copyButton: 'Copy the week', copied: '{{sessions}} sessions copied.',
+        publish: 'Publish (staffed and stocked)', unpublish: 'Unpublish', from: 'From', to: 'To', published: 'Published: {{days}}', unpublished: 'Unpublished: {{days}}',
+        cancel: 'Cancel a day', reason: 'Reason (people are told)', rebook: 'Rebooking', auto: 'Move everyone to the nearest equivalent time',
+        offer: 'Cancel and offer the nearest equivalent time', cancelButton: 'Cancel the day', affected: 'People affected',
+        outcome: { moved: 'moved to {{when}} at {{clinic}}', offered: 'offered {{when}} at {{clinic}}', cancelled: 'cancelled, no equivalent time found' },
+        isPublished: 'public', notPublished: 'not public', isCancelled: 'cancelled', capacity: '{{booked}} of {{capacity}} booked',
+      },
+    },
+  },
+  fr: {
+    staff: {
+      service: 'vaxbook – personnel', signIn: 'Se connecter', email: 'Adresse courriel professionnelle', password: 'Mot de passe', totp: 'Code de votre application d’authentification',
+      signOut: 'Se déconnecter', signedInAs: 'Connecté : {{name}} ({{role}})', choose: 'Choisir une console',
+      consoles: { callCentre: 'Centre d’appels', clinic: 'Clinique', admin: 'Administration' },
+      roles: { administrator: 'administrateur', region_manager: 'gestionnaire régional', clinic_manager: 'gestionnaire de clinique', vaccinator: 'vaccinateur', reception: 'accueil', agent: 'agent du centre d’appels' },
+      find: {
+        title: 'Trouver la personne qui appelle', identifier: 'Numéro de carte Santé', names: 'Ou par le nom', given: 'Prénom', family: 'Nom de famille', postal: 'Code postal (facultatif)',
+        reason: 'Motif de l’ouverture du dossier', reasonHint: 'Conservé au journal d’audit, p. ex. « appel pour réserver la dose 2 ».', search: 'Trouver', none: 'Personne ne correspond. Vérifiez les renseignements, ou inscrivez une nouvelle personne.',
+        newCaller: 'Inscrire une nouvelle personne', results: 'Personnes trouvées', open: 'Ouvrir le dossier de {{name}}',
+      },
+      record: {
+        title: 'Dossier de {{name}}', eligible: 'Peut réserver la dose {{dose}} maintenant.', notEligible: 'Ne peut pas encore réserver.', doses: 'Doses', noDoses: 'Aucune dose inscrite.',
+        bookings: 'Réservations', noBookings: 'Aucune réservation.', notes: 'Notes d’appel', note: 'Ajouter une note sur cet appel', saveNote: 'Enregistrer la note', book: 'Réserver un rendez-vous',
+        cancelDose: 'Annuler la dose {{dose}}', cancelReason: 'Annulé à la demande de la personne', dose: 'Dose {{dose}}', contact: 'Coordonnées', newSearch: 'Trouver une autre personne',
+      },
+      newPerson: { title: 'Nouvelle personne', identifier: 'Numéro de carte Santé', dob: 'Date de naissance', language: 'Langue', email: 'Courriel', mobile: 'Cellulaire', continue: 'Passer à la réservation' },
+      book: {
+        title: 'Réserver pour {{name}}', place: 'Ville ou code postal', search: 'Rechercher', chooseDay: 'Choisir un jour à {{clinic}} ({{km}} km)', none: 'Rien à proposer',
+        times: 'Choisir les heures', dose1: 'Heure de la dose {{dose}}', dose2: 'Heure de la dose {{dose}} ({{day}}, {{clinic}})', confirm: 'Réserver', booked: 'Réservé', code: 'Code de confirmation',
+        backToRecord: 'Retour au dossier',
+      },
+      clinic: {
+        title: 'Clinique : {{clinic}}', which: 'Clinique', roster: 'Rendez-vous du jour ({{count}})', filter: 'Chercher dans la liste (nom, code ou numéro de carte)',
+        checkIn: 'Accueillir par code de confirmation', checkInButton: 'Accueillir', time: 'Heure', person: 'Personne', dose: 'Dose', status: 'État', action: 'Action',
+        record: 'Inscrire la dose', lot: 'Numéro de lot', expiry: 'Date de péremption du lot', site: 'Point d’injection', save: 'Enregistrer la dose', saved: 'Dose inscrite pour {{name}}.',
+        next: 'Dose suivante : {{day}} à {{time}}', bookNext: 'Réserver la dose suivante', confirmNext: 'Confirmer la dose suivante', nextBooked: 'Dose suivante réservée : {{code}}',
+        noNext: 'Pas de dose suivante à réserver ici ({{reason}}).', endOfDay: 'Fin de journée', noShows: 'Marquer absentes les personnes non vues', marked: '{{count}} personnes marquées absentes.',
+        summary: 'Bilan de la journée', booked: 'Réservés', checkedIn: 'Accueillis', given: 'Administrées', missed: 'Absents', walkIns: 'Sans rendez-vous', perLot: 'Doses par produit et par lot',
+        sites: { left_deltoid: 'Bras gauche', right_deltoid: 'Bras droit', left_thigh: 'Cuisse gauche', right_thigh: 'Cuisse droite' },
+        statuses: { booked: 'Réservé', checked_in: 'Accueilli', completed: 'Administré', no_show: 'Absent', cancelled: 'Annulé' },
+      },
+      admin: {
+        title: 'Administration : {{clinic}}', sessions: 'Séances à partir du {{from}}', day: 'Jour', start: 'Début (HH:MM)', end: 'Fin (HH:MM)', product: 'Vaccin', stations: 'Postes',
+        minutes: 'Minutes par rendez-vous', create: 'Ajouter la séance', created: 'Séance ajoutée : {{slots}} plages, {{capacity}} places.', copy: 'Copier une semaine',
+        fromWeek: 'Premier jour de la semaine à copier', toWeek: 'Premier jour de la semaine cible', copyButton: 'Copier la semaine', copied: '{{sessions}} séances copiées.',
+        publish: 'Publier (personnel et doses en place)', unpublish: 'Retirer du public', from: 'Du', to: 'Au', published: 'Publié : {{days}}', unpublished: 'Retiré : {{days}}',
+        cancel: 'Annuler une journée', reason: 'Motif (communiqué aux personnes)', rebook: 'Nouveau rendez-vous', auto: 'Déplacer chacun vers l’heure équivalente la plus proche',
+        offer: 'Annuler et proposer l’heure équivalente la plus proche', cancelButton: 'Annuler la journée', affected: 'Personnes touchées',
+        outcome: { moved: 'déplacé au {{when}} à {{clinic}}', offered: 'proposé : {{when}} à {{clinic}}', cancelled: 'annulé, aucune heure équivalente trouvée' },
+        isPublished: 'public', notPublished: 'non public', isCancelled: 'annulée', capacity: '{{booked}} réservés sur {{capacity}}',
+      },
+    },
+  },
+};
