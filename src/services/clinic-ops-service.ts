@@ -5,7 +5,7 @@ import { addDays, localDate } from '../domain/calendar.js';
 import { normaliseConfirmationCode } from '../domain/confirmation-code.js';
 import { nextDoseWindow, suggestDay } from '../domain/dose-series.js';
 import { withTransaction } from '../db/transaction.js';
-import { searchAvailability } from './availability-service.js';
+import { daySlots, searchAvailability } from './availability-service.js';
 import { createBooking, type BookingResult, type Outcome, type PersonRequest } from './booking-service.js';
 import { checkTypedIdentifier } from './identity-service.js';
 import { InputError } from './input-error.js';
@@ -167,9 +167,10 @@ export async function suggestNextDose(pool: pg.Pool, clinicId: number, personId:
   }, false);
   const here = found.items.find((c) => c.clinic.id === clinicId);
   const day = here && suggestDay(here.days.map((d) => d.day), window);
-  const offered = here?.days.find((d) => d.day === day && d.firstTimes.length > 0) ?? here?.days.find((d) => d.firstTimes.length > 0);
-  if (!offered) return { dose, suggestion: null, existing: null, reason: 'nothing_free_here' as const };
-  const slot = offered.firstTimes[0]!;
+  const offered = here?.days.find((d) => d.day === day);
+  // Search gives first times for the first days only: the chosen day's own times are read.
+  const slot = offered && (await daySlots(pool, clinicId, offered.day, offered.product.code))[0];
+  if (!offered || !slot) return { dose, suggestion: null, existing: null, reason: 'nothing_free_here' as const };
   return { dose, existing: null, reason: null,
     suggestion: { day: offered.day, slotId: slot.slotId, startsAt: slot.startsAt, product: offered.product.code, recommended: window.recommended } };
 }

@@ -176,7 +176,12 @@ function NewCaller({ back, onContinue }: { back: () => void; onContinue: (p: Per
     if (!day) return setErrors([{ id: 'dob', message: t('elig.dobMissing') }]);
     const check = await staffApi<{ valid: boolean; message: string | null }>('POST', '/api/v1/identifiers/check', { identifier: p.identifier, dateOfBirth: day });
     if (check.ok && !check.body.valid) return setErrors([{ id: 'identifier', message: check.body.message ?? '' }]);
-    onContinue({ ...p, dateOfBirth: day, regionCode: null, email: p.email || null, mobile: p.mobile || null, postalCode: p.postalCode || null });
+    // The same screening as the portal: the region comes from the postal code, and a "not yet" is said before searching.
+    const e2 = await staffApi<{ eligible: boolean; regionCode: string | null; reasons: Array<{ message: string }> }>('POST', '/api/v1/eligibility', {
+      dateOfBirth: day, ...(p.postalCode.trim() ? { place: p.postalCode.trim() } : {}) });
+    if (!e2.ok) return setErrors([{ id: e2.error.field === 'place' ? 'postalCode' : 'dob', message: e2.error.message }]);
+    if (!e2.body.eligible) return setErrors([{ id: 'dob', message: e2.body.reasons[0]?.message ?? t('staff.record.notEligible') }]);
+    onContinue({ ...p, dateOfBirth: day, regionCode: e2.body.regionCode, email: p.email || null, mobile: p.mobile || null, postalCode: p.postalCode || null });
   };
   return (
     <Page title={t('staff.newPerson.title')} back={back}>
@@ -186,7 +191,7 @@ function NewCaller({ back, onContinue }: { back: () => void; onContinue: (p: Per
         <DateField id="dob" legend={t('staff.newPerson.dob')} value={dob} onChange={setDob} error={errors.find((x) => x.id === 'dob')?.message} />
         <TextField id="givenName" label={t('staff.find.given')} value={p.givenName} onChange={set('givenName')} width={20} />
         <TextField id="familyName" label={t('staff.find.family')} value={p.familyName} onChange={set('familyName')} width={20} />
-        <TextField id="postalCode" label={t('staff.find.postal')} value={p.postalCode} onChange={set('postalCode')} width={10} />
+        <TextField id="postalCode" label={t('staff.newPerson.place')} value={p.postalCode} onChange={set('postalCode')} width={10} error={errors.find((x) => x.id === 'postalCode')?.message} />
         <TextField id="email" label={t('staff.newPerson.email')} type="email" value={p.email} onChange={set('email')} width={30} />
         <TextField id="mobile" label={t('staff.newPerson.mobile')} type="tel" value={p.mobile} onChange={set('mobile')} width={20} />
         <div className="govuk-form-group">
@@ -234,7 +239,7 @@ function Book({ person, dose, previous, reason, back, onBooked }: {
     const r = await staffApi<{ confirmationCode: string; appointments: Appointment[] }>('POST', '/api/v1/staff/bookings', {
       slots, reason: reason || undefined,
       persons: [{ identifier: person.identifier, dateOfBirth: person.dateOfBirth, givenName: person.givenName, familyName: person.familyName, language: person.language ?? 'en',
-        ...(person.email ? { email: person.email } : {}), ...(person.mobile ? { mobile: person.mobile } : {}), ...(person.postalCode ? { postalCode: person.postalCode } : {}),
+        ...(person.email ? { email: person.email } : {}), ...(person.mobile ? { mobile: person.mobile } : {}), ...(person.regionCode ? { regionCode: person.regionCode } : {}),
         ...(previous && !person.id ? { previousDoses: [previous] } : {}) }],
     }, { 'idempotency-key': key });
     if (!r.ok) return setErrors([{ id: 'time1', message: r.error.message }]);

@@ -16,7 +16,7 @@ export const staffStrings = {
         bookings: 'Bookings', noBookings: 'No booking.', notes: 'Call notes', note: 'Add a note about this call', saveNote: 'Save note', book: 'Book an appointment',
         cancelDose: 'Cancel dose {{dose}}', cancelReason: 'Cancelled at the caller’s request', dose: 'Dose {{dose}}', contact: 'Contact', newSearch: 'Find another caller',
       },
-      newPerson: { title: 'New caller', identifier: 'Health card number', dob: 'Date of birth', language: 'Language', email: 'E-mail', mobile: 'Mobile', continue: 'Continue to booking' },
+      newPerson: { title: 'New caller', place: 'Postal code or town where they live', identifier: 'Health card number', dob: 'Date of birth', language: 'Language', email: 'E-mail', mobile: 'Mobile', continue: 'Continue to booking' },
       book: {
         title: 'Book for {{name}}', place: 'Town or postal code', search: 'Search', chooseDay: 'Choose a day at {{clinic}} ({{km}} km)', none: 'Nothing to offer',
         times: 'Choose the times', dose1: 'Dose {{dose}} time', dose2: 'Dose {{dose}} time ({{day}}, {{clinic}})', confirm: 'Book now', booked: 'Booked', code: 'Confirmation code',
@@ -60,7 +60,7 @@ export const staffStrings = {
         bookings: 'Réservations', noBookings: 'Aucune réservation.', notes: 'Notes d’appel', note: 'Ajouter une note sur cet appel', saveNote: 'Enregistrer la note', book: 'Réserver un rendez-vous',
         cancelDose: 'Annuler la dose {{dose}}', cancelReason: 'Annulé à la demande de la personne', dose: 'Dose {{dose}}', contact: 'Coordonnées', newSearch: 'Trouver une autre personne',
       },
-      newPerson: { title: 'Nouvelle personne', identifier: 'Numéro de carte Santé', dob: 'Date de naissance', language: 'Langue', email: 'Courriel', mobile: 'Cellulaire', continue: 'Passer à la réservation' },
+      newPerson: { title: 'Nouvelle personne', place: 'Code postal ou ville de résidence', identifier: 'Numéro de carte Santé', dob: 'Date de naissance', language: 'Langue', email: 'Courriel', mobile: 'Cellulaire', continue: 'Passer à la réservation' },
       book: {
         title: 'Réserver pour {{name}}', place: 'Ville ou code postal', search: 'Rechercher', chooseDay: 'Choisir un jour à {{clinic}} ({{km}} km)', none: 'Rien à proposer',
         times: 'Choisir les heures', dose1: 'Heure de la dose {{dose}}', dose2: 'Heure de la dose {{dose}} ({{day}}, {{clinic}})', confirm: 'Réserver', booked: 'Réservé', code: 'Code de confirmation',
