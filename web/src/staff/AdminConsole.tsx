@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { dayIn, longDay, shortDay, time } from '../format';
 import { ErrorSummary, Page, TextField } from '../forms';
 import { staffApi, type ClinicInfo, type StaffSession } from './staff-api';
+import { JurisdictionPanels } from './JurisdictionPanels';
 
 interface Session { id: number; day: string; start: string; end: string; product: string; stations: number; capacity: number; booked: number; published: boolean; cancelled: boolean }
 interface Affected { confirmationCode: string; dose: number; people: string[]; outcome: string; replacement: { startsAt: string; clinicName: string } | null }
@@ -161,6 +162,7 @@ export default function AdminConsole({ session }: { session: StaffSession }) {
           </ul>
         </>
       )}
+      {session.staff.role === 'administrator' && <JurisdictionPanels name={session.staff.displayName} />}
     </Page>
   );
 }

@@ -9,6 +9,9 @@ import { staffApi } from './staff-api';
 interface Person {
   id?: string; givenName: string; familyName: string; dateOfBirth: string; identifier: string; regionCode: string | null; postalCode: string | null;
   language?: string; email?: string | null; mobile?: string | null;
+  /** Someone without a health card: another document the agent has seen (the clinic checks it again). */
+  identityDocument?: { type: string; number: string };
+  invitationCode?: string;
 }
 interface PersonRecord {
   person: Person & { id: string };
@@ -166,7 +169,7 @@ function Record({ id, reason, back, onBook }: { id: string; reason: string; back
 
 function NewCaller({ back, onContinue }: { back: () => void; onContinue: (p: Person) => void }) {
   const { t } = useTranslation();
-  const [p, setP] = useState({ identifier: '', givenName: '', familyName: '', postalCode: '', email: '', mobile: '', language: 'en' });
+  const [p, setP] = useState({ identifier: '', givenName: '', familyName: '', postalCode: '', email: '', mobile: '', language: 'en', docType: 'passport', docNumber: '', invitation: '' });
   const [dob, setDob] = useState({ d: '', m: '', y: '' });
   const [errors, setErrors] = useState<Array<{ id: string; message: string }>>([]);
   const set = (k: keyof typeof p) => (v: string) => setP({ ...p, [k]: v });
@@ -174,26 +177,43 @@ function NewCaller({ back, onContinue }: { back: () => void; onContinue: (p: Per
     e.preventDefault();
     const day = isoDate(dob);
     if (!day) return setErrors([{ id: 'dob', message: t('elig.dobMissing') }]);
-    const check = await staffApi<{ valid: boolean; message: string | null }>('POST', '/api/v1/identifiers/check', { identifier: p.identifier, dateOfBirth: day });
-    if (check.ok && !check.body.valid) return setErrors([{ id: 'identifier', message: check.body.message ?? '' }]);
+    const document = !p.identifier.trim() && p.docNumber.trim() ? { type: p.docType, number: p.docNumber.trim() } : undefined;
+    if (!document) {
+      const check = await staffApi<{ valid: boolean; message: string | null }>('POST', '/api/v1/identifiers/check', { identifier: p.identifier, dateOfBirth: day });
+      if (check.ok && !check.body.valid) return setErrors([{ id: 'identifier', message: check.body.message ?? '' }]);
+    }
     // The same screening as the portal: the region comes from the postal code, and a "not yet" is said before searching.
     const e2 = await staffApi<{ eligible: boolean; regionCode: string | null; reasons: Array<{ message: string }> }>('POST', '/api/v1/eligibility', {
-      dateOfBirth: day, ...(p.postalCode.trim() ? { place: p.postalCode.trim() } : {}) });
-    if (!e2.ok) return setErrors([{ id: e2.error.field === 'place' ? 'postalCode' : 'dob', message: e2.error.message }]);
+      dateOfBirth: day, ...(p.postalCode.trim() ? { place: p.postalCode.trim() } : {}), ...(p.invitation.trim() ? { invitationCode: p.invitation.trim() } : {}) });
+    if (!e2.ok) return setErrors([{ id: e2.error.field === 'place' ? 'postalCode' : e2.error.field === 'invitationCode' ? 'invitation' : 'dob', message: e2.error.message }]);
     if (!e2.body.eligible) return setErrors([{ id: 'dob', message: e2.body.reasons[0]?.message ?? t('staff.record.notEligible') }]);
-    onContinue({ ...p, dateOfBirth: day, regionCode: e2.body.regionCode, email: p.email || null, mobile: p.mobile || null, postalCode: p.postalCode || null });
+    onContinue({ identifier: p.identifier, givenName: p.givenName, familyName: p.familyName, language: p.language, dateOfBirth: day, regionCode: e2.body.regionCode,
+      email: p.email || null, mobile: p.mobile || null, postalCode: p.postalCode || null, identityDocument: document, invitationCode: p.invitation.trim() || undefined });
   };
   return (
     <Page title={t('staff.newPerson.title')} back={back}>
       <ErrorSummary errors={errors} />
       <form onSubmit={submit} noValidate>
         <TextField id="identifier" label={t('staff.newPerson.identifier')} value={p.identifier} onChange={set('identifier')} width={20} error={errors.find((x) => x.id === 'identifier')?.message} />
+        <details className="govuk-details">
+          <summary className="govuk-details__summary"><span className="govuk-details__summary-text">{t('staff.newPerson.noCard')}</span></summary>
+          <div className="govuk-details__text">
+            <div className="govuk-form-group">
+              <label className="govuk-label" htmlFor="docType">{t('staff.newPerson.docType')}</label>
+              <select className="govuk-select" id="docType" value={p.docType} onChange={(e) => set('docType')(e.target.value)}>
+                {['passport', 'drivers_licence', 'birth_certificate', 'status_card', 'other'].map((d) => <option key={d} value={d}>{t(`staff.newPerson.docs.${d}`)}</option>)}
+              </select>
+            </div>
+            <TextField id="docNumber" label={t('staff.newPerson.docNumber')} value={p.docNumber} onChange={set('docNumber')} width={20} />
+          </div>
+        </details>
         <DateField id="dob" legend={t('staff.newPerson.dob')} value={dob} onChange={setDob} error={errors.find((x) => x.id === 'dob')?.message} />
         <TextField id="givenName" label={t('staff.find.given')} value={p.givenName} onChange={set('givenName')} width={20} />
         <TextField id="familyName" label={t('staff.find.family')} value={p.familyName} onChange={set('familyName')} width={20} />
         <TextField id="postalCode" label={t('staff.newPerson.place')} value={p.postalCode} onChange={set('postalCode')} width={10} error={errors.find((x) => x.id === 'postalCode')?.message} />
         <TextField id="email" label={t('staff.newPerson.email')} type="email" value={p.email} onChange={set('email')} width={30} />
         <TextField id="mobile" label={t('staff.newPerson.mobile')} type="tel" value={p.mobile} onChange={set('mobile')} width={20} />
+        <TextField id="invitation" label={t('staff.newPerson.invitation')} value={p.invitation} onChange={set('invitation')} width={10} error={errors.find((x) => x.id === 'invitation')?.message} />
         <div className="govuk-form-group">
           <label className="govuk-label" htmlFor="language">{t('staff.newPerson.language')}</label>
           <select className="govuk-select" id="language" value={p.language} onChange={(e) => set('language')(e.target.value)}><option value="en">English</option><option value="fr">Français</option></select>
@@ -237,8 +257,8 @@ function Book({ person, dose, previous, reason, back, onBooked }: {
     e.preventDefault();
     const slots = [{ dose, slotId: pick.first! }, ...(chosen?.day.nextDose && pick.second ? [{ dose: dose + 1, slotId: pick.second }] : [])];
     const r = await staffApi<{ confirmationCode: string; appointments: Appointment[] }>('POST', '/api/v1/staff/bookings', {
-      slots, reason: reason || undefined,
-      persons: [{ identifier: person.identifier, dateOfBirth: person.dateOfBirth, givenName: person.givenName, familyName: person.familyName, language: person.language ?? 'en',
+      slots, reason: reason || undefined, ...(person.invitationCode ? { invitationCode: person.invitationCode } : {}),
+      persons: [{ ...(person.identityDocument ? { identityDocument: person.identityDocument } : { identifier: person.identifier }), dateOfBirth: person.dateOfBirth, givenName: person.givenName, familyName: person.familyName, language: person.language ?? 'en',
         ...(person.email ? { email: person.email } : {}), ...(person.mobile ? { mobile: person.mobile } : {}), ...(person.regionCode ? { regionCode: person.regionCode } : {}),
         ...(previous && !person.id ? { previousDoses: [previous] } : {}) }],
     }, { 'idempotency-key': key });
