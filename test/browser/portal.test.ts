@@ -1,25 +1,19 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildApp } from '../../src/http/app.js';
-import { PORTAL_DIR } from '../../src/http/portal.js';
-import { projectRoot } from '../../src/paths.js';
 import { loadDemoProvince } from '../../src/services/data-set-service.js';
 import { freshDatabase } from '../helpers/db.js';
+import { browserMissing, launchChromium, shotAndAxe } from '../helpers/browser.js';
 import { withCheckDigits } from '../../src/domain/identifiers.js';
 
 /**
  * The portal in Debian's Chromium (headless), on the demo province with its
  * roll-out. Screenshots of every step land in test-artifacts/portal/.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const missing = !fs.existsSync(CHROMIUM) ? `no Chromium at ${CHROMIUM} (Debian: apt-get install chromium)`
-  : !fs.existsSync(path.join(PORTAL_DIR, 'index.html')) ? 'the portal is not built (npm run build:web)' : false;
-const SHOTS = path.join(projectRoot, 'test-artifacts', 'portal');
+const missing = browserMissing;
 
 let app: FastifyInstance;
 let pool: pg.Pool;
@@ -33,27 +27,12 @@ before(async () => {
   app = await buildApp({ pool, logLevel: process.env.DBG ? 'error' : 'silent' });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  fs.mkdirSync(SHOTS, { recursive: true });
+  browser = await launchChromium();
 });
 after(async () => { await browser?.close(); await app?.close(); });
 
-const AXE = path.join(projectRoot, 'node_modules', 'axe-core', 'axe.min.js');
-
-/** A screenshot of the step, and axe-core's WCAG 2.1 A/AA rules on it: zero violations. */
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 3).join(', ')})`);
-  });
-  assert.deepEqual(violations, [], `accessibility violations on ${name}`);
-}
+/** A screenshot of the step, and axe-core on it: zero violations. */
+const shot = (page: Page, name: string) => shotAndAxe(page, 'portal', name);
 
 /** Step 1 as people fill it: a date of birth, and the postal code or town they live in. */
 async function eligibility(page: Page, dob: [string, string, string], place: string) {

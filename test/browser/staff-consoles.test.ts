@@ -1,28 +1,22 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildApp } from '../../src/http/app.js';
-import { PORTAL_DIR } from '../../src/http/portal.js';
-import { projectRoot } from '../../src/paths.js';
 import { loadDemoProvince } from '../../src/services/data-set-service.js';
 import { ensureDemoStaff, type DemoCredential } from '../../src/services/demo-staff-service.js';
 import { withCheckDigits } from '../../src/domain/identifiers.js';
 import { freshDatabase } from '../helpers/db.js';
+import { browserMissing, launchChromium, shotAndAxe } from '../helpers/browser.js';
+import { middayZone } from '../helpers/fixtures.js';
 
 /**
  * The three staff consoles in Debian's Chromium, on the demo province with its
  * demo staff accounts. Screenshots land in test-artifacts/staff/; axe-core
  * checks every screen; the audit log must show every staff access made.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const missing = !fs.existsSync(CHROMIUM) ? `no Chromium at ${CHROMIUM} (Debian: apt-get install chromium)`
-  : !fs.existsSync(path.join(PORTAL_DIR, 'index.html')) ? 'the portal is not built (npm run build:web)' : false;
-const SHOTS = path.join(projectRoot, 'test-artifacts', 'staff');
-const AXE = path.join(projectRoot, 'node_modules', 'axe-core', 'axe.min.js');
+const missing = browserMissing;
 const TOKEN = 'staff-console-test-token-123456';
 
 let app: FastifyInstance;
@@ -33,12 +27,6 @@ let creds: DemoCredential[];
 let clinicId = 0;
 let clinicToday = '';
 
-/** A zone where it is now mid-morning to mid-afternoon, so today's appointments are still ahead whenever the tests run. */
-function middayZone(): string {
-  const zones = ['Pacific/Kiritimati', 'Pacific/Auckland', 'Asia/Tokyo', 'Asia/Kolkata', 'Asia/Dubai', 'Europe/Paris', 'Atlantic/Azores', 'America/Sao_Paulo', 'America/Toronto', 'America/Denver', 'America/Anchorage', 'Pacific/Honolulu'];
-  const hour = (z: string) => Number(new Intl.DateTimeFormat('en-GB', { timeZone: z, hour: 'numeric', hourCycle: 'h23' }).format(new Date()));
-  return zones.find((z) => hour(z) >= 9 && hour(z) < 15) ?? zones.reduce((a, b) => (Math.abs(hour(a) - 12) < Math.abs(hour(b) - 12) ? a : b));
-}
 
 before(async () => {
   if (missing) return;
@@ -63,22 +51,11 @@ before(async () => {
   app = await buildApp({ pool, logLevel: process.env.DBG ? 'error' : 'silent', adminToken: TOKEN });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-  fs.mkdirSync(SHOTS, { recursive: true });
+  browser = await launchChromium();
 });
 after(async () => { await browser?.close(); await app?.close(); });
 
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 3).join(', ')})`);
-  });
-  assert.deepEqual(violations, [], `accessibility violations on ${name}`);
-}
+const shot = (page: Page, name: string) => shotAndAxe(page, 'staff', name);
 
 const cred = (role: string) => creds.find((c) => c.role === role)!;
 

@@ -6,7 +6,7 @@ import { buildApp } from '../../src/http/app.js';
 import { withCheckDigits } from '../../src/domain/identifiers.js';
 import { OPERATIONS, ROLES, type Operation, type Role } from '../../src/domain/staff-policy.js';
 import { createStaff } from '../../src/services/staff-service.js';
-import { baseReferenceData } from '../helpers/fixtures.js';
+import { baseReferenceData, middayZone } from '../helpers/fixtures.js';
 import { freshDatabase } from '../helpers/db.js';
 
 /**
@@ -22,12 +22,6 @@ let today = '';
 let slotsToday: number[] = [];
 let slotsLater: number[] = [];
 
-/** A zone where it is now between 09:00 and 15:00: today's appointments are still ahead, whatever the hour the tests run. */
-function middayZone(): string {
-  const zones = ['Pacific/Kiritimati', 'Pacific/Auckland', 'Asia/Tokyo', 'Asia/Kolkata', 'Asia/Dubai', 'Europe/Paris', 'Atlantic/Azores', 'America/Sao_Paulo', 'America/Toronto', 'America/Denver', 'America/Anchorage', 'Pacific/Honolulu'];
-  const hour = (z: string) => Number(new Intl.DateTimeFormat('en-GB', { timeZone: z, hour: 'numeric', hourCycle: 'h23' }).format(new Date()));
-  return zones.find((z) => hour(z) >= 9 && hour(z) < 15) ?? zones.reduce((a, b) => (Math.abs(hour(a) - 12) < Math.abs(hour(b) - 12) ? a : b));
-}
 
 async function sessionAt(clinicId: number, regionId: number, startSql: string, count: number, capacity: number): Promise<number[]> {
   const r = await pool.query<{ id: string }>(

@@ -2,7 +2,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { dayIn, longDay, shortDay, time } from '../format';
 import { ErrorSummary, Page, TextField } from '../forms';
-import { staffApi, type ClinicInfo, type StaffSession } from './staff-api';
+import { staffApi, type StaffSession } from './staff-api';
+import { ClinicPicker, Notice, useMyClinics } from './clinic-choice';
 import { JurisdictionPanels } from './JurisdictionPanels';
 
 interface Session { id: number; day: string; start: string; end: string; product: string; stations: number; capacity: number; booked: number; published: boolean; cancelled: boolean }
@@ -14,8 +15,7 @@ const plusDays = (day: string, n: number) => new Date(Date.parse(`${day}T12:00:0
 /** The administration console: plan sessions, copy a week, publish when staffed and stocked, cancel a day and see who was moved. */
 export default function AdminConsole({ session }: { session: StaffSession }) {
   const { t } = useTranslation();
-  const [clinics, setClinics] = useState<ClinicInfo[]>([]);
-  const [clinicId, setClinicId] = useState<number | null>(null);
+  const { clinics, clinicId, setClinicId, clinic } = useMyClinics(session);
   const [from, setFrom] = useState(today());
   const [sessions, setSessions] = useState<Session[]>([]);
   const [products, setProducts] = useState<Array<{ code: string; name: string }>>([]);
@@ -27,7 +27,6 @@ export default function AdminConsole({ session }: { session: StaffSession }) {
   const [notice, setNotice] = useState('');
   const [errors, setErrors] = useState<Array<{ id: string; message: string }>>([]);
   useEffect(() => {
-    void staffApi<{ items: ClinicInfo[] }>('GET', '/api/v1/staff/clinics').then((r) => r.ok && (setClinics(r.body.items), setClinicId(session.staff.clinicIds[0] ?? r.body.items[0]?.id ?? null)));
     void staffApi<{ items: Array<{ code: string; name: string }> }>('GET', '/api/v1/products').then((r) => r.ok && (setProducts(r.body.items), setForm((f) => ({ ...f, product: r.body.items[0]?.code ?? '' }))));
   }, [session]);
   const load = useCallback(async () => {
@@ -36,7 +35,6 @@ export default function AdminConsole({ session }: { session: StaffSession }) {
     if (r.ok) setSessions(r.body.items);
   }, [clinicId, from]);
   useEffect(() => { void load(); }, [load]);
-  const clinic = clinics.find((c) => c.id === clinicId);
   if (!clinic) return null;
 
   const act = async (id: string, f: () => Promise<{ ok: boolean; message?: string; field?: string }>) => {
@@ -71,15 +69,8 @@ export default function AdminConsole({ session }: { session: StaffSession }) {
   return (
     <Page title={t('staff.admin.title', { clinic: clinic.name })}>
       <ErrorSummary errors={errors} />
-      {notice && <div className="govuk-notification-banner" role="status"><div className="govuk-notification-banner__content"><p className="govuk-notification-banner__heading">{notice}</p></div></div>}
-      {clinics.length > 1 && (
-        <div className="govuk-form-group">
-          <label className="govuk-label" htmlFor="clinic">{t('staff.clinic.which')}</label>
-          <select className="govuk-select" id="clinic" value={clinicId ?? ''} onChange={(e) => setClinicId(Number(e.target.value))}>
-            {clinics.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-          </select>
-        </div>
-      )}
+      <Notice text={notice} />
+      <ClinicPicker clinics={clinics} clinicId={clinicId} onChange={setClinicId} />
       <h2 className="govuk-heading-m">{t('staff.admin.sessions', { from: longDay(from) })}</h2>
       <TextField id="from" label={t('staff.admin.from')} type="date" value={from} onChange={setFrom} width={10} />
       <table className="govuk-table" data-testid="sessions">

@@ -2,7 +2,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { longDay, time } from '../format';
 import { ErrorSummary, Page, TextField } from '../forms';
-import { staffApi, type ClinicInfo, type StaffSession } from './staff-api';
+import { staffApi, type StaffSession } from './staff-api';
+import { ClinicPicker, Notice, useMyClinics } from './clinic-choice';
 
 interface Line {
   appointmentId: string; confirmationCode: string; personId: string; givenName: string; familyName: string; dose: number; product: string; productName: string;
@@ -15,8 +16,7 @@ const SITES = ['left_deltoid', 'right_deltoid', 'left_thigh', 'right_thigh'];
 /** The clinic console: today's roster, check-in, the dose given, the next dose at check-out, and the end of the day. */
 export default function ClinicConsole({ session }: { session: StaffSession }) {
   const { t } = useTranslation();
-  const [clinics, setClinics] = useState<ClinicInfo[]>([]);
-  const [clinicId, setClinicId] = useState<number | null>(null);
+  const { clinics, clinicId, setClinicId, clinic } = useMyClinics(session);
   const [lines, setLines] = useState<Line[]>([]);
   const [day, setDay] = useState('');
   const [q, setQ] = useState('');
@@ -25,14 +25,6 @@ export default function ClinicConsole({ session }: { session: StaffSession }) {
   const [notice, setNotice] = useState('');
   const [errors, setErrors] = useState<Array<{ id: string; message: string }>>([]);
   const [summary, setSummary] = useState<Summary | null>(null);
-  useEffect(() => {
-    void staffApi<{ items: ClinicInfo[] }>('GET', '/api/v1/staff/clinics').then((r) => {
-      if (!r.ok) return;
-      setClinics(r.body.items);
-      setClinicId(session.staff.clinicIds[0] ?? r.body.items[0]?.id ?? null);
-    });
-  }, [session]);
-  const clinic = clinics.find((c) => c.id === clinicId);
   const load = useCallback(async () => {
     if (!clinicId) return;
     const r = await staffApi<{ day: string; items: Line[] }>('GET', `/api/v1/staff/clinics/${clinicId}/roster${q.trim() ? `?q=${encodeURIComponent(q.trim())}` : ''}`);
@@ -65,15 +57,8 @@ export default function ClinicConsole({ session }: { session: StaffSession }) {
   return (
     <Page title={t('staff.clinic.title', { clinic: clinic.name })}>
       <ErrorSummary errors={errors} />
-      {notice && <div className="govuk-notification-banner" role="status"><div className="govuk-notification-banner__content"><p className="govuk-notification-banner__heading">{notice}</p></div></div>}
-      {clinics.length > 1 && (
-        <div className="govuk-form-group">
-          <label className="govuk-label" htmlFor="clinic">{t('staff.clinic.which')}</label>
-          <select className="govuk-select" id="clinic" value={clinicId ?? ''} onChange={(e) => setClinicId(Number(e.target.value))}>
-            {clinics.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-          </select>
-        </div>
-      )}
+      <Notice text={notice} />
+      <ClinicPicker clinics={clinics} clinicId={clinicId} onChange={setClinicId} />
       <form onSubmit={checkIn} noValidate>
         <TextField id="code" label={t('staff.clinic.checkIn')} value={code} onChange={setCode} width={20} error={errors.find((x) => x.id === 'code')?.message} />
         <button type="submit" className="govuk-button">{t('staff.clinic.checkInButton')}</button>
