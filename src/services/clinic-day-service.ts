@@ -8,6 +8,7 @@ import { rankReplacements, type Candidate } from '../domain/rebooking.js';
 import { searchAvailability } from './availability-service.js';
 import { clinicOf } from './clinic-ops-service.js';
 import { InputError } from './input-error.js';
+import { withTransaction } from '../db/transaction.js';
 import { productCatalogue } from './reference-cache.js';
 
 /**
@@ -78,7 +79,10 @@ export async function cancelDays(pool: pg.Pool, clinicId: number, from: string, 
       // The best first; a place taken meanwhile by someone else: the next best.
       for (const o of options.slice(0, 5)) {
         try {
-          await reschedule(pool, a.booking_id, a.dose_number, o.slotId);
+          await withTransaction(pool, async (db) => {
+            await days.explainChange(db, 'reschedule', reason.trim()); // the message says why they were moved
+            await reschedule(db, a.booking_id, a.dose_number, o.slotId);
+          });
           outcome = 'moved';
           chosen = o;
           break;
@@ -92,6 +96,9 @@ export async function cancelDays(pool: pg.Pool, clinicId: number, from: string, 
       replacement: chosen && { slotId: chosen.slotId, startsAt: chosen.startsAt, day: chosen.day, clinicId: chosen.clinicId, clinicName: chosen.clinicName, distanceKm: Math.round(chosen.distanceKm * 10) / 10 },
     });
   }
-  const n = await days.cancelAppointmentsOn(pool, ids);
+  const n = await withTransaction(pool, async (db) => {
+    await days.explainChange(db, 'clinic_day_cancelled', reason.trim());
+    return days.cancelAppointmentsOn(db, ids);
+  });
   return { days: cancelled.map((d) => d.day).sort(), affected, cancelledAppointments: n };
 }

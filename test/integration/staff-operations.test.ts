@@ -185,6 +185,9 @@ test('a manager plans a week, copies it, publishes it; a day cancelled moves eve
   assert.equal(moved.outcome, 'moved');
   assert.equal(moved.replacement.day, plus(1), 'the nearest day, at the same clinic');
   assert.equal(cancel.json().cancelledAppointments, 0, 'nobody left without an appointment');
+  const told = await pool.query<{ kind: string; payload: { reason?: string } }>(
+    `SELECT o.kind, o.payload FROM outbox o JOIN bookings b ON b.id = o.booking_id WHERE b.confirmation_code = $1 ORDER BY o.id DESC LIMIT 1`, [dose2.json().confirmationCode]);
+  assert.deepEqual(told.rows[0], { kind: 'reschedule', payload: { ...told.rows[0]!.payload, reason: 'Storm: the site is closed' } }, 'the person is told why, through the outbox');
   assert.ok(!(await offered()).includes(day0), 'the cancelled day is off the public');
   const after = (await as('clinic_manager', 'GET', `/api/v1/staff/clinics/${ids.clinic}/roster?day=${plus(1)}`)).json().items;
   assert.ok(after.some((x: { familyName: string; dose: number }) => x.familyName === 'Moved' && x.dose === 2));

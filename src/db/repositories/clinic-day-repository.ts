@@ -74,3 +74,8 @@ export async function cancelAppointmentsOn(db: Db, clinicDayIds: number[]): Prom
      SELECT count(*)::int AS n FROM gone`, [clinicDayIds]);
   return r.rows[0]!.n;
 }
+
+/** Tells the outbox triggers, for the rest of this transaction, what kind of change this is and why. */
+export async function explainChange(db: pg.PoolClient, change: 'reschedule' | 'clinic_day_cancelled', reason: string): Promise<void> {
+  await db.query(`SELECT set_config('vaxbook.change', $1, true), set_config('vaxbook.reason', $2, true)`, [change, reason]);
+}
