@@ -117,8 +117,26 @@ test('call centre: an agent books both doses for a new caller in at most 8 steps
   assert.ok(steps <= 8, `${steps} steps`);
   const lookup = await (await fetch(`${base}/api/v1/bookings/lookup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ confirmationCode: code, dateOfBirth: '1961-03-03' }) })).json();
   assert.deepEqual(lookup.appointments.map((a: { dose: number }) => a.dose), [1, 2]);
+  // The caller calls back: found by card and date of birth, dose 2 moved with the portal's picker.
+  await page.getByRole('button', { name: 'Find another caller' }).click();
+  await page.getByLabel('Health card number').fill(card);
+  await page.getByLabel('Day').fill('3');
+  await page.getByLabel('Month').fill('3');
+  await page.getByLabel('Year').fill('1961');
+  await page.getByLabel('Reason for opening the record').fill('caller moving dose 2');
+  await page.getByLabel('Reason for opening the record').press('Enter');
+  await page.getByRole('heading', { name: 'Record of Pat Phone' }).waitFor();
+  await shot(page, 'agent-6-record');
+  await page.getByRole('button', { name: 'Move dose 2' }).click();
+  await page.locator('.vb-picker .vb-days button').nth(1).click();
+  await page.locator('input[name="pick"]').first().click();
+  await page.getByRole('heading', { name: 'A new time for dose 2' }).waitFor({ state: 'detached' });
+  const moved = await (await fetch(`${base}/api/v1/bookings/lookup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ confirmationCode: code, dateOfBirth: '1961-03-03' }) })).json();
+  const live2 = moved.appointments.filter((a: { dose: number; status: string }) => a.dose === 2 && a.status === 'booked');
+  assert.equal(live2.length, 1);
+  assert.notEqual(live2[0].slotId, lookup.appointments.find((a: { dose: number }) => a.dose === 2).slotId, 'dose 2 moved');
   const actions = await audited(cred('agent').email);
-  for (const a of ['person.find', 'booking.create']) assert.ok(actions.includes(a), `audited: ${a} in ${actions.join(', ')}`);
+  for (const a of ['person.find', 'person.read', 'booking.create', 'booking.change']) assert.ok(actions.includes(a), `audited: ${a} in ${actions.join(', ')}`);
   await page.close();
 });
 
@@ -158,8 +176,24 @@ test('clinic: the nurse checks a person in by code, records the dose, books the 
   await page.getByTestId('day-summary').waitFor();
   assert.match(await page.getByTestId('day-summary').innerText(), /Given\s+1/);
   await shot(page, 'nurse-4-summary');
+  // A walk-in: registered, given dose 1, dose 2 booked at check-out.
+  await page.getByRole('button', { name: 'Register a walk-in' }).click();
+  await page.locator('#walk-identifier').fill(withCheckDigits('ontario-health-card', '840000004'));
+  await page.locator('#walk-dob').fill('9');
+  await page.locator('#walk-dob-m').fill('9');
+  await page.locator('#walk-dob-y').fill('1959');
+  await page.locator('#walk-given').fill('Wanda');
+  await page.locator('#walk-family').fill('Walkin');
+  await page.locator('#walk-mobile').fill('+1 613 555 0144');
+  await page.locator('#walk-product').selectOption('moderna-spikevax');
+  await page.locator('#walk-lot').fill('MOD-2231');
+  await page.locator('#walk-expiry').fill('2099-06-30');
+  await shot(page, 'nurse-5-walk-in');
+  await page.getByRole('button', { name: 'Save the dose' }).click();
+  await page.getByRole('button', { name: 'Book the next dose' }).click();
+  await page.getByText(/Next dose booked: [2-9A-Y]{4}-/).waitFor();
   const actions = await audited(cred('vaccinator').email);
-  for (const a of ['roster.read', 'appointment.checkIn', 'dose.record', 'nextDose.book', 'day.summary']) assert.ok(actions.includes(a), `audited: ${a}`);
+  for (const a of ['roster.read', 'appointment.checkIn', 'dose.record', 'nextDose.book', 'day.summary', 'walkIn.register']) assert.ok(actions.includes(a), `audited: ${a}`);
   await page.close();
 });
 

@@ -4,6 +4,7 @@ import { newKey } from '../api';
 import { dayIn, km, longDay, shortDay, time } from '../format';
 import { DateField, ErrorSummary, isoDate, Page, TextField } from '../forms';
 import type { Appointment, Clinic, OfferedDay, SearchAnswer, Slot } from '../types';
+import { DosePicker } from '../DosePicker';
 import { staffApi } from './staff-api';
 
 interface Person {
@@ -100,6 +101,8 @@ function Record({ id, reason, back, onBook }: { id: string; reason: string; back
   const [record, setRecord] = useState<PersonRecord | null>(null);
   const [note, setNote] = useState('');
   const [errors, setErrors] = useState<Array<{ id: string; message: string }>>([]);
+  const [moving, setMoving] = useState<{ code: string; dose: number; near: { latitude: number; longitude: number };
+    previous?: { day: string; product: string }; next?: { day: string; product: string } } | null>(null);
   const load = async () => {
     const r = await staffApi<PersonRecord>('GET', `/api/v1/staff/persons/${id}?reason=${encodeURIComponent(reason || 'call')}`);
     if (r.ok) setRecord(r.body); else setErrors([{ id: 'note', message: r.error.message }]);
@@ -109,6 +112,28 @@ function Record({ id, reason, back, onBook }: { id: string; reason: string; back
   const p = record.person;
   const cancel = async (code: string, dose: number) => {
     const r = await staffApi('POST', `/api/v1/staff/bookings/${encodeURIComponent(code)}/cancel`, { doses: [dose], reason: t('staff.record.cancelReason') }, { 'idempotency-key': newKey() });
+    if (!r.ok) setErrors([{ id: 'note', message: r.error.message }]);
+    await load();
+  };
+  /** Moving a dose: the portal's picker, inside the window the doses before and after leave it (the search applies the rules). */
+  const startMove = async (code: string, a: Appointment) => {
+    const clinic = await staffApi<{ latitude: number; longitude: number }>('GET', `/api/v1/clinics/${a.clinic.id}`);
+    const products = await staffApi<{ items: Array<{ code: string; name: string }> }>('GET', '/api/v1/products');
+    if (!clinic.ok || !products.ok || !record) return;
+    const codeOf = (name: string) => products.body.items.find((p) => p.name === name)?.code ?? name;
+    const booking = record.bookings.find((b) => b.confirmationCode === code)!;
+    const other = (dose: number, statuses: string[]) => booking.appointments.find((x) => x.dose === dose && statuses.includes(x.status));
+    const before = other(a.dose - 1, ['booked', 'checked_in', 'completed']);
+    const given = record.doses.find((d) => d.dose === a.dose - 1);
+    const after = other(a.dose + 1, ['booked', 'checked_in']);
+    setMoving({ code, dose: a.dose, near: { latitude: clinic.body.latitude, longitude: clinic.body.longitude },
+      previous: given ? { day: given.administeredAt.slice(0, 10), product: given.product } : before ? { day: dayIn(before.startsAt, before.clinic.timeZone), product: codeOf(before.product) } : undefined,
+      next: after ? { day: dayIn(after.startsAt, after.clinic.timeZone), product: codeOf(after.product) } : undefined });
+  };
+  const move = async (slotId: number) => {
+    if (!moving) return;
+    const r = await staffApi('POST', `/api/v1/staff/bookings/${encodeURIComponent(moving.code)}/reschedule`, { dose: moving.dose, slotId, reason: reason || t('staff.record.moveReason') }, { 'idempotency-key': newKey() });
+    setMoving(null);
     if (!r.ok) setErrors([{ id: 'note', message: r.error.message }]);
     await load();
   };
@@ -146,13 +171,22 @@ function Record({ id, reason, back, onBook }: { id: string; reason: string; back
               {b.appointments.filter((a) => a.status !== 'cancelled').map((a) => (
                 <li key={`${a.dose}-${a.slotId}`}>
                   {t('staff.record.dose', { dose: a.dose })}: {longDay(dayIn(a.startsAt, a.clinic.timeZone))} {time(a.startsAt, a.clinic.timeZone)}, {a.clinic.name} ({t(`staff.clinic.statuses.${a.status}`)})
-                  {a.status === 'booked' && <> <button type="button" className="govuk-button govuk-button--warning govuk-!-margin-bottom-0" onClick={() => void cancel(b.confirmationCode, a.dose)}>{t('staff.record.cancelDose', { dose: a.dose })}</button></>}
+                  {a.status === 'booked' && <> <button type="button" className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" onClick={() => void startMove(b.confirmationCode, a)}>{t('staff.record.moveDose', { dose: a.dose })}</button>
+                    {' '}<button type="button" className="govuk-button govuk-button--warning govuk-!-margin-bottom-0" onClick={() => void cancel(b.confirmationCode, a.dose)}>{t('staff.record.cancelDose', { dose: a.dose })}</button></>}
                 </li>
               ))}
             </ul>
           </div>
         </div>
       ))}
+      {moving && (
+        <section className="govuk-!-margin-top-6" aria-labelledby="moving">
+          <h2 className="govuk-heading-m" id="moving">{t('manage.newTime', { dose: moving.dose })}</h2>
+          <DosePicker near={moving.near} dateOfBirth={p.dateOfBirth} dose={moving.dose} previous={moving.previous} next={moving.next}
+            window={{ earliest: moving.previous?.day ?? new Date().toISOString().slice(0, 10), latest: null }} regionCode={p.regionCode ?? undefined}
+            onPick={(x) => void move(x.slot.slotId)} />
+        </section>
+      )}
       <h2 className="govuk-heading-m">{t('staff.record.notes')}</h2>
       <ul className="govuk-list">{record.notes.map((n) => <li key={n.id}>{new Date(n.createdAt).toLocaleString()} – {n.by}: {n.note}</li>)}</ul>
       <form onSubmit={saveNote} noValidate>

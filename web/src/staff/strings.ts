@@ -14,7 +14,7 @@ export const staffStrings = {
       record: {
         title: 'Record of {{name}}', eligible: 'Can book dose {{dose}} now.', notEligible: 'Cannot book yet.', doses: 'Doses', noDoses: 'No dose recorded.',
         bookings: 'Bookings', noBookings: 'No booking.', notes: 'Call notes', note: 'Add a note about this call', saveNote: 'Save note', book: 'Book an appointment',
-        cancelDose: 'Cancel dose {{dose}}', cancelReason: 'Cancelled at the caller’s request', dose: 'Dose {{dose}}', contact: 'Contact', newSearch: 'Find another caller',
+        cancelDose: 'Cancel dose {{dose}}', cancelReason: 'Cancelled at the caller’s request', moveDose: 'Move dose {{dose}}', moveReason: 'Moved at the caller’s request', dose: 'Dose {{dose}}', contact: 'Contact', newSearch: 'Find another caller',
       },
       newPerson: { title: 'New caller', place: 'Postal code or town where they live', noCard: 'No health card? Record another identity document',
         docType: 'Document', docNumber: 'Document number', invitation: 'Invitation code (if they have a letter)',
@@ -26,9 +26,9 @@ export const staffStrings = {
       },
       clinic: {
         title: 'Clinic: {{clinic}}', which: 'Clinic', roster: 'Today’s appointments ({{count}})', filter: 'Find in the list (name, code or card number)',
-        checkIn: 'Check in by confirmation code', checkInButton: 'Check in', time: 'Time', person: 'Person', dose: 'Dose', status: 'Status', action: 'Action',
+        checkIn: 'Check in by confirmation code', checkInButton: 'Check in', byPerson: 'No code? Check in by card number or name, with the date of birth', walkIn: 'Register a walk-in', time: 'Time', person: 'Person', dose: 'Dose', status: 'Status', action: 'Action',
         record: 'Record dose', lot: 'Lot number', expiry: 'Lot expiry date', site: 'Injection site', save: 'Save the dose', saved: 'Dose recorded for {{name}}.',
-        next: 'Next dose: {{day}} at {{time}}', bookNext: 'Book the next dose', confirmNext: 'Confirm the next dose', nextBooked: 'Next dose booked: {{code}}',
+        next: 'Next dose: {{day}} at {{time}}', bookNext: 'Book the next dose', nextBooked: 'Next dose booked: {{code}}',
         noNext: 'No next dose to book here ({{reason}}).', endOfDay: 'End of day', noShows: 'Mark everyone not seen as missed', marked: '{{count}} marked as missed.',
         summary: 'Summary of the day', booked: 'Booked', checkedIn: 'Checked in', given: 'Given', missed: 'Missed', walkIns: 'Walk-ins', perLot: 'Doses per product and lot',
         sites: { left_deltoid: 'Left arm', right_deltoid: 'Right arm', left_thigh: 'Left thigh', right_thigh: 'Right thigh' },
@@ -67,7 +67,7 @@ export const staffStrings = {
       record: {
         title: 'Dossier de {{name}}', eligible: 'Peut réserver la dose {{dose}} maintenant.', notEligible: 'Ne peut pas encore réserver.', doses: 'Doses', noDoses: 'Aucune dose inscrite.',
         bookings: 'Réservations', noBookings: 'Aucune réservation.', notes: 'Notes d’appel', note: 'Ajouter une note sur cet appel', saveNote: 'Enregistrer la note', book: 'Réserver un rendez-vous',
-        cancelDose: 'Annuler la dose {{dose}}', cancelReason: 'Annulé à la demande de la personne', dose: 'Dose {{dose}}', contact: 'Coordonnées', newSearch: 'Trouver une autre personne',
+        cancelDose: 'Annuler la dose {{dose}}', cancelReason: 'Annulé à la demande de la personne', moveDose: 'Déplacer la dose {{dose}}', moveReason: 'Déplacé à la demande de la personne', dose: 'Dose {{dose}}', contact: 'Coordonnées', newSearch: 'Trouver une autre personne',
       },
       newPerson: { title: 'Nouvelle personne', place: 'Code postal ou ville de résidence', noCard: 'Pas de carte Santé? Inscrire une autre pièce d’identité',
         docType: 'Pièce', docNumber: 'Numéro de la pièce', invitation: 'Code d’invitation (si la personne a une lettre)',
@@ -79,9 +79,9 @@ export const staffStrings = {
       },
       clinic: {
         title: 'Clinique : {{clinic}}', which: 'Clinique', roster: 'Rendez-vous du jour ({{count}})', filter: 'Chercher dans la liste (nom, code ou numéro de carte)',
-        checkIn: 'Accueillir par code de confirmation', checkInButton: 'Accueillir', time: 'Heure', person: 'Personne', dose: 'Dose', status: 'État', action: 'Action',
+        checkIn: 'Accueillir par code de confirmation', checkInButton: 'Accueillir', byPerson: 'Pas de code? Accueillir par numéro de carte ou par nom, avec la date de naissance', walkIn: 'Inscrire une personne sans rendez-vous', time: 'Heure', person: 'Personne', dose: 'Dose', status: 'État', action: 'Action',
         record: 'Inscrire la dose', lot: 'Numéro de lot', expiry: 'Date de péremption du lot', site: 'Point d’injection', save: 'Enregistrer la dose', saved: 'Dose inscrite pour {{name}}.',
-        next: 'Dose suivante : {{day}} à {{time}}', bookNext: 'Réserver la dose suivante', confirmNext: 'Confirmer la dose suivante', nextBooked: 'Dose suivante réservée : {{code}}',
+        next: 'Dose suivante : {{day}} à {{time}}', bookNext: 'Réserver la dose suivante', nextBooked: 'Dose suivante réservée : {{code}}',
         noNext: 'Pas de dose suivante à réserver ici ({{reason}}).', endOfDay: 'Fin de journée', noShows: 'Marquer absentes les personnes non vues', marked: '{{count}} personnes marquées absentes.',
         summary: 'Bilan de la journée', booked: 'Réservés', checkedIn: 'Accueillis', given: 'Administrées', missed: 'Absents', walkIns: 'Sans rendez-vous', perLot: 'Doses par produit et par lot',
         sites: { left_deltoid: 'Bras gauche', right_deltoid: 'Bras droit', left_thigh: 'Cuisse gauche', right_thigh: 'Cuisse droite' },
