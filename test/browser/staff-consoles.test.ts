@@ -244,7 +244,7 @@ test('administration: a manager plans a week of sessions, copies it, publishes i
   await page.close();
 });
 
-test('administration: the administrator checks the roll-out rules, creates an invitation batch, and reads the audit log of the staff work above', { skip: missing }, async () => {
+test('administration: the administrator checks the roll-out rules, creates an invitation batch, reads the audit log of the staff work above, creates a clinic and turns on two-step sign-in', { skip: missing }, async () => {
   const page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
   await signIn(page, 'administrator', '/staff/admin');
   await page.getByRole('heading', { name: 'Roll-out, invitations and audit' }).waitFor();
@@ -261,5 +261,33 @@ test('administration: the administrator checks the roll-out rules, creates an in
   const log = await page.getByTestId('audit').innerText();
   for (const who of ['agent@vaxbook.demo', 'nurse@vaxbook.demo', 'clinic.manager@vaxbook.demo']) assert.ok(log.includes(who), `${who} in the audit log`);
   await shot(page, 'admin-1-rollout-audit');
+
+  // A new clinic (the supply panel and its shortage warning: staff-operations.test.ts).
+  await page.locator('#clinic-regionCode').fill('OTT');
+  await page.locator('#clinic-code').fill('OTT-NEW-1');
+  await page.locator('#clinic-name').fill('Orleans Community Clinic');
+  await page.locator('#clinic-kind').selectOption('primary_care');
+  await page.locator('#clinic-street').fill('1 Main Street');
+  await page.locator('#clinic-city').fill('Ottawa');
+  await page.locator('#clinic-postalCode').fill('K1C 1A1');
+  await page.locator('#clinic-latitude').fill('45.47');
+  await page.locator('#clinic-longitude').fill('-75.52');
+  await page.getByRole('button', { name: 'Create a clinic' }).click();
+  await page.getByText('Orleans Community Clinic saved.').waitFor();
+  const made = await pool.query(`SELECT kind, status FROM clinics WHERE code = 'OTT-NEW-1'`);
+  assert.deepEqual(made.rows[0], { kind: 'primary_care', status: 'open' });
+  await shot(page, 'admin-2-clinics-supply');
+
+  // The optional second factor, set up from the console, then required at sign-in.
+  await page.goto(`${base}/staff`);
+  await page.getByRole('button', { name: 'Set up two-step sign-in' }).click();
+  const secret = await page.getByTestId('totp-secret').innerText();
+  const { TOTP, Secret } = await import('otpauth');
+  await page.getByLabel('Code from your authenticator app').fill(new TOTP({ secret: Secret.fromBase32(secret) }).generate());
+  await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+  await page.getByText('Two-step sign-in is on.').waitFor();
+  await shot(page, 'admin-3-two-step');
+  const login = await fetch(`${base}/api/v1/staff/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: cred('administrator').email, password: cred('administrator').password }) });
+  assert.equal((await login.json()).code, 'totp_required');
   await page.close();
 });

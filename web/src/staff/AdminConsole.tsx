@@ -5,6 +5,7 @@ import { ErrorSummary, Page, TextField } from '../forms';
 import { staffApi, type StaffSession } from './staff-api';
 import { ClinicPicker, Notice, useMyClinics } from './clinic-choice';
 import { JurisdictionPanels } from './JurisdictionPanels';
+import { ClinicsPanel, SupplyPanel } from './ClinicPanels';
 
 interface Session { id: number; day: string; start: string; end: string; product: string; stations: number; capacity: number; booked: number; published: boolean; cancelled: boolean }
 interface Affected { confirmationCode: string; dose: number; people: string[]; outcome: string; replacement: { startsAt: string; clinicName: string } | null }
@@ -15,7 +16,7 @@ const plusDays = (day: string, n: number) => new Date(Date.parse(`${day}T12:00:0
 /** The administration console: plan sessions, copy a week, publish when staffed and stocked, cancel a day and see who was moved. */
 export default function AdminConsole({ session }: { session: StaffSession }) {
   const { t } = useTranslation();
-  const { clinics, clinicId, setClinicId, clinic } = useMyClinics(session);
+  const { clinics, clinicId, setClinicId, clinic, reload: reloadClinics } = useMyClinics(session);
   const [from, setFrom] = useState(today());
   const [sessions, setSessions] = useState<Session[]>([]);
   const [products, setProducts] = useState<Array<{ code: string; name: string }>>([]);
@@ -153,6 +154,8 @@ export default function AdminConsole({ session }: { session: StaffSession }) {
           </ul>
         </>
       )}
+      <SupplyPanel clinicId={clinic.id} />
+      {['administrator', 'region_manager'].includes(session.staff.role) && <ClinicsPanel clinics={clinics} reload={reloadClinics} />}
       {session.staff.role === 'administrator' && <JurisdictionPanels name={session.staff.displayName} />}
     </Page>
   );

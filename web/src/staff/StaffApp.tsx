@@ -54,9 +54,10 @@ export default function StaffApp() {
         {session === null && <Login onSignedIn={(s) => { setCsrf(s.csrfToken); setSession(s); if (!current) go(`/staff/${defaultConsole(s.staff.role)}`); }} />}
         {session && (!current || !allowed.includes(current)) && (
           <Page title={t('staff.choose')}>
-            <ul className="govuk-list">
+            <ul className="govuk-list" aria-label={t('staff.choose')}>
               {allowed.map((c) => <li key={c}><a className="govuk-link" href={`/staff/${c}`} onClick={(e) => { e.preventDefault(); go(`/staff/${c}`); }}>{t(`staff.consoles.${c === 'call-centre' ? 'callCentre' : c}`)}</a></li>)}
             </ul>
+            {session.staff.id !== null && !session.staff.totpEnabled && <TotpSetup />}
           </Page>
         )}
         <Suspense fallback={<p className="govuk-body" role="status">…</p>}>
@@ -97,5 +98,38 @@ function Login({ onSignedIn }: { onSignedIn: (s: StaffSession) => void }) {
         <button type="submit" className="govuk-button">{t('staff.signIn')}</button>
       </form>
     </Page>
+  );
+}
+
+/** The optional second factor: a key for an authenticator app, in force once a code from it is confirmed. */
+function TotpSetup() {
+  const { t } = useTranslation();
+  const [key, setKey] = useState<{ secret: string; uri: string } | null>(null);
+  const [code, setCode] = useState('');
+  const [error, setError] = useState('');
+  const [on, setOn] = useState(false);
+  const start = async () => {
+    const r = await staffApi<{ secret: string; uri: string }>('POST', '/api/v1/staff/session/totp');
+    if (r.ok) setKey(r.body); else setError(r.error.message);
+  };
+  const confirm = async (e: React.FormEvent) => {
+    e.preventDefault();
+    const r = await staffApi('POST', '/api/v1/staff/session/totp/confirm', { code });
+    if (r.ok) setOn(true); else setError(r.error.message);
+  };
+  return (
+    <section aria-labelledby="totp-title">
+      <h2 className="govuk-heading-m" id="totp-title">{t('staff.panels.security')}</h2>
+      {on ? <p className="govuk-body" role="status">{t('staff.panels.on')}</p> : !key ? (
+        <button type="button" className="govuk-button govuk-button--secondary" onClick={() => void start()}>{t('staff.panels.start')}</button>
+      ) : (
+        <form onSubmit={confirm} noValidate>
+          <p className="govuk-body">{t('staff.panels.securityIntro')}</p>
+          <p className="govuk-body">{t('staff.panels.key')}: <code data-testid="totp-secret">{key.secret}</code> · <a className="govuk-link" href={key.uri}>otpauth</a></p>
+          <TextField id="totp-code" label={t('staff.totp')} value={code} onChange={setCode} width={10} inputMode="numeric" autoComplete="one-time-code" error={error || undefined} />
+          <button type="submit" className="govuk-button">{t('staff.panels.confirm')}</button>
+        </form>
+      )}
+    </section>
   );
 }

@@ -6,14 +6,15 @@ import { staffApi, type ClinicInfo, type StaffSession } from './staff-api';
 export function useMyClinics(session: StaffSession) {
   const [clinics, setClinics] = useState<ClinicInfo[]>([]);
   const [clinicId, setClinicId] = useState<number | null>(null);
+  const [version, setVersion] = useState(0);
   useEffect(() => {
     void staffApi<{ items: ClinicInfo[] }>('GET', '/api/v1/staff/clinics').then((r) => {
       if (!r.ok) return;
       setClinics(r.body.items);
-      setClinicId(session.staff.clinicIds[0] ?? r.body.items[0]?.id ?? null);
+      setClinicId((id) => (id && r.body.items.some((c) => c.id === id) ? id : session.staff.clinicIds[0] ?? r.body.items[0]?.id ?? null));
     });
-  }, [session]);
-  return { clinics, clinicId, setClinicId, clinic: clinics.find((c) => c.id === clinicId) };
+  }, [session, version]);
+  return { clinics, clinicId, setClinicId, clinic: clinics.find((c) => c.id === clinicId), reload: () => setVersion((v) => v + 1) };
 }
 
 /** A choice of clinic, shown only to those who work with several. */

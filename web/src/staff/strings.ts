@@ -44,6 +44,15 @@ export const staffStrings = {
         outcome: { moved: 'moved to {{when}} at {{clinic}}', offered: 'offered {{when}} at {{clinic}}', cancelled: 'cancelled, no equivalent time found' },
         isPublished: 'public', notPublished: 'not public', isCancelled: 'cancelled', capacity: '{{booked}} of {{capacity}} booked',
       },
+      panels: {
+        supply: 'Vaccine supply', supplyLine: '{{doses}} doses expected, {{booked}} appointments to come', short: 'fewer doses than appointments',
+        doses: 'Doses expected', setSupply: 'Set the supply', clinics: 'Clinics', list: 'The clinics you manage ({{count}})', edit: 'Edit', close: 'Close',
+        create: 'Create a clinic', editing: 'Edit {{name}}', saveChanges: 'Save the changes', saved: '{{name}} saved.', closed: '{{name}} closed.',
+        code: 'Clinic code', name: 'Name', kind: 'Kind', street: 'Street address', city: 'Town', postalCode: 'Postal code', latitude: 'Latitude', longitude: 'Longitude', phone: 'Phone (optional)',
+        kinds: { mass_site: 'Mass vaccination site', pharmacy: 'Pharmacy', hospital: 'Hospital', primary_care: 'Primary care', mobile: 'Mobile clinic' },
+        security: 'Two-step sign-in', securityIntro: 'Add this key to an authenticator app (or open the link on your phone), then enter the code it shows.',
+        start: 'Set up two-step sign-in', key: 'Key', confirm: 'Turn on two-step sign-in', on: 'Two-step sign-in is on.',
+      },
       jur: {
         title: 'Roll-out, invitations and audit', rollout: 'Roll-out rules (version {{version}})', rolloutHint: 'Cohorts and phases as JSON; each change is a new version, with who made it.',
         notJson: 'The rules are not valid JSON.', validate: 'Check the rules', valid: 'The rules are valid.', save: 'Save as a new version', saved: 'Saved as version {{version}}.',
@@ -96,6 +105,15 @@ export const staffStrings = {
         offer: 'Annuler et proposer l’heure équivalente la plus proche', cancelButton: 'Annuler la journée', affected: 'Personnes touchées',
         outcome: { moved: 'déplacé au {{when}} à {{clinic}}', offered: 'proposé : {{when}} à {{clinic}}', cancelled: 'annulé, aucune heure équivalente trouvée' },
         isPublished: 'public', notPublished: 'non public', isCancelled: 'annulée', capacity: '{{booked}} réservés sur {{capacity}}',
+      },
+      panels: {
+        supply: 'Approvisionnement en vaccins', supplyLine: '{{doses}} doses prévues, {{booked}} rendez-vous à venir', short: 'moins de doses que de rendez-vous',
+        doses: 'Doses prévues', setSupply: 'Enregistrer l’approvisionnement', clinics: 'Cliniques', list: 'Les cliniques que vous gérez ({{count}})', edit: 'Modifier', close: 'Fermer',
+        create: 'Créer une clinique', editing: 'Modifier {{name}}', saveChanges: 'Enregistrer les modifications', saved: '{{name}} enregistrée.', closed: '{{name}} fermée.',
+        code: 'Code de la clinique', name: 'Nom', kind: 'Type', street: 'Adresse', city: 'Ville', postalCode: 'Code postal', latitude: 'Latitude', longitude: 'Longitude', phone: 'Téléphone (facultatif)',
+        kinds: { mass_site: 'Centre de vaccination de masse', pharmacy: 'Pharmacie', hospital: 'Hôpital', primary_care: 'Soins primaires', mobile: 'Clinique mobile' },
+        security: 'Connexion en deux étapes', securityIntro: 'Ajoutez cette clé à une application d’authentification (ou ouvrez le lien sur votre téléphone), puis saisissez le code affiché.',
+        start: 'Configurer la connexion en deux étapes', key: 'Clé', confirm: 'Activer la connexion en deux étapes', on: 'La connexion en deux étapes est activée.',
       },
       jur: {
         title: 'Déploiement, invitations et audit', rollout: 'Règles de déploiement (version {{version}})', rolloutHint: 'Cohortes et phases en JSON; chaque changement est une nouvelle version, avec son auteur.',
