@@ -15,7 +15,7 @@ export const OPERATIONS = [
   // Running clinics.
   'clinic.create', 'clinic.update', 'session.manage', 'supply.manage', 'clinicDay.publish', 'clinicDay.cancel',
   // The jurisdiction.
-  'rollout.manage', 'invitations.manage', 'staff.manage', 'audit.read', 'reconcile.run',
+  'rollout.manage', 'invitations.manage', 'staff.manage', 'audit.read', 'reconcile.run', 'region.manage',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
@@ -39,7 +39,7 @@ const GRANTS: Record<Role, ReadonlySet<Operation>> = {
 
 /** Operations whose resource is jurisdiction-wide whoever asks (a caller may live anywhere). */
 const JURISDICTION_WIDE = new Set<Operation>(['person.find', 'person.read', 'person.note', 'booking.create', 'booking.change',
-  'rollout.manage', 'staff.manage', 'audit.read', 'reconcile.run']);
+  'rollout.manage', 'staff.manage', 'audit.read', 'reconcile.run', 'region.manage']);
 
 function inScope(actor: Actor, op: Operation, place: Place): boolean {
   if (actor.role === 'administrator' || JURISDICTION_WIDE.has(op)) return true;

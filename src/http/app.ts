@@ -23,6 +23,7 @@ import { staffCallCentreRoutes } from './routes/staff/call-centre.js';
 import { staffClinicRoutes } from './routes/staff/clinic.js';
 import { staffClinicDayRoutes } from './routes/staff/clinic-days.js';
 import { staffClinicAdminRoutes } from './routes/staff/clinics.js';
+import { staffRegionRoutes } from './routes/staff/regions.js';
 
 export interface AppOptions {
   pool: pg.Pool;
@@ -108,6 +109,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(staffClinicRoutes, { pool: opts.pool, adminToken });
   await app.register(staffClinicDayRoutes, { pool: opts.pool, adminToken });
   await app.register(staffClinicAdminRoutes, { pool: opts.pool, adminToken });
+  await app.register(staffRegionRoutes, { pool: opts.pool, adminToken });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // The front door is the portal when it is built (npm run build), else the API documentation.

@@ -67,3 +67,28 @@ function constraintError(err: unknown): unknown {
   }
   return err;
 }
+
+export interface RegionInput { code?: string; name?: string; nameFr?: string; latitude?: number; longitude?: number }
+type RegionView = { code: string; name: string; nameFr: string | null; latitude: number; longitude: number };
+
+export async function createRegion(pool: pg.Pool, r: RegionInput & { code: string; name: string; latitude: number; longitude: number }): Promise<RegionView> {
+  try {
+    const row = (await pool.query<RegionView>(
+      `INSERT INTO regions (code, name, name_fr, latitude, longitude) VALUES ($1, $2, $3, $4, $5)
+       RETURNING code, name, name_fr AS "nameFr", latitude, longitude`, [r.code, r.name.trim(), r.nameFr?.trim() ?? null, r.latitude, r.longitude])).rows[0]!;
+    forgetCachedReferenceData(pool);
+    return row;
+  } catch (err) {
+    if ((err as { code?: string }).code === '23505') throw new InputError('code', { en: 'Another region already has this code.', fr: 'Une autre région porte déjà ce code.' });
+    throw err;
+  }
+}
+
+export async function updateRegion(pool: pg.Pool, code: string, r: RegionInput): Promise<RegionView | undefined> {
+  const row = (await pool.query<RegionView>(
+    `UPDATE regions SET name = coalesce($2, name), name_fr = coalesce($3, name_fr), latitude = coalesce($4, latitude), longitude = coalesce($5, longitude)
+     WHERE code = $1 RETURNING code, name, name_fr AS "nameFr", latitude, longitude`,
+    [code, r.name?.trim() ?? null, r.nameFr?.trim() ?? null, r.latitude ?? null, r.longitude ?? null])).rows[0];
+  forgetCachedReferenceData(pool);
+  return row;
+}

@@ -248,6 +248,8 @@ test('administration: the administrator checks the roll-out rules, creates an in
   const page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
   await signIn(page, 'administrator', '/staff/admin');
   await page.getByRole('heading', { name: 'Roll-out, invitations and audit' }).waitFor();
+  // The rules in force arrive after the page: check them once they are in the editor.
+  await page.waitForFunction(() => ((document.querySelector('#rules') as HTMLTextAreaElement | null)?.value.length ?? 0) > 10);
   await page.getByRole('button', { name: 'Check the rules' }).click();
   await page.getByText('The rules are valid.').waitFor();
   await page.locator('#batch-region').fill('OTT');
@@ -256,6 +258,22 @@ test('administration: the administrator checks the roll-out rules, creates an in
   await page.locator('#batch-expires').fill(new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10));
   await page.getByRole('button', { name: 'Create the batch' }).click();
   await page.getByText(/OTT \/ age-40: 0\/25/).waitFor();
+  await page.locator('#region-code').fill('NEW-UNIT');
+  await page.locator('#region-name').fill('New Health Unit');
+  await page.locator('#region-nameFr').fill('Nouvelle unité de santé');
+  await page.locator('#region-latitude').fill('46.3');
+  await page.locator('#region-longitude').fill('-79.4');
+  await page.getByRole('button', { name: 'Save the region' }).click();
+  await page.getByText('Region NEW-UNIT saved.').waitFor();
+  await page.locator('#account-email').fill('second.nurse@vaxbook.demo');
+  await page.locator('#account-displayName').fill('Second Nurse');
+  await page.locator('#account-role').selectOption('vaccinator');
+  await page.locator('#account-password').fill('a long first password');
+  await page.getByRole('button', { name: 'Create the account' }).click();
+  await page.locator('#account-clinicId-error').waitFor(); // clinic staff need a clinic: the field is named
+  await page.locator('#account-clinicId').selectOption(String(clinicId));
+  await page.getByRole('button', { name: 'Create the account' }).click();
+  await page.getByText('Account second.nurse@vaxbook.demo created.').waitFor();
   await page.getByRole('button', { name: 'Search the log' }).click();
   await page.getByTestId('audit').waitFor();
   const log = await page.getByTestId('audit').innerText();

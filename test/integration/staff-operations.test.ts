@@ -217,6 +217,7 @@ function request(op: Operation, inside: boolean): { method: 'GET' | 'POST' | 'PA
     case 'clinic.create': return { method: 'POST', url: '/api/v1/staff/clinics', payload: { regionCode: inside ? 'TST' : 'OUT', code: `M-${Math.random().toString(36).slice(2, 10)}`,
       name: 'Matrix Clinic', kind: 'pharmacy', street: '1 Test Way', city: 'Toronto', postalCode: 'M5V 1A1', latitude: 43.7, longitude: -79.4 } };
     case 'clinic.update': return { method: 'PATCH', url: `/api/v1/staff/clinics/${clinic}`, payload: { phone: '+1 416 555 0100' } };
+    case 'region.manage': return { method: 'PATCH', url: '/api/v1/staff/regions/TST', payload: { nameFr: 'Unité de test' } };
     case 'staff.manage': return { method: 'GET', url: '/api/v1/staff/accounts' };
     case 'audit.read': return { method: 'GET', url: '/api/v1/staff/audit?limit=1' };
     case 'rollout.manage': return { method: 'GET', url: '/api/v1/admin/rollout/versions' };
@@ -249,7 +250,7 @@ test('the authorization matrix: every role × every staff operation × inside an
       }
     }
   }
-  assert.ok(checked.length >= ROLES.length * 21 * 2, `${checked.length} cases`);
+  assert.ok(checked.length >= ROLES.length * 22 * 2, `${checked.length} cases`);
   // The examples of the issue, named.
   assert.equal((await as('vaccinator', 'GET', `/api/v1/staff/clinics/${ids.outClinic}/roster`)).statusCode, 403, 'a nurse cannot read another clinic’s roster');
   assert.equal((await as('agent', 'POST', `/api/v1/staff/clinics/${ids.clinic}/days/publish`, { from: today })).statusCode, 403, 'an agent cannot change clinic capacity');
@@ -285,4 +286,17 @@ test('an agent and the portal race for the last place in a slot over real connec
   }
   const taken = await pool.query<{ booked: number; capacity: number }>(`SELECT booked, capacity FROM slots WHERE id = ANY($1::bigint[])`, [slots.slice(0, 5)]);
   assert.ok(taken.rows.every((x) => x.booked === 1 && x.capacity === 1));
+});
+
+test('regions: an administrator creates and corrects one; bad input names the field', async () => {
+  const made = await as('administrator', 'POST', '/api/v1/staff/regions', { code: 'NEW-1', name: 'New Unit', latitude: 46.1, longitude: -79.5 });
+  assert.equal(made.statusCode, 201, made.body);
+  const again = await as('administrator', 'POST', '/api/v1/staff/regions', { code: 'NEW-1', name: 'Twice', latitude: 46.1, longitude: -79.5 });
+  assert.deepEqual([again.statusCode, again.json().field], [400, 'code']);
+  const badCode = await as('administrator', 'POST', '/api/v1/staff/regions', { code: 'new one', name: 'x', latitude: 46.1, longitude: -79.5 });
+  assert.deepEqual([badCode.statusCode, badCode.json().field], [400, 'code']);
+  const renamed = await as('administrator', 'PATCH', '/api/v1/staff/regions/NEW-1', { nameFr: 'Nouvelle unité' });
+  assert.equal(renamed.json().nameFr, 'Nouvelle unité');
+  const listed = await app.inject({ method: 'GET', url: '/api/v1/regions' });
+  assert.ok(listed.json().items.some((r: { code: string }) => r.code === 'NEW-1'), 'the public list has it at once');
 });

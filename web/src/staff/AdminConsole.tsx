@@ -156,7 +156,7 @@ export default function AdminConsole({ session }: { session: StaffSession }) {
       )}
       <SupplyPanel clinicId={clinic.id} />
       {['administrator', 'region_manager'].includes(session.staff.role) && <ClinicsPanel clinics={clinics} reload={reloadClinics} />}
-      {session.staff.role === 'administrator' && <JurisdictionPanels name={session.staff.displayName} />}
+      {session.staff.role === 'administrator' && <JurisdictionPanels name={session.staff.displayName} clinics={clinics} />}
     </Page>
   );
 }
