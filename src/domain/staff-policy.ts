@@ -54,6 +54,12 @@ export function may(actor: Actor, op: Operation, place: Place = {}): boolean {
   return GRANTS[actor.role].has(op) && inScope(actor, op, place);
 }
 
+/** The clinics a staff member works with: all of them for administrators and agents, else those of their scope. */
+export function worksAt(actor: Actor, clinic: { id: number; regionId: number }): boolean {
+  return actor.role === 'administrator' || actor.role === 'agent' || actor.clinicIds.includes(clinic.id)
+    || (actor.role === 'region_manager' && actor.regionIds.includes(clinic.regionId));
+}
+
 /** Whether the role may do the operation somewhere (to hide what it never may, e.g. in a console's menu). */
 export function grants(role: Role, op: Operation): boolean {
   return GRANTS[role].has(op);

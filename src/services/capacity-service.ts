@@ -40,7 +40,7 @@ export async function copyWeek(pool: pg.Pool, clinicId: number, fromWeek: string
   const products = await productCatalogue(pool);
   return withTransaction(pool, async (db) => {
     // One copy at a time per clinic, into a week with no sessions yet: pressing "copy" twice does not double the capacity.
-    await db.query(`SELECT pg_advisory_xact_lock(hashtext('vaxbook-copy-week'), $1)`, [clinicId]);
+    await cap.lockClinicPlanning(db, clinicId);
     if ((await cap.sessionsOf(db, clinicId, toWeek, addDays(toWeek, 6))).length) {
       throw new InputError('toWeek', { en: 'That week already has sessions: copy into an empty week.', fr: 'Cette semaine a déjà des séances : copiez dans une semaine vide.' });
     }

@@ -20,16 +20,16 @@ function validZone(zone: string): boolean {
 }
 
 export async function regionIdOf(pool: pg.Pool, code: string): Promise<number> {
-  const r = await pool.query<{ id: number }>('SELECT id FROM regions WHERE code = $1', [code]);
-  if (!r.rows[0]) throw new InputError('regionCode', { en: `There is no region "${code}".`, fr: `La région « ${code} » n'existe pas.` });
-  return r.rows[0].id;
+  const id = await repo.regionIdByCode(pool, code);
+  if (id === undefined) throw new InputError('regionCode', { en: `There is no region "${code}".`, fr: `La région « ${code} » n'existe pas.` });
+  return id;
 }
 
 export async function createClinic(pool: pg.Pool, regionId: number, c: ClinicInput): Promise<number> {
   for (const k of ['code', 'name', 'kind', 'street', 'city', 'postalCode'] as const) {
     if (!c[k]?.trim()) throw new InputError(k, { en: `Give the clinic's ${k}.`, fr: `Indiquez le champ ${k} de la clinique.` });
   }
-  const timeZone = c.timeZone ?? (await pool.query<{ time_zone: string }>('SELECT time_zone FROM jurisdiction')).rows[0]?.time_zone ?? 'America/Toronto';
+  const timeZone = c.timeZone ?? (await repo.jurisdictionTimeZone(pool)) ?? 'America/Toronto';
   if (!validZone(timeZone)) throw new InputError('timeZone', { en: 'The time zone must be an IANA name such as America/Toronto.', fr: 'Le fuseau horaire doit être un nom IANA comme America/Toronto.' });
   try {
     const id = await repo.insertClinic(pool, regionId, { ...fields(c), code: c.code!.trim(), name: c.name!.trim(), kind: c.kind!, street: c.street!, city: c.city!,
@@ -69,13 +69,10 @@ function constraintError(err: unknown): unknown {
 }
 
 export interface RegionInput { code?: string; name?: string; nameFr?: string; latitude?: number; longitude?: number }
-type RegionView = { code: string; name: string; nameFr: string | null; latitude: number; longitude: number };
 
-export async function createRegion(pool: pg.Pool, r: RegionInput & { code: string; name: string; latitude: number; longitude: number }): Promise<RegionView> {
+export async function createRegion(pool: pg.Pool, r: RegionInput & { code: string; name: string; latitude: number; longitude: number }): Promise<repo.RegionView> {
   try {
-    const row = (await pool.query<RegionView>(
-      `INSERT INTO regions (code, name, name_fr, latitude, longitude) VALUES ($1, $2, $3, $4, $5)
-       RETURNING code, name, name_fr AS "nameFr", latitude, longitude`, [r.code, r.name.trim(), r.nameFr?.trim() ?? null, r.latitude, r.longitude])).rows[0]!;
+    const row = await repo.insertRegion(pool, { code: r.code, name: r.name.trim(), nameFr: r.nameFr?.trim() ?? null, latitude: r.latitude, longitude: r.longitude });
     forgetCachedReferenceData(pool);
     return row;
   } catch (err) {
@@ -84,11 +81,8 @@ export async function createRegion(pool: pg.Pool, r: RegionInput & { code: strin
   }
 }
 
-export async function updateRegion(pool: pg.Pool, code: string, r: RegionInput): Promise<RegionView | undefined> {
-  const row = (await pool.query<RegionView>(
-    `UPDATE regions SET name = coalesce($2, name), name_fr = coalesce($3, name_fr), latitude = coalesce($4, latitude), longitude = coalesce($5, longitude)
-     WHERE code = $1 RETURNING code, name, name_fr AS "nameFr", latitude, longitude`,
-    [code, r.name?.trim() ?? null, r.nameFr?.trim() ?? null, r.latitude ?? null, r.longitude ?? null])).rows[0];
+export async function updateRegion(pool: pg.Pool, code: string, r: RegionInput): Promise<repo.RegionView | undefined> {
+  const row = await repo.updateRegion(pool, code, { name: r.name?.trim() ?? null, nameFr: r.nameFr?.trim() ?? null, latitude: r.latitude ?? null, longitude: r.longitude ?? null });
   forgetCachedReferenceData(pool);
   return row;
 }

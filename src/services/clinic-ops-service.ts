@@ -93,8 +93,7 @@ async function administration(pool: pg.Pool, clinicId: number, a: Administration
 export async function recordDose(pool: pg.Pool, appointmentId: string, a: AdministrationInput, vaccinatorId: number | null): Promise<{ doseRecordId: string }> {
   const place = await ops.appointmentPlace(pool, appointmentId);
   if (!place) throw new NotFound('appointment');
-  const booked = (await ops.roster(pool, place.clinic_id, await clinicToday(pool, place.clinic_id))).find((r) => r.appointment_id === appointmentId);
-  const given = await administration(pool, place.clinic_id, a, booked?.product_code ?? (await productOfAppointment(pool, appointmentId)), vaccinatorId);
+  const given = await administration(pool, place.clinic_id, a, await ops.productCodeOfAppointment(pool, appointmentId), vaccinatorId);
   try {
     const r = await ops.recordAdministration(pool, appointmentId, given);
     if (!r) throw new Conflict('appointment_not_open', { en: 'This appointment is not open: the dose was given already, or it was cancelled or missed.', fr: "Ce rendez-vous n'est pas ouvert : la dose a déjà été administrée, ou il a été annulé ou manqué." });
@@ -103,11 +102,6 @@ export async function recordDose(pool: pg.Pool, appointmentId: string, a: Admini
     if ((err as { code?: string }).code === '23505') throw new Conflict('dose_already_recorded', { en: 'This person already has this dose recorded.', fr: 'Cette dose est déjà inscrite au dossier de cette personne.' });
     throw err;
   }
-}
-
-async function productOfAppointment(pool: pg.Pool, appointmentId: string): Promise<string | undefined> {
-  const r = await pool.query<{ code: string }>(`SELECT p.code FROM appointments a JOIN products p ON p.id = a.product_id WHERE a.id = $1`, [appointmentId]);
-  return r.rows[0]?.code;
 }
 
 export async function markNoShows(pool: pg.Pool, clinicId: number, day?: string): Promise<number> {
@@ -128,11 +122,10 @@ export async function registerWalkIn(pool: pg.Pool, clinicId: number, w: WalkInI
   const given = await administration(pool, clinicId, w.administration, undefined, vaccinatorId);
   try {
     return await withTransaction(pool, async (db) => {
-      const p = await db.query<{ id: string }>(`SELECT vaxbook_upsert_person($1::jsonb)::text AS id`, [JSON.stringify({
+      const personId = await ops.upsertPerson(db, {
         identifierScheme: id.scheme, identifier: id.value, identifierVersion: id.version, dateOfBirth: w.dateOfBirth, givenName: w.givenName.trim(),
         familyName: w.familyName.trim(), language: w.language ?? 'en', email: w.email ?? null, mobile: w.mobile ?? null,
-      })]);
-      const personId = p.rows[0]!.id;
+      });
       return { personId, doseRecordId: await ops.recordWalkIn(db, personId, clinicId, w.doseNumber, given) };
     });
   } catch (err) {

@@ -46,10 +46,9 @@ export async function createStaff(pool: pg.Pool, input: NewStaff, createdBy: num
   if (['clinic_manager', 'vaccinator', 'reception'].includes(input.role) && !clinicIds.length) {
     throw new InputError('clinicIds', { en: 'Clinic staff need at least one clinic.', fr: 'Le personnel de clinique doit être rattaché à au moins une clinique.' });
   }
-  const known = await pool.query<{ regions: number; clinics: number }>(
-    `SELECT (SELECT count(*)::int FROM regions WHERE id = ANY($1)) AS regions, (SELECT count(*)::int FROM clinics WHERE id = ANY($2)) AS clinics`, [regionIds, clinicIds]);
-  if (known.rows[0]!.regions !== regionIds.length) throw new InputError('regionIds', { en: 'One of these regions does not exist.', fr: "L'une de ces régions n'existe pas." });
-  if (known.rows[0]!.clinics !== clinicIds.length) throw new InputError('clinicIds', { en: 'One of these clinics does not exist.', fr: "L'une de ces cliniques n'existe pas." });
+  const known = await repo.knownScope(pool, regionIds, clinicIds);
+  if (known.regions !== regionIds.length) throw new InputError('regionIds', { en: 'One of these regions does not exist.', fr: "L'une de ces régions n'existe pas." });
+  if (known.clinics !== clinicIds.length) throw new InputError('clinicIds', { en: 'One of these clinics does not exist.', fr: "L'une de ces cliniques n'existe pas." });
   try {
     return staffView(await repo.insertStaff(pool, { email, displayName: input.displayName.trim(), role: input.role, regionIds, clinicIds, passwordHash: await hashPassword(input.password), createdBy }));
   } catch (err) {

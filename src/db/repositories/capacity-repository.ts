@@ -55,3 +55,8 @@ export async function setSupply(db: Db, clinicId: number, productId: number, dos
      ON CONFLICT (clinic_id, product_id) DO UPDATE SET doses = EXCLUDED.doses, updated_at = now(), updated_by = EXCLUDED.updated_by`,
     [clinicId, productId, doses, staffId]);
 }
+
+/** Serialises planning changes of one clinic for the rest of the transaction. */
+export async function lockClinicPlanning(db: pg.PoolClient, clinicId: number): Promise<void> {
+  await db.query(`SELECT pg_advisory_xact_lock(hashtext('vaxbook-copy-week'), $1)`, [clinicId]);
+}

@@ -33,3 +33,26 @@ export async function closeClinic(db: Db, id: number): Promise<{ closed: boolean
      SELECT EXISTS (SELECT 1 FROM c) AS closed, (SELECT n FROM up) AS upcoming`, [id]);
   return r.rows[0]!;
 }
+
+export async function regionIdByCode(db: Db, code: string): Promise<number | undefined> {
+  return (await db.query<{ id: number }>('SELECT id FROM regions WHERE code = $1', [code])).rows[0]?.id;
+}
+
+export async function jurisdictionTimeZone(db: Db): Promise<string | undefined> {
+  return (await db.query<{ time_zone: string }>('SELECT time_zone FROM jurisdiction')).rows[0]?.time_zone;
+}
+
+export interface RegionView { code: string; name: string; nameFr: string | null; latitude: number; longitude: number }
+const REGION_VIEW = `code, name, name_fr AS "nameFr", latitude, longitude`;
+
+export async function insertRegion(db: Db, r: { code: string; name: string; nameFr: string | null; latitude: number; longitude: number }): Promise<RegionView> {
+  return (await db.query<RegionView>(`INSERT INTO regions (code, name, name_fr, latitude, longitude) VALUES ($1, $2, $3, $4, $5) RETURNING ${REGION_VIEW}`,
+    [r.code, r.name, r.nameFr, r.latitude, r.longitude])).rows[0]!;
+}
+
+/** Changes the fields given (null: kept). */
+export async function updateRegion(db: Db, code: string, r: { name: string | null; nameFr: string | null; latitude: number | null; longitude: number | null }): Promise<RegionView | undefined> {
+  return (await db.query<RegionView>(
+    `UPDATE regions SET name = coalesce($2, name), name_fr = coalesce($3, name_fr), latitude = coalesce($4, latitude), longitude = coalesce($5, longitude)
+     WHERE code = $1 RETURNING ${REGION_VIEW}`, [code, r.name, r.nameFr, r.latitude, r.longitude])).rows[0];
+}

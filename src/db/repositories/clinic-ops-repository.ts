@@ -126,3 +126,12 @@ export async function activeAppointment(db: Db, personId: string, dose: number):
     `SELECT a.starts_at, c.name AS clinic_name FROM appointments a JOIN clinics c ON c.id = a.clinic_id
      WHERE a.person_id = $1 AND a.dose_number = $2 AND a.status IN ('booked', 'checked_in')`, [personId, dose])).rows[0];
 }
+
+export async function productCodeOfAppointment(db: Db, appointmentId: string): Promise<string | undefined> {
+  return (await db.query<{ code: string }>(`SELECT p.code FROM appointments a JOIN products p ON p.id = a.product_id WHERE a.id = $1`, [appointmentId])).rows[0]?.code;
+}
+
+/** Registers a person (or updates the one with the same identity), as booking does (vaxbook_upsert_person). */
+export async function upsertPerson(db: Db, person: Record<string, unknown>): Promise<string> {
+  return (await db.query<{ id: string }>(`SELECT vaxbook_upsert_person($1::jsonb)::text AS id`, [JSON.stringify(person)])).rows[0]!.id;
+}

@@ -99,3 +99,35 @@ export async function touchSession(db: Db, tokenHash: Buffer, idleMinutes: numbe
 export async function revokeSession(db: Db, tokenHash: Buffer): Promise<void> {
   await db.query(`UPDATE staff_sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL`, [tokenHash]);
 }
+
+/** How many of these regions and clinics exist (a scope naming unknown ones is refused). */
+export async function knownScope(db: Db, regionIds: number[], clinicIds: number[]): Promise<{ regions: number; clinics: number }> {
+  return (await db.query<{ regions: number; clinics: number }>(
+    `SELECT (SELECT count(*)::int FROM regions WHERE id = ANY($1)) AS regions, (SELECT count(*)::int FROM clinics WHERE id = ANY($2)) AS clinics`,
+    [regionIds, clinicIds])).rows[0]!;
+}
+
+/** The demo's staff: Ottawa and one of its mass sites. */
+export async function demoPlace(db: Db): Promise<{ region_id: number; clinic_id: number } | undefined> {
+  return (await db.query<{ region_id: number; clinic_id: number }>(
+    `SELECT r.id AS region_id, c.id AS clinic_id FROM regions r JOIN clinics c ON c.region_id = r.id
+     WHERE r.code = 'OTT' ORDER BY (c.kind = 'mass_site') DESC, c.id LIMIT 1`)).rows[0];
+}
+
+/** Whether there is no staff account yet, holding a lock so two starts cannot both create the demo's. */
+export async function noStaffYetLocked(db: pg.PoolClient): Promise<boolean> {
+  await db.query(`LOCK TABLE staff_accounts IN SHARE ROW EXCLUSIVE MODE`);
+  return (await db.query(`SELECT 1 FROM staff_accounts LIMIT 1`)).rows.length === 0;
+}
+
+export async function insertDemoCredential(db: Db, email: string, password: string): Promise<void> {
+  await db.query(`INSERT INTO demo_staff_credentials (email, password) VALUES ($1, $2)`, [email, password]);
+}
+
+export async function demoCredentials(db: Db): Promise<Array<{ email: string; password: string; role: string; scope: string }>> {
+  return (await db.query<{ email: string; password: string; role: string; scope: string }>(
+    `SELECT d.email, d.password, a.role,
+            coalesce((SELECT string_agg(name, ', ') FROM clinics WHERE id = ANY (a.clinic_ids)),
+                     (SELECT string_agg(name, ', ') FROM regions WHERE id = ANY (a.region_ids)), 'all of the province') AS scope
+     FROM demo_staff_credentials d JOIN staff_accounts a ON a.email = d.email WHERE a.disabled_at IS NULL ORDER BY a.id`)).rows;
+}

@@ -9,6 +9,7 @@ import { Clinic, errorResponses } from '../../schemas.js';
 
 const ClinicSchema = Type.Object(Clinic.properties); // the public shape; the shared $id belongs to the reference routes' scope
 import { authorize, callerOf } from '../../staff-auth.js';
+import { worksAt } from '../../../domain/staff-policy.js';
 import { clinicView } from '../../../services/reference-service.js';
 
 const Kind = Type.Union(['mass_site', 'pharmacy', 'hospital', 'primary_care', 'mobile'].map((k) => Type.Literal(k)));
@@ -36,8 +37,7 @@ export const staffClinicAdminRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminTo
   }, async (req) => {
     const { actor } = await callerOf(req, pool, adminToken);
     const all = await listClinics(pool, { afterId: 0, limit: 100_000 });
-    const mine = all.filter((c) => actor.role === 'administrator' || actor.role === 'agent' || actor.clinicIds.includes(c.id)
-      || (actor.role === 'region_manager' && actor.regionIds.includes(c.region_id)));
+    const mine = all.filter((c) => worksAt(actor, { id: c.id, regionId: c.region_id }));
     return { items: mine.map(clinicView) };
   });
 
