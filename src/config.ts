@@ -27,6 +27,19 @@ const settings = {
   VAXBOOK_LOGO_URL: { schema: Type.Optional(Type.String({ pattern: '^(https?://|/)[^\\s]*$', maxLength: 500 })), default: undefined, expects: "an image URL (https://… or /path) shown beside the jurisdiction's name in the portal header" },
   VAXBOOK_MAP_TILES: { schema: Type.String({ pattern: '^(https?://[^\\s]*\\{z\\}[^\\s]*|none)$', maxLength: 500 }), default: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png', expects: 'a map tile URL template with {z}, {x} and {y} (or none: the clinic list without a map)' },
   VAXBOOK_MAP_ATTRIBUTION: { schema: Type.String({ maxLength: 300 }), default: '© OpenStreetMap contributors', expects: 'the credit the tile provider requires, shown on the map' },
+  VAXBOOK_DELIVERY_WORKER: { schema: Type.Union([Type.Literal('in-process'), Type.Literal('off')]), default: 'in-process', expects: "in-process (messages are sent by the server) or off (run `vaxbook worker` as a separate process)" },
+  VAXBOOK_SMTP_URL: { schema: Type.Optional(Type.String({ pattern: '^smtps?://[^\\s]+$', maxLength: 500 })), default: undefined, expects: 'the SMTP server for e-mail, e.g. smtp://user:password@mail.example.org:587 or smtps://…:465 (unset: e-mails are written to files in the data directory)' },
+  VAXBOOK_MAIL_FROM: { schema: Type.String({ minLength: 3, maxLength: 200, pattern: '@' }), default: 'Vaccination booking <no-reply@localhost>', expects: 'the sender of e-mails, e.g. "Vaccination booking <no-reply@health.example.org>"' },
+  VAXBOOK_SMS_PROVIDER: { schema: Type.Union([Type.Literal('file'), Type.Literal('webhook'), Type.Literal('twilio')]), default: 'file', expects: 'file (SMS written to files in the data directory), webhook (JSON POST to VAXBOOK_SMS_URL) or twilio' },
+  VAXBOOK_SMS_URL: { schema: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 500 })), default: undefined, expects: 'the SMS provider address: the webhook URL, or for twilio its API base (default https://api.twilio.com)' },
+  VAXBOOK_SMS_TOKEN: { schema: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })), default: undefined, expects: "the SMS provider's secret: a bearer token for the webhook, the auth token for twilio" },
+  VAXBOOK_SMS_ACCOUNT: { schema: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), default: undefined, expects: 'the twilio account SID' },
+  VAXBOOK_SMS_FROM: { schema: Type.Optional(Type.String({ minLength: 1, maxLength: 30 })), default: undefined, expects: 'the number or sender name SMS come from (twilio)' },
+  VAXBOOK_SMS_COUNTRY_CODE: { schema: Type.String({ pattern: '^[1-9][0-9]{0,2}$' }), default: '1', expects: 'the calling code added to mobile numbers typed without one, e.g. 1 (Canada), 32 (Belgium), 33 (France)' },
+  VAXBOOK_PROVIDER_TIMEOUT_SECONDS: { schema: Type.Integer({ minimum: 1, maximum: 120 }), default: '10', expects: 'how long to wait for the SMTP server or SMS provider, in whole seconds from 1 to 120' },
+  VAXBOOK_DELIVERY_MAX_ATTEMPTS: { schema: Type.Integer({ minimum: 1, maximum: 50 }), default: '8', expects: 'attempts before a message is dead (kept for an administrator to retry), from 1 to 50' },
+  VAXBOOK_DELIVERY_RETRY_SECONDS: { schema: Type.Integer({ minimum: 1, maximum: 3600 }), default: '30', expects: 'the wait after a first failed attempt, in seconds (doubled after each further failure, at most an hour), from 1 to 3600' },
+  VAXBOOK_REMINDER_HOURS: { schema: Type.Integer({ minimum: 1, maximum: 168 }), default: '24', expects: 'how many hours before an appointment its reminder is sent, from 1 to 168' },
   VAXBOOK_SEED: { schema: Type.Integer({ minimum: 0 }), default: '20210315', expects: 'a whole number that makes the demo data repeatable' },
 } as const;
 
@@ -63,6 +76,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     out[name] = value;
   }
   if (typeof out.DATABASE_URL === 'string') checkDatabaseUrl(out.DATABASE_URL, 'DATABASE_URL');
+  // What each SMS provider needs, named when missing.
+  const needs: Record<string, string[]> = { webhook: ['VAXBOOK_SMS_URL'], twilio: ['VAXBOOK_SMS_ACCOUNT', 'VAXBOOK_SMS_TOKEN', 'VAXBOOK_SMS_FROM'] };
+  for (const name of needs[String(out.VAXBOOK_SMS_PROVIDER)] ?? []) {
+    if (out[name] === undefined) throw new ConfigError(name, `${name} is required with VAXBOOK_SMS_PROVIDER=${String(out.VAXBOOK_SMS_PROVIDER)}: expected ${settings[name as keyof Settings].expects}.`);
+  }
   out.VAXBOOK_DATA_DIR = path.resolve(String(out.VAXBOOK_DATA_DIR));
   return out as Config;
 }

@@ -7,11 +7,14 @@ import { seedCommand } from './seed.js';
 import { isClusterWorker, serve, serveAsWorker } from './serve.js';
 import { reconcile } from '../services/reconcile-service.js';
 import { createAdmin } from './create-admin.js';
+import { runWorker } from './worker.js';
 
 const USAGE = `usage: vaxbook <command>
 
 commands:
   serve                     start the HTTP service (default); loads the demo province into an empty database
+  worker                    deliver e-mail and SMS in this process (run it beside servers started with
+                            VAXBOOK_DELIVERY_WORKER=off; several workers may run at once)
   migrate                   apply pending database migrations and exit
   seed --scale national     load the national benchmark data set (~3,000 sites x 90 days)
        [--seed N] [--database NAME] [--replace]
@@ -34,7 +37,7 @@ async function main(): Promise<number> {
   });
   const command = positionals[0] ?? 'serve';
   if (values.help) { process.stdout.write(USAGE); return 0; }
-  if (!['serve', 'migrate', 'seed', 'reconcile', 'create-admin'].includes(command)) {
+  if (!['serve', 'worker', 'migrate', 'seed', 'reconcile', 'create-admin'].includes(command)) {
     say(`Unknown command "${command}".\n\n${USAGE}`);
     return 2;
   }
@@ -47,6 +50,8 @@ async function main(): Promise<number> {
     if (command === 'migrate') {
       const applied = await migrate(db.pool);
       say(applied.length ? `Applied: ${applied.join(', ')}` : 'The database schema is up to date.');
+    } else if (command === 'worker') {
+      return await runWorker(config, db, say);
     } else if (command === 'create-admin') {
       await migrate(db.pool);
       return await createAdmin(db.pool, values, say);

@@ -10,6 +10,8 @@ import { InputError } from '../services/input-error.js';
 import { loadDemoProvince } from '../services/data-set-service.js';
 import { ensureDemoStaff, type DemoCredential } from '../services/demo-staff-service.js';
 import { startSweeper } from '../worker/sweeper.js';
+import { channelsFromConfig, deliverySettings, describeChannels } from '../notifications/channels/from-config.js';
+import { startDeliveryWorker } from '../notifications/worker.js';
 
 /**
  * `serve`: the primary process migrates, loads the demo province and owns the
@@ -70,7 +72,16 @@ async function startHttp(config: Config, pool: pg.Pool, adminToken: string, with
   const stopSweeper = withSweeper ? startSweeper(pool, (err) => app.log.warn({ err }, 'background upkeep failed')) : () => {};
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  return { port, stop: async () => { stopSweeper(); await app.close(); } };
+  // One process delivers messages (the one that sweeps); more can run as `vaxbook worker`.
+  let delivery: { stop(): Promise<void> } | undefined;
+  if (withSweeper && config.VAXBOOK_DELIVERY_WORKER === 'in-process') {
+    const channels = channelsFromConfig(config);
+    delivery = await startDeliveryWorker({ pool, channels, settings: deliverySettings(config, config.VAXBOOK_PUBLIC_URL ?? `http://${config.HOST}:${port}/`),
+      onError: (err, what) => app.log.warn({ err }, `delivery: ${what} failed`) });
+    const close = delivery.stop;
+    delivery.stop = async () => { await close(); channels.email.close(); };
+  }
+  return { port, stop: async () => { stopSweeper(); await delivery?.stop(); await app.close(); } };
 }
 
 /**
@@ -99,6 +110,7 @@ function announce(config: Config, port: number, db: Database, adminToken: string
   const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   say(`\nvaxbook is running: open http://${shown}:${port}/  (API docs: http://${shown}:${port}/docs)`);
   say(`${db.embedded ? `Database: embedded PostgreSQL, data in ${db.embedded.dataRoot}` : 'Database: DATABASE_URL'}; ${workers} HTTP worker process(es).`);
+  say(`Messages: ${describeChannels(config)}.`);
   if (!config.VAXBOOK_ADMIN_TOKEN) say(`Admin API token for this run (set VAXBOOK_ADMIN_TOKEN to choose one): ${adminToken}`);
   if (demoStaff.length) {
     say(`Staff consoles: http://${shown}:${port}/staff  — demo accounts (they exist only with the demo data):`);

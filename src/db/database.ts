@@ -73,6 +73,8 @@ export function createPool(url: string, max: number): pg.Pool {
   });
   // An idle client losing its server (restart, failover) must not crash the process.
   pool.on('error', () => {});
+  // Likewise a checked-out client (the job queue keeps one for LISTEN): its query fails, the process stays up.
+  pool.on('connect', (client) => { client.on('error', () => {}); });
   return pool;
 }
 

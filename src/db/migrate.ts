@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
+import { Logger, runMigrations as installJobQueue } from 'graphile-worker';
 import { migrationsDir } from '../paths.js';
 
 export interface Migration { name: string; sql: string }
@@ -37,6 +38,8 @@ export async function migrate(pool: pg.Pool, migrations = listMigrations()): Pro
       name text PRIMARY KEY,
       applied_at timestamptz NOT NULL DEFAULT now()
     )`);
+    // The delivery jobs' schema (graphile_worker) first: 010 and later add jobs from triggers.
+    await installJobQueue({ pgPool: pool, logger: new Logger(() => () => {}) });
     const done = new Set((await client.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name));
     for (const m of migrations) {
       if (done.has(m.name)) continue;

@@ -16,6 +16,8 @@ export const OPERATIONS = [
   'clinic.create', 'clinic.update', 'session.manage', 'supply.manage', 'clinicDay.publish', 'clinicDay.cancel',
   // The jurisdiction.
   'rollout.manage', 'invitations.manage', 'staff.manage', 'audit.read', 'reconcile.run', 'region.manage',
+  // Messages: their status, retries, print batches (a region manager: in their regions).
+  'messages.manage',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
@@ -30,7 +32,7 @@ const CLINIC_FLOOR: Operation[] = ['roster.read', 'appointment.checkIn', 'walkIn
 const GRANTS: Record<Role, ReadonlySet<Operation>> = {
   administrator: new Set(OPERATIONS),
   region_manager: new Set<Operation>([...CLINIC_FLOOR, 'dose.record', 'appointment.noShow', 'clinic.create', 'clinic.update', 'session.manage',
-    'supply.manage', 'clinicDay.publish', 'clinicDay.cancel', 'invitations.manage']),
+    'supply.manage', 'clinicDay.publish', 'clinicDay.cancel', 'invitations.manage', 'messages.manage']),
   clinic_manager: new Set<Operation>([...CLINIC_FLOOR, 'dose.record', 'appointment.noShow', 'session.manage', 'supply.manage', 'clinicDay.publish', 'clinicDay.cancel']),
   vaccinator: new Set<Operation>([...CLINIC_FLOOR, 'dose.record']),
   reception: new Set<Operation>([...CLINIC_FLOOR, 'appointment.noShow']),

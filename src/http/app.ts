@@ -24,6 +24,8 @@ import { staffClinicRoutes } from './routes/staff/clinic.js';
 import { staffClinicDayRoutes } from './routes/staff/clinic-days.js';
 import { staffClinicAdminRoutes } from './routes/staff/clinics.js';
 import { staffRegionRoutes } from './routes/staff/regions.js';
+import { staffMessageRoutes } from './routes/staff/messages.js';
+import { smsReplyRoutes } from './routes/public/sms-replies.js';
 
 export interface AppOptions {
   pool: pg.Pool;
@@ -40,6 +42,8 @@ export interface AppOptions {
   portalSettings?: PortalSettings;
   /** The portal's address, printed on invitation letters. */
   publicUrl?: string;
+  /** Replies to our SMS (STOP): the provider's shared secret, and the calling code of numbers without one. */
+  smsReplies?: { token?: string; countryCode: string };
   /** Throttling of booking look-ups by code + date of birth. */
   lookupLimits?: LookupLimits;
   /** The staff session cookie (Secure by default). */
@@ -110,6 +114,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(staffClinicDayRoutes, { pool: opts.pool, adminToken });
   await app.register(staffClinicAdminRoutes, { pool: opts.pool, adminToken });
   await app.register(staffRegionRoutes, { pool: opts.pool, adminToken });
+  await app.register(staffMessageRoutes, { pool: opts.pool, adminToken, publicUrl: opts.publicUrl ?? 'http://127.0.0.1:3000/' });
+  await app.register(smsReplyRoutes, { pool: opts.pool, token: opts.smsReplies?.token, countryCode: opts.smsReplies?.countryCode ?? '1' });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // The front door is the portal when it is built (npm run build), else the API documentation.

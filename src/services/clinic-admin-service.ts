@@ -19,9 +19,9 @@ function validZone(zone: string): boolean {
   try { new Intl.DateTimeFormat('en', { timeZone: zone }); return true; } catch { return false; }
 }
 
-export async function regionIdOf(pool: pg.Pool, code: string): Promise<number> {
+export async function regionIdOf(pool: pg.Pool, code: string, field = 'regionCode'): Promise<number> {
   const id = await repo.regionIdByCode(pool, code);
-  if (id === undefined) throw new InputError('regionCode', { en: `There is no region "${code}".`, fr: `La région « ${code} » n'existe pas.` });
+  if (id === undefined) throw new InputError(field, { en: `There is no region "${code}".`, fr: `La région « ${code} » n'existe pas.` });
   return id;
 }
 

@@ -69,6 +69,8 @@ export async function cancelDays(pool: pg.Pool, clinicId: number, from: string, 
   if (!cancelled.length) return { days: [], affected: [] as Affected[], cancelledAppointments: 0 };
   const ids = cancelled.map((d) => d.id);
   const affected: Affected[] = [];
+  // What each message will offer, by booking and dose.
+  const offers: Record<string, { startsAt: string; clinicId: number }> = {};
   for (const a of await days.affectedAppointments(pool, ids)) {
     const options = await replacementsFor(pool, clinic, a);
     let outcome: Affected['outcome'] = options.length ? 'offered' : 'cancelled';
@@ -91,13 +93,14 @@ export async function cancelDays(pool: pg.Pool, clinicId: number, from: string, 
         }
       }
     }
+    if (outcome === 'offered' && chosen) offers[`${a.booking_id}:${a.dose_number}`] = { startsAt: chosen.startsAt, clinicId: chosen.clinicId };
     affected.push({
       confirmationCode: a.confirmation_code, dose: a.dose_number, people: a.people.map((p) => p.given_name), was: a.starts_at.toISOString(), outcome,
       replacement: chosen && { slotId: chosen.slotId, startsAt: chosen.startsAt, day: chosen.day, clinicId: chosen.clinicId, clinicName: chosen.clinicName, distanceKm: Math.round(chosen.distanceKm * 10) / 10 },
     });
   }
   const n = await withTransaction(pool, async (db) => {
-    await days.explainChange(db, 'clinic_day_cancelled', reason.trim());
+    await days.explainChange(db, 'clinic_day_cancelled', reason.trim(), offers);
     return days.cancelAppointmentsOn(db, ids);
   });
   return { days: cancelled.map((d) => d.day).sort(), affected, cancelledAppointments: n };

@@ -56,12 +56,13 @@ export async function products(pool: pg.Pool) {
 
 // The jurisdiction's time zone decides what "today" is for every search, and its identifier scheme
 // how people are identified; both change at most by configuration.
-export interface JurisdictionSettings { name: string; timeZone: string; identifierScheme: string }
+export interface JurisdictionSettings { name: string; timeZone: string; identifierScheme: string; languages: string[] }
 let settings: { at: number; pool: pg.Pool; value: Promise<JurisdictionSettings> } | undefined;
 export function jurisdictionSettings(pool: pg.Pool): Promise<JurisdictionSettings> {
   if (!settings || settings.pool !== pool || Date.now() - settings.at > 60_000) {
     const value = refs.getJurisdiction(pool).then((j) => ({
       name: j?.name ?? 'vaxbook', timeZone: j?.time_zone ?? 'America/Toronto', identifierScheme: j?.identifier_scheme ?? 'ontario-health-card',
+      languages: j?.languages ?? ['en'],
     }));
     settings = { at: Date.now(), pool, value };
     value.catch(() => { settings = undefined; });

@@ -72,3 +72,34 @@ export async function revokeBatch(db: Db, id: number, by: string): Promise<boole
 export async function redeem(db: Db, code: string, personId: number): Promise<void> {
   await db.query('SELECT vaxbook_redeem_invitation($1, $2)', [code, personId]);
 }
+
+export interface InvitationRecipient {
+  givenName: string; familyName: string; language: string;
+  email?: string; mobile?: string; address?: { line: string; city: string; postalCode: string };
+}
+
+/**
+ * Gives each recipient an unused code of the batch and queues their
+ * invitation, in the caller's transaction: the batch row is locked so two
+ * sends never hand out the same code. Returns the codes given, or the number
+ * of codes left when there are not enough.
+ */
+export async function addressInvitations(db: pg.PoolClient, batchId: number, recipients: InvitationRecipient[]): Promise<{ codes: string[] } | { left: number }> {
+  await db.query('SELECT 1 FROM invitation_batches WHERE id = $1 FOR UPDATE', [batchId]);
+  const free = await db.query<{ code: string }>(
+    `SELECT c.code FROM invitation_codes c WHERE c.batch_id = $1 AND c.person_id IS NULL
+       AND NOT EXISTS (SELECT 1 FROM invitation_recipients r WHERE r.code = c.code) ORDER BY c.code LIMIT $2`, [batchId, recipients.length]);
+  if (free.rows.length < recipients.length) return { left: free.rows.length };
+  const codes = free.rows.map((r) => r.code);
+  const rows = recipients.map((r, i) => ({ code: codes[i], ...r, line: r.address?.line, city: r.address?.city, postalCode: r.address?.postalCode }));
+  await db.query(
+    `WITH given AS (
+       INSERT INTO invitation_recipients (code, given_name, family_name, language, email, mobile, address_line, city, postal_code)
+       SELECT x.code, x."givenName", x."familyName", x.language, x.email, x.mobile, x.line, x.city, x."postalCode"
+       FROM jsonb_to_recordset($1::jsonb) AS x(code text, "givenName" text, "familyName" text, language text, email text, mobile text,
+                                               line text, city text, "postalCode" text)
+       RETURNING code, email, mobile)
+     SELECT vaxbook_queue_messages('invitation', 'invitation:' || g.code, NULL, NULL, g.code, b.region_id, '{}'::jsonb, g.email, g.mobile)
+     FROM given g JOIN invitation_batches b ON b.id = $2`, [JSON.stringify(rows), batchId]);
+  return { codes };
+}

@@ -6,6 +6,8 @@ import { setClinicCohorts, setSessionCohorts } from '../../../db/repositories/ro
 import { forgetCachedReferenceData } from '../../../services/reference-cache.js';
 import { currentRollout, rolloutHistory, RolloutConflict, updateRollout, validateRollout } from '../../../services/rollout-service.js';
 import * as invitations from '../../../services/invitation-service.js';
+import * as messages from '../../../services/message-service.js';
+import { jurisdictionSettings } from '../../../services/reference-service.js';
 import { importDoseRecords } from '../../../services/dose-import-service.js';
 import { authorize } from '../../staff-auth.js';
 import { ApiError } from '../../errors.js';
@@ -138,6 +140,26 @@ export const adminRolloutRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken:
       params: BatchId, body: Type.Object({ revokedBy: Actor }), response: { 200: Batch, ...withAuth },
     },
   }, async (req) => (await invitations.revokeBatch(pool, req.params.batchId, req.body.revokedBy)) ?? Promise.reject(noBatch()));
+
+  r.post('/api/v1/admin/invitation-batches/:batchId/recipients', {
+    schema: {
+      ...admin, operationId: 'sendInvitations', summary: 'Invites named people: each gets an unused code of the batch, sent by e-mail, SMS or letter in their language',
+      params: BatchId,
+      body: Type.Object({
+        recipients: Type.Array(Type.Object({
+          givenName: Type.String({ minLength: 1, maxLength: 100 }), familyName: Type.String({ minLength: 1, maxLength: 100 }),
+          language: Type.String({ pattern: '^[a-z]{2}$', description: 'en or fr (a language of the jurisdiction)' }),
+          email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })), mobile: Type.Optional(Type.String({ pattern: '^\\+?[0-9 ()-]{7,20}$' })),
+          address: Type.Optional(Type.Object({ line: Type.String({ minLength: 1, maxLength: 200 }), city: Type.String({ minLength: 1, maxLength: 100 }), postalCode: Type.String({ minLength: 3, maxLength: 12 }) })),
+        }), { minItems: 1, maxItems: 10000 }),
+      }),
+      response: { 201: Type.Object({ batchId: Type.Integer(), codes: Type.Array(Type.String()) }), ...withAuth },
+    },
+  }, async (req, reply) => {
+    const sent = await messages.sendInvitations(pool, req.params.batchId, req.body.recipients, (await jurisdictionSettings(pool)).languages);
+    if (!sent) throw noBatch();
+    return reply.status(201).send(sent);
+  });
 
   r.get('/api/v1/admin/invitation-batches/:batchId/codes.csv', {
     schema: {

@@ -1,0 +1,60 @@
+/**
+ * The delivery worker, on graphile-worker: jobs added by the outbox trigger
+ * (LISTEN/NOTIFY wakes it, SKIP LOCKED shares them between workers),
+ * reminders and the daily letter batches from its cron (one run per slot
+ * across every worker), and
+ * a rescue of messages whose worker died mid-send. In-process by default; a
+ * separate process with `vaxbook worker`.
+ */
+import { Logger, run, type Runner } from 'graphile-worker';
+import type pg from 'pg';
+import { queueReminders, rescue } from '../db/repositories/outbox-repository.js';
+import { createLetterBatches } from '../services/message-service.js';
+import { deliverMessage, type Channels, type DeliverySettings } from './delivery.js';
+
+export interface DeliveryWorkerOptions {
+  pool: pg.Pool;
+  channels: Channels;
+  settings: DeliverySettings;
+  /** Messages sent at once by this worker. */
+  concurrency?: number;
+  /** How often to look for retries that came due (LISTEN covers new messages). */
+  pollIntervalMs?: number;
+  /** How often to look for messages lost by a dead worker. */
+  rescueEveryMs?: number;
+  onError: (err: unknown, what: string) => void;
+}
+
+export interface DeliveryWorker {
+  stop(): Promise<void>;
+}
+
+export async function startDeliveryWorker(o: DeliveryWorkerOptions): Promise<DeliveryWorker> {
+  // Job-queue chatter stays out of our logs; its errors are reported.
+  const logger = new Logger(() => (level, message) => { if (level === 'error') o.onError(new Error(message), 'job queue'); });
+  const runner: Runner = await run({
+    pgPool: o.pool, concurrency: o.concurrency ?? 4, pollInterval: o.pollIntervalMs ?? 1_000, noHandleSignals: true, logger,
+    taskList: {
+      deliver_message: async (payload) => { await deliverMessage(o.pool, o.channels, o.settings, Number((payload as { id: number }).id)); },
+      queue_reminders: async () => { await queueReminders(o.pool, o.settings.reminderHours); },
+      // The print house collects every morning: one batch per region with letters waiting.
+      batch_letters: async () => { await createLetterBatches(o.pool, 'all', 'daily letter batch'); },
+    },
+    crontab: '*/5 * * * * queue_reminders ?fill=1h\n0 6 * * * batch_letters ?fill=1d',
+  });
+  let rescuing = false;
+  const sweep = () => {
+    if (rescuing) return;
+    rescuing = true;
+    rescue(o.pool, 60_000).catch((err) => o.onError(err, 'message rescue')).finally(() => { rescuing = false; });
+  };
+  sweep();
+  const timer = setInterval(sweep, o.rescueEveryMs ?? 30_000);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await runner.stop();
+    },
+  };
+}
