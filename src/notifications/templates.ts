@@ -77,10 +77,12 @@ interface Wording {
   outro: string[];
 }
 
-function wording(f: MessageFacts): Wording {
+/** `clinicChars`: how much of a clinic's name an SMS can afford (0: none). */
+function wording(f: MessageFacts, clinicChars = Infinity): Wording {
   const en = f.language === 'en';
   const first = f.appointments[0];
-  const short = (a: AppointmentFacts | undefined) => (a ? `${when(a, f.language, 'short')}, ${a.clinicName}` : '');
+  const clinic = (name: string) => (clinicChars <= 0 ? '' : name.length <= clinicChars ? `, ${name}` : `, ${name.slice(0, clinicChars).trimEnd()}...`);
+  const short = (a: AppointmentFacts | undefined) => (a ? `${when(a, f.language, 'short')}${clinic(a.clinicName)}` : '');
   switch (f.kind) {
     case 'booking_confirmation':
       return en
@@ -135,22 +137,24 @@ export function smsSegments(text: string): number {
   return new SegmentedMessage(text).segmentsCount;
 }
 
-/** The SMS: the facts, the code and the link, and how to stop; the facts are shortened before anything else is dropped. */
-function smsText(f: MessageFacts, lead: string): string {
-  const en = f.language === 'en';
-  const code = en ? `Code ${f.code}` : `Code ${f.code}`;
-  const stop = en ? 'STOP to opt out' : 'STOP pour arreter';
-  const compose = (l: string, withLink: boolean) => gsmFriendly([l, code, withLink ? f.link : '', stop].filter(Boolean).join(' '));
-  let text = compose(lead, true);
-  if (smsSegments(text) <= 1) return text;
-  text = compose(lead, false);
-  // Still too long: shorten the lead (a long clinic name) rather than lose the code.
-  let l = lead;
-  while (smsSegments(text) > 1 && l.length > 40) {
-    l = `${l.slice(0, l.length - 6).trimEnd()}…`;
-    text = compose(l, false);
+/**
+ * The SMS: the facts, the code and the link, and how to stop, in one segment
+ * where possible: a long clinic name is shortened first, then left out, then
+ * the link (the code is enough to manage the booking), never the code.
+ */
+function smsText(f: MessageFacts): string {
+  const stop = f.language === 'en' ? 'STOP to opt out' : 'STOP pour arreter';
+  const compose = (clinicChars: number, withLink: boolean) =>
+    // A lead ending in "a.m." or a shortened name gets no second full stop.
+    gsmFriendly([wording(f, clinicChars).smsLead.replace(/\.{4}$/, '...').replace(/([^.])\.\.$/, '$1.'), `Code ${f.code}`, withLink ? f.link : '', stop]
+      .filter(Boolean).join(' '));
+  const tries = [Infinity, 32, 20, 0].flatMap((chars) => [[chars, true], [chars, false]] as const)
+    .sort((x, y) => Number(y[1]) - Number(x[1]));
+  for (const [chars, withLink] of tries) {
+    const text = compose(chars, withLink);
+    if (smsSegments(text) <= 1) return text;
   }
-  return text;
+  return compose(0, false);
 }
 
 export function renderMessage(f: MessageFacts): RenderedMessage {
@@ -174,5 +178,5 @@ export function renderMessage(f: MessageFacts): RenderedMessage {
     + `<p><strong>${escapeHtml(codeLine)}</strong></p><p><a href="${escapeHtml(f.link)}">${escapeHtml(f.link)}</a></p>`
     + w.outro.map((o) => `<p>${escapeHtml(o)}</p>`).join('') + `<p>${escapeHtml(sign)}</p></body></html>`;
   const letter = [w.intro, ...lines, ...was, ...offered, codeLine, f.link, ...w.outro];
-  return { subject: w.subject, text, html, sms: smsText(f, w.smsLead), greeting: hello, letter };
+  return { subject: w.subject, text, html, sms: smsText(f), greeting: hello, letter };
 }

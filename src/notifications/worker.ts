@@ -46,10 +46,10 @@ export async function startDeliveryWorker(o: DeliveryWorkerOptions): Promise<Del
   const sweep = () => {
     if (rescuing) return;
     rescuing = true;
-    rescue(o.pool, 60_000).catch((err) => o.onError(err, 'message rescue')).finally(() => { rescuing = false; });
+    rescue(o.pool, o.settings.leaseMs).catch((err) => o.onError(err, 'message rescue')).finally(() => { rescuing = false; });
   };
   sweep();
-  const timer = setInterval(sweep, o.rescueEveryMs ?? 30_000);
+  const timer = setInterval(sweep, o.rescueEveryMs ?? Math.min(30_000, o.settings.leaseMs / 2));
   timer.unref();
   return {
     async stop() {

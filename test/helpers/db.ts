@@ -27,9 +27,16 @@ export async function freshDatabase(opts: { migrated?: boolean; poolSize?: numbe
 }
 
 const created: Array<{ pool: pg.Pool; name: string; server: string }> = [];
+const stoppers: Array<() => Promise<void>> = [];
+
+/** Stops something that holds database connections (a delivery worker) before the file's databases are dropped. */
+export function stopBeforeDrop(stop: () => Promise<void>): void {
+  stoppers.push(stop);
+}
 
 // Registered when a test file imports this module, so it runs after all of that file's tests.
 after(async () => {
+  for (const stop of stoppers.splice(0)) await stop().catch(() => {});
   for (const { pool, name, server } of created) {
     await pool.end().catch(() => {});
     const c = new pg.Client({ connectionString: server });

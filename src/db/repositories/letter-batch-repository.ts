@@ -19,7 +19,7 @@ export async function createBatch(db: pg.PoolClient, regionId: number, by: strin
   const id = batch.rows[0]?.id;
   if (id === undefined) return null;
   await db.query(
-    `UPDATE outbox SET status = 'sent', sent_at = now(), letter_batch_id = $2, attempts = attempts + 1, provider_ref = 'letter batch ' || $2
+    `UPDATE outbox SET status = 'sent', sent_at = now(), letter_batch_id = $2::int, attempts = attempts + 1, provider_ref = 'letter batch ' || $2::int
      WHERE channel = 'letter' AND status = 'queued' AND region_id = $1`, [regionId, id]);
   return id;
 }

@@ -54,9 +54,9 @@ export async function recipientOf(db: Db, id: number): Promise<Recipient | null>
             coalesce(p.mobile, ir.mobile) AS mobile, coalesce(p.address_line, ir.address_line) AS address_line,
             coalesce(p.city, ir.city) AS city, coalesce(p.postal_code, ir.postal_code) AS postal_code,
             coalesce(b.confirmation_code, o.invitation_code) AS code, b.created_at AS booked_at, ib.expires_at,
-            j.name AS jurisdiction, j.time_zone AS default_time_zone, reg.name AS region_name
+            coalesce(j.name, 'vaxbook') AS jurisdiction, coalesce(j.time_zone, 'UTC') AS default_time_zone, reg.name AS region_name
      FROM outbox o
-     CROSS JOIN jurisdiction j
+     LEFT JOIN jurisdiction j ON true
      LEFT JOIN bookings b ON b.id = o.booking_id
      LEFT JOIN persons p ON p.id = b.person_id
      LEFT JOIN invitation_recipients ir ON ir.code = o.invitation_code
@@ -170,6 +170,7 @@ export async function rescue(db: Db, overdueMs: number): Promise<number> {
  * Reminders for appointments starting within `leadHours`, one message per
  * booking and day (a parent's children together), on each channel. Not for
  * appointments booked inside that window: their confirmation is the reminder.
+ * Returns the number of bookings reminded.
  */
 export async function queueReminders(db: Db, leadHours: number): Promise<number> {
   const r = await db.query<{ n: number }>(
@@ -182,7 +183,7 @@ export async function queueReminders(db: Db, leadHours: number): Promise<number>
      fresh AS (
        SELECT d.* FROM due d WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key LIKE 'reminder:' || d.booking_id || ':' || d.day || ':%'))
      SELECT count(vaxbook_queue_messages('reminder', 'reminder:' || f.booking_id || ':' || f.day, f.booking_id, b.person_id, NULL, b.region_id,
-                                         jsonb_build_object('appointments', to_jsonb(f.ids)), p.email, p.mobile))::int AS n
+                                         jsonb_build_object('appointments', to_jsonb(f.ids)), p.email, p.mobile) IS NULL)::int AS n
      FROM fresh f JOIN bookings b ON b.id = f.booking_id JOIN persons p ON p.id = b.person_id`, [leadHours]);
   return r.rows[0]!.n;
 }

@@ -29,7 +29,8 @@ export function channelsFromConfig(config: Config): Channels {
 export function deliverySettings(config: Config, publicUrl: string): DeliverySettings {
   return {
     retry: { maxAttempts: config.VAXBOOK_DELIVERY_MAX_ATTEMPTS, baseMs: config.VAXBOOK_DELIVERY_RETRY_SECONDS * 1000, capMs: 3_600_000 },
-    leaseMs: Math.max(60_000, config.VAXBOOK_PROVIDER_TIMEOUT_SECONDS * 4000),
+    // Longer than the longest send (connect, greeting, then the data under the socket timeout).
+    leaseMs: config.VAXBOOK_PROVIDER_TIMEOUT_SECONDS * 4000 + 5000,
     reminderHours: config.VAXBOOK_REMINDER_HOURS,
     quietHours: DEFAULT_QUIET_HOURS,
     countryCode: config.VAXBOOK_SMS_COUNTRY_CODE,
