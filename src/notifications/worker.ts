@@ -51,10 +51,12 @@ export async function startDeliveryWorker(o: DeliveryWorkerOptions): Promise<Del
   sweep();
   const timer = setInterval(sweep, o.rescueEveryMs ?? Math.min(30_000, o.settings.leaseMs / 2));
   timer.unref();
+  let stopped: Promise<void> | undefined;
   return {
-    async stop() {
+    stop() {
       clearInterval(timer);
-      await runner.stop();
+      // Waits for the messages being sent; a second call waits for the same.
+      return stopped ??= runner.stop();
     },
   };
 }

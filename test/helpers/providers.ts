@@ -47,7 +47,8 @@ export async function startSmtpSink(port = 0, delayMs = 0): Promise<SmtpSink> {
     server.listen(port, '127.0.0.1', () => resolve());
   });
   sink.port = (server.server.address() as net.AddressInfo).port;
-  sink.close = () => new Promise<void>((resolve) => {
+  let closed: Promise<void> | undefined;
+  sink.close = () => closed ??= new Promise<void>((resolve) => {
     // Open connections (a pooled client) would keep close() waiting: end them.
     server.close(() => resolve());
     for (const c of (server as unknown as { connections: Set<{ close(): void }> }).connections ?? []) c.close();
@@ -68,7 +69,8 @@ export async function startSilentServer(port = 0, silentMs = 10_000): Promise<{ 
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   state.port = (server.address() as net.AddressInfo).port;
-  state.close = () => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); });
+  let closed: Promise<void> | undefined;
+  state.close = () => closed ??= new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); });
   return state;
 }
 
@@ -114,7 +116,8 @@ export async function startSmsSink(port = 0): Promise<SmsSink> {
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   sink.port = (server.address() as net.AddressInfo).port;
   sink.url = `http://127.0.0.1:${sink.port}/sms`;
-  sink.close = () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+  let closed: Promise<void> | undefined;
+  sink.close = () => closed ??= new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
   return sink;
 }
 

@@ -222,6 +222,7 @@ function request(op: Operation, inside: boolean): { method: 'GET' | 'POST' | 'PA
     case 'audit.read': return { method: 'GET', url: '/api/v1/staff/audit?limit=1' };
     case 'rollout.manage': return { method: 'GET', url: '/api/v1/admin/rollout/versions' };
     case 'reconcile.run': return { method: 'GET', url: '/api/v1/admin/reconcile' };
+    case 'messages.manage': return { method: 'GET', url: `/api/v1/staff/messages/summary?region=${inside ? 'TST' : 'OUT'}` };
     default: return null; // roll-out invitations: covered by the eligibility API tests
   }
 }
@@ -250,7 +251,7 @@ test('the authorization matrix: every role × every staff operation × inside an
       }
     }
   }
-  assert.ok(checked.length >= ROLES.length * 22 * 2, `${checked.length} cases`);
+  assert.ok(checked.length >= ROLES.length * 23 * 2, `${checked.length} cases`);
   // The examples of the issue, named.
   assert.equal((await as('vaccinator', 'GET', `/api/v1/staff/clinics/${ids.outClinic}/roster`)).statusCode, 403, 'a nurse cannot read another clinic’s roster');
   assert.equal((await as('agent', 'POST', `/api/v1/staff/clinics/${ids.clinic}/days/publish`, { from: today })).statusCode, 403, 'an agent cannot change clinic capacity');
