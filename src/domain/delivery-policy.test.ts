@@ -59,3 +59,20 @@ test('mobile numbers are written in E.164 for providers', () => {
   assert.equal(toE164('12', '1'), null);
   assert.equal(toE164('+0 123 456 789', '1'), null);
 });
+
+test('the breaker opens after failures in a row, lets one probe through after the cool-down, and closes on a success', async () => {
+  const { breakerAfter, breakerWait, closedBreaker } = await import('./delivery-policy.js');
+  const policy = { threshold: 3, coolDownMs: 1000 };
+  let b = closedBreaker();
+  b = breakerAfter(b, policy, false, 0);
+  b = breakerAfter(b, policy, false, 10);
+  assert.equal(breakerWait(b, 20), null, 'two failures: still closed');
+  b = breakerAfter(b, policy, true, 20);
+  assert.equal(b.failures, 0, 'a success resets the count');
+  for (const t of [30, 40, 50]) b = breakerAfter(b, policy, false, t);
+  assert.equal(breakerWait(b, 60), 1050, 'open: wait until the cool-down ends');
+  assert.equal(breakerWait(b, 1050), null, 'then a probe may go');
+  b = breakerAfter(b, policy, false, 1100);
+  assert.equal(breakerWait(b, 1200), 2100, 'a failed probe opens it again');
+  assert.equal(breakerWait(breakerAfter(b, policy, true, 2200), 2201), null);
+});

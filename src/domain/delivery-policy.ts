@@ -90,3 +90,26 @@ export function toE164(typed: string, countryCode: string): string | null {
   }
   return /^\+[1-9]\d{6,14}$/.test(digits) ? digits : null;
 }
+
+/**
+ * A circuit breaker per channel: after `threshold` failures in a row the
+ * provider is left alone for `coolDownMs` — messages due meanwhile wait
+ * without using an attempt — then one message tries it again.
+ */
+export interface BreakerPolicy { threshold: number; coolDownMs: number }
+export interface Breaker { failures: number; openUntil: number }
+
+export const DEFAULT_BREAKER: BreakerPolicy = { threshold: 5, coolDownMs: 30_000 };
+
+export const closedBreaker = (): Breaker => ({ failures: 0, openUntil: 0 });
+
+/** Until when a message must wait, or null when the provider may be tried (a probe once the cool-down is over). */
+export function breakerWait(b: Breaker, now: number): number | null {
+  return b.openUntil > now ? b.openUntil : null;
+}
+
+export function breakerAfter(b: Breaker, policy: BreakerPolicy, ok: boolean, now: number): Breaker {
+  if (ok) return closedBreaker();
+  const failures = b.failures + 1;
+  return { failures, openUntil: failures >= policy.threshold ? now + policy.coolDownMs : b.openUntil };
+}

@@ -6,7 +6,7 @@
  */
 import type pg from 'pg';
 import * as outbox from '../db/repositories/outbox-repository.js';
-import { afterFailure, smsSendableAt, toE164, type QuietHours, type RetryPolicy } from '../domain/delivery-policy.js';
+import { afterFailure, breakerAfter, breakerWait, closedBreaker, DEFAULT_BREAKER, smsSendableAt, toE164, type Breaker, type BreakerPolicy, type QuietHours, type RetryPolicy } from '../domain/delivery-policy.js';
 import { invitationLink } from '../integrations/letters/invitation-letters.js';
 import { appointmentCalendar } from './calendar-invite.js';
 import type { EmailSender } from './channels/email.js';
@@ -23,7 +23,12 @@ export interface DeliverySettings {
   /** Calling code added to mobile numbers typed without one. */
   countryCode: string;
   publicUrl: string;
+  breaker?: BreakerPolicy;
 }
+
+/** The breaker of each provider, kept by the worker process. */
+export type Breakers = Record<'email' | 'sms', Breaker>;
+export const newBreakers = (): Breakers => ({ email: closedBreaker(), sms: closedBreaker() });
 
 export interface Channels {
   email: EmailSender;
@@ -89,11 +94,22 @@ export async function factsOf(db: pg.Pool | pg.PoolClient, m: outbox.ClaimedMess
 export const messageIdOf = (dedupeKey: string) => `<${dedupeKey.replace(/[^\w.-]/g, '.')}@vaxbook>`;
 
 export async function deliverMessage(pool: pg.Pool, channels: Channels, settings: DeliverySettings, id: number,
-  now: () => Date = () => new Date(), random: () => number = Math.random): Promise<DeliveryOutcome> {
+  now: () => Date = () => new Date(), random: () => number = Math.random, breakers: Breakers = newBreakers()): Promise<DeliveryOutcome> {
   const m = await outbox.claim(pool, id, settings.leaseMs);
   if (!m) return 'not_due';
+  const policy = settings.breaker ?? DEFAULT_BREAKER;
+  if (m.channel !== 'letter') {
+    // A provider known to be down is not asked again before its cool-down ends: the message waits, spread over a few seconds.
+    const until = breakerWait(breakers[m.channel], now().getTime());
+    if (until !== null) {
+      await outbox.deferUntil(pool, id, new Date(until + random() * Math.min(10_000, policy.coolDownMs)));
+      return 'deferred';
+    }
+  }
   const fail = async (err: unknown): Promise<DeliveryOutcome> => {
     const permanent = err instanceof DeliveryError && err.permanent;
+    // A refusal of one message says nothing about the provider; an outage or a timeout does.
+    if (m.channel !== 'letter' && !permanent) breakers[m.channel] = breakerAfter(breakers[m.channel], policy, false, now().getTime());
     const next = afterFailure(settings.retry, m.attempts, permanent, random());
     await outbox.markFailed(pool, id, redact(err instanceof Error ? err.message : String(err)), next.status === 'dead' ? null : next.retryInMs);
     return next.status;
@@ -126,6 +142,7 @@ export async function deliverMessage(pool: pg.Pool, channels: Channels, settings
     } else {
       throw new DeliveryError('letters are sent in the daily print batch', true);
     }
+    breakers[m.channel] = breakerAfter(breakers[m.channel], policy, true, now().getTime());
     await outbox.markSent(pool, id, ref);
     return 'sent';
   } catch (err) {

@@ -10,7 +10,7 @@ import { Logger, run, type Runner } from 'graphile-worker';
 import type pg from 'pg';
 import { queueReminders, rescue } from '../db/repositories/outbox-repository.js';
 import { createLetterBatches } from '../services/message-service.js';
-import { deliverMessage, type Channels, type DeliverySettings } from './delivery.js';
+import { deliverMessage, newBreakers, type Channels, type DeliverySettings } from './delivery.js';
 
 export interface DeliveryWorkerOptions {
   pool: pg.Pool;
@@ -32,10 +32,11 @@ export interface DeliveryWorker {
 export async function startDeliveryWorker(o: DeliveryWorkerOptions): Promise<DeliveryWorker> {
   // Job-queue chatter stays out of our logs; its errors are reported.
   const logger = new Logger(() => (level, message) => { if (level === 'error') o.onError(new Error(message), 'job queue'); });
+  const breakers = newBreakers();
   const runner: Runner = await run({
     pgPool: o.pool, concurrency: o.concurrency ?? 4, pollInterval: o.pollIntervalMs ?? 1_000, noHandleSignals: true, logger,
     taskList: {
-      deliver_message: async (payload) => { await deliverMessage(o.pool, o.channels, o.settings, Number((payload as { id: number }).id)); },
+      deliver_message: async (payload) => { await deliverMessage(o.pool, o.channels, o.settings, Number((payload as { id: number }).id), undefined, undefined, breakers); },
       queue_reminders: async () => { await queueReminders(o.pool, o.settings.reminderHours); },
       // The print house collects every morning: one batch per region with letters waiting.
       batch_letters: async () => { await createLetterBatches(o.pool, 'all', 'daily letter batch'); },

@@ -82,7 +82,7 @@ test('SMTP down, SMTP answering after 10 s, SMS answering 500: bookings keep the
   const worker: DeliveryWorker = await startDeliveryWorker({
     pool, channels: providers, pollIntervalMs: 250, rescueEveryMs: 1_000, onError: () => {},
     // Backoff from 5 s (30 s in production): what a provider outage costs the database is the retries.
-    settings: { retry: { maxAttempts: 50, baseMs: 5_000, capMs: 10_000 }, leaseMs: 20_000, reminderHours: 24, quietHours: { startHour: 0, endHour: 0 }, countryCode: '1', publicUrl: 'https://vaccine.example.org/' },
+    settings: { retry: { maxAttempts: 50, baseMs: 5_000, capMs: 10_000 }, leaseMs: 20_000, reminderHours: 24, breaker: { threshold: 5, coolDownMs: 5_000 }, quietHours: { startHour: 0, endHour: 0 }, countryCode: '1', publicUrl: 'https://vaccine.example.org/' },
   });
   const stop = async () => { await worker.stop(); providers.email.close(); await smtp.close(); await sms.close(); };
   cleanups.push(stop);

@@ -18,7 +18,8 @@ export function EligibilityStep({ person, onEligible, onNotYet }: {
   const [place, setPlace] = useState(person?.place ?? '');
   const [region, setRegion] = useState(person && !person.place ? person.regionCode : '');
   const [groups, setGroups] = useState<string[]>(person?.groups ?? []);
-  const [code, setCode] = useState(person?.invitationCode ?? '');
+  // Letters, e-mails and SMS link to /?invitation=CODE: the code is filled in.
+  const [code, setCode] = useState(person?.invitationCode ?? new URLSearchParams(location.search).get('invitation') ?? '');
   const [regions, setRegions] = useState<Region[]>([]);
   const [rollout, setRollout] = useState<Rollout['rules']>(null);
   const [errors, setErrors] = useState<Array<{ id: string; message: string }>>([]);

@@ -27,7 +27,8 @@ function current(appointments: Appointment[]): Appointment[] {
 /** Step 6: find a booking by code and date of birth; move or cancel one dose, or cancel all. */
 export function Manage({ back }: { back: () => void }) {
   const { t } = useTranslation();
-  const [code, setCode] = useState('');
+  // The link in every message carries the code (…/manage?code=…): the person only adds their date of birth.
+  const [code, setCode] = useState(() => new URLSearchParams(location.search).get('code') ?? '');
   const [dob, setDob] = useState({ d: '', m: '', y: '' });
   const [booking, setBooking] = useState<Booking | null>(null);
   const [errors, setErrors] = useState<Array<{ id: string; message: string }>>([]);

@@ -5,6 +5,7 @@ import { ErrorSummary, Page, TextField } from '../forms';
 import { staffApi, type StaffSession } from './staff-api';
 import { ClinicPicker, Notice, useMyClinics } from './clinic-choice';
 import { JurisdictionPanels } from './JurisdictionPanels';
+import { MessagesPanel } from './MessagesPanel';
 import { ClinicsPanel, SupplyPanel } from './ClinicPanels';
 
 interface Session { id: number; day: string; start: string; end: string; product: string; stations: number; capacity: number; booked: number; published: boolean; cancelled: boolean }
@@ -156,6 +157,8 @@ export default function AdminConsole({ session }: { session: StaffSession }) {
       )}
       <SupplyPanel clinicId={clinic.id} />
       {['administrator', 'region_manager'].includes(session.staff.role) && <ClinicsPanel clinics={clinics} reload={reloadClinics} />}
+      {session.staff.role === 'administrator' && <MessagesPanel />}
+      {session.staff.role === 'region_manager' && <MessagesPanel region={clinic.regionCode} />}
       {session.staff.role === 'administrator' && <JurisdictionPanels name={session.staff.displayName} clinics={clinics} />}
     </Page>
   );
