@@ -4,7 +4,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type pg from 'pg';
 import { ErrorBody, errorHandler, notFoundHandler } from './errors.js';
-import { registerMetrics } from './metrics.js';
+import { registerMessageMetrics, registerMetrics } from './metrics.js';
+import { messageSummary } from '../services/message-service.js';
 import { registerPortal } from './portal.js';
 import { DEFAULT_PORTAL_SETTINGS, portalSettingsRoutes, type PortalSettings } from './routes/public/portal-settings.js';
 import { eligibilityRoutes } from './routes/public/eligibility.js';
@@ -96,6 +97,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   const metrics = registerMetrics(app);
+  registerMessageMetrics(metrics, () => messageSummary(opts.pool));
   await app.register(systemRoutes, { pool: opts.pool, metrics });
   await app.register(referenceRoutes, { pool: opts.pool });
   const adminToken = opts.adminToken ?? randomUUID();

@@ -22,3 +22,21 @@ export function registerMetrics(app: FastifyInstance): client.Registry {
   });
   return registry;
 }
+
+/**
+ * Messages by channel and status, and how long the oldest has waited, read
+ * when scraped: an alert on dead letters or a growing backlog shows a failing
+ * provider before people call to ask where their confirmation is.
+ */
+export function registerMessageMetrics(registry: client.Registry, summary: () => Promise<{ counts: Array<{ channel: string; status: string; count: number }>; oldestWaitingAt: string | null }>): void {
+  new client.Gauge({
+    name: 'vaxbook_messages', help: 'Messages in the outbox by channel and status', labelNames: ['channel', 'status'] as const, registers: [registry],
+    async collect() {
+      this.reset();
+      const s = await summary();
+      for (const c of s.counts) this.set({ channel: c.channel, status: c.status }, c.count);
+      oldest.set(s.oldestWaitingAt ? (Date.now() - Date.parse(s.oldestWaitingAt)) / 1000 : 0);
+    },
+  });
+  const oldest = new client.Gauge({ name: 'vaxbook_messages_oldest_waiting_seconds', help: 'Age of the oldest message not yet sent (0: none waiting)', registers: [registry] });
+}

@@ -265,6 +265,9 @@ test('administrators see every message’s status, and send dead ones again', as
   assert.ok(!JSON.stringify(list.json()).includes('555'), 'no phone number in what administrators see');
   const summary = await app.inject({ method: 'GET', url: '/api/v1/staff/messages/summary', headers: admin });
   assert.ok(summary.json().counts.some((c: { channel: string; status: string; count: number }) => c.channel === 'sms' && c.status === 'dead' && c.count >= 1));
+  const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+  assert.match(metrics.body, /vaxbook_messages\{channel="sms",status="dead"\} 1\n/, 'dead letters are a metric to alert on');
+  assert.match(metrics.body, /vaxbook_messages_oldest_waiting_seconds \d/);
   sms.answer = 'ok';
   const retried = await app.inject({ method: 'POST', url: `/api/v1/staff/messages/${dead.id}/retry`, headers: admin });
   assert.equal(retried.statusCode, 200, retried.body);
