@@ -9,7 +9,7 @@ export function appointmentCalendar(f: MessageFacts, cancelled: boolean): { cont
   for (const a of f.appointments) {
     cal.createEvent({
       id: `appointment-${a.id}@vaxbook`, start: a.startsAt, end: new Date(a.startsAt.getTime() + 15 * 60_000), timezone: a.timeZone,
-      summary: `${summary} — ${a.personName} (${f.language === 'fr' ? 'dose' : 'dose'} ${a.dose})`, location: `${a.clinicName}, ${a.address}`,
+      summary: `${summary} — ${a.personName} (dose ${a.dose})`, location: `${a.clinicName}, ${a.address}`,
       description: `${f.code}\n${f.link}`, status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
       sequence: cancelled ? 1 : 0,
     });

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { withTransaction } from '../transaction.js';
 
 type Db = pg.Pool | pg.PoolClient;
 
@@ -121,21 +122,13 @@ const ADD_JOB = `SELECT graphile_worker.add_job('deliver_message', json_build_ob
 
 /** A failed attempt: the error kept, and either the next try scheduled (row and job in one transaction) or the message dead. */
 export async function markFailed(pool: pg.Pool, id: number, error: string, retryInMs: number | null): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await withTransaction(pool, async (client) => {
     const r = await client.query<{ next: Date }>(
       `UPDATE outbox SET status = $3, last_error = left($2, 500), sending_until = NULL,
               next_attempt_at = CASE WHEN $4::bigint IS NULL THEN next_attempt_at ELSE now() + $4::bigint * interval '1 millisecond' END
        WHERE id = $1 AND status = 'sending' RETURNING next_attempt_at AS next`, [id, error, retryInMs === null ? 'dead' : 'failed', retryInMs]);
     if (retryInMs !== null && r.rows[0]) await client.query(ADD_JOB, [id, r.rows[0].next]);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** Quiet hours: the SMS waits until morning without the attempt being counted. */
@@ -169,7 +162,8 @@ export async function rescue(db: Db, overdueMs: number): Promise<number> {
 /**
  * Reminders for appointments starting within `leadHours`, one message per
  * booking and day (a parent's children together), on each channel. Not for
- * appointments booked inside that window: their confirmation is the reminder.
+ * appointments booked inside that window (their confirmation is the reminder),
+ * nor by letter.
  * Returns the number of bookings reminded.
  */
 export async function queueReminders(db: Db, leadHours: number): Promise<number> {
@@ -184,7 +178,9 @@ export async function queueReminders(db: Db, leadHours: number): Promise<number>
        SELECT d.* FROM due d WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key LIKE 'reminder:' || d.booking_id || ':' || d.day || ':%'))
      SELECT count(vaxbook_queue_messages('reminder', 'reminder:' || f.booking_id || ':' || f.day, f.booking_id, b.person_id, NULL, b.region_id,
                                          jsonb_build_object('appointments', to_jsonb(f.ids)), p.email, p.mobile) IS NULL)::int AS n
-     FROM fresh f JOIN bookings b ON b.id = f.booking_id JOIN persons p ON p.id = b.person_id`, [leadHours]);
+     FROM fresh f JOIN bookings b ON b.id = f.booking_id JOIN persons p ON p.id = b.person_id
+     -- A letter printed tomorrow morning cannot remind anyone of today.
+     WHERE p.email IS NOT NULL OR p.mobile IS NOT NULL`, [leadHours]);
   return r.rows[0]!.n;
 }
 
