@@ -5,6 +5,7 @@ import { checkTypedIdentifier } from './identity-service.js';
 import { checkEligibility } from './eligibility-service.js';
 import { InputError } from './input-error.js';
 import { postalArea } from './place-service.js';
+import { messagesOfBooking } from './message-service.js';
 
 /** What an agent needs with a caller on the line: find them, see everything about them, write down the call. */
 
@@ -34,7 +35,7 @@ const summary = (p: people.PersonRow) => ({
   identifier: p.identifier, regionCode: p.region_code, postalCode: p.postal_code, needsIdentityVerification: p.needs_identity_verification,
 });
 
-/** The person's record: details, eligibility now, dose history, bookings and the notes of earlier calls. */
+/** The person's record: details, eligibility now, dose history, bookings (with the messages sent about them) and the notes of earlier calls. */
 export async function personRecord(pool: pg.Pool, personId: string, lang: 'en' | 'fr') {
   const p = await people.personById(pool, personId);
   if (!p) return undefined;
@@ -44,7 +45,9 @@ export async function personRecord(pool: pg.Pool, personId: string, lang: 'en' |
   const bookings = [];
   for (const c of codes) {
     const view = await findBooking(pool, c.code, c.person_dob);
-    if (view) bookings.push({ confirmationCode: view.confirmationCode, channel: c.channel, createdAt: c.created_at.toISOString(), appointments: view.appointments });
+    // What was sent about it, so the agent can answer "I never got my confirmation".
+    if (view) bookings.push({ confirmationCode: view.confirmationCode, channel: c.channel, createdAt: c.created_at.toISOString(), appointments: view.appointments,
+      messages: await messagesOfBooking(pool, c.id) });
   }
   return {
     person: { ...summary(p), language: p.language, email: p.email, mobile: p.mobile, address: p.address_line ? { line: p.address_line, city: p.city, postalCode: p.postal_code } : null, groups: p.groups },

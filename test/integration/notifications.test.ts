@@ -106,6 +106,12 @@ test('a two-dose booking: an e-mail with both doses and an .ics, and an SMS of o
   const rows = await outboxOf(code);
   assert.deepEqual(rows.map((r) => [r.kind, r.channel, r.status]), [['booking_confirmation', 'email', 'sent'], ['booking_confirmation', 'sms', 'sent']]);
   assert.equal(mail!.messageId, `<${rows[0]!.dedupe_key.replace(/[^\w.-]/g, '.')}@vaxbook>`, 'the Message-ID is the outbox key');
+  // The call centre sees what was sent ("I never got my confirmation").
+  const personId = (await pool.query<{ id: number }>(`SELECT id::int FROM persons WHERE email = 'ada@example.org'`)).rows[0]!.id;
+  const record = await app.inject({ method: 'GET', url: `/api/v1/staff/persons/${personId}?reason=caller%20asks%20about%20her%20e-mail`, headers: admin });
+  assert.equal(record.statusCode, 200, record.body);
+  assert.deepEqual(record.json().bookings[0].messages.map((m: { kind: string; channel: string; status: string }) => `${m.kind} ${m.channel} ${m.status}`),
+    ['booking_confirmation email sent', 'booking_confirmation sms sent']);
 });
 
 test('French: the person’s language chooses the words; a move and a cancellation are said as such, with the calendar updated', async () => {

@@ -37,9 +37,9 @@ export async function dosesOf(db: Db, personId: string): Promise<DoseRow[]> {
      WHERE d.person_id = $1 ORDER BY d.dose_number`, [personId])).rows;
 }
 
-export async function bookingCodesOf(db: Db, personId: string): Promise<Array<{ code: string; channel: string; created_at: Date; person_dob: string }>> {
-  return (await db.query<{ code: string; channel: string; created_at: Date; person_dob: string }>(
-    `SELECT DISTINCT b.confirmation_code AS code, b.channel, b.created_at, p.date_of_birth::text AS person_dob
+export async function bookingCodesOf(db: Db, personId: string): Promise<Array<{ id: number; code: string; channel: string; created_at: Date; person_dob: string }>> {
+  return (await db.query<{ id: number; code: string; channel: string; created_at: Date; person_dob: string }>(
+    `SELECT DISTINCT b.id::int, b.confirmation_code AS code, b.channel, b.created_at, p.date_of_birth::text AS person_dob
      FROM bookings b JOIN appointments a ON a.booking_id = b.id JOIN persons p ON p.id = a.person_id
      WHERE a.person_id = $1 OR b.person_id = $1 ORDER BY b.created_at DESC`, [personId])).rows;
 }

@@ -18,7 +18,7 @@ interface PersonRecord {
   person: Person & { id: string };
   eligibility: { eligible: boolean; dose: number; reasons: Array<{ message: string }> };
   doses: Array<{ dose: number; product: string; productName: string; administeredAt: string; source: string }>;
-  bookings: Array<{ confirmationCode: string; appointments: Appointment[] }>;
+  bookings: Array<{ confirmationCode: string; appointments: Appointment[]; messages?: Array<{ kind: string; channel: string; status: string; createdAt: string; sentAt: string | null }> }>;
   notes: Array<{ id: string; note: string; createdAt: string; by: string }>;
 }
 type Step = { name: 'find' } | { name: 'new' } | { name: 'record'; id: string } | { name: 'book'; person: Person; dose: number; previous?: { date: string; product: string } }
@@ -176,6 +176,12 @@ function Record({ id, reason, back, onBook }: { id: string; reason: string; back
                 </li>
               ))}
             </ul>
+            {(b.messages?.length ?? 0) > 0 && (
+              <ul className="govuk-list govuk-body-s" aria-label={t('staff.messages.title')}>
+                {b.messages!.map((m, i) => <li key={i}>{t(`staff.messages.kinds.${m.kind}`)} – {t(`staff.messages.channels.${m.channel}`)}: {t(`staff.messages.statuses.${m.status}`)}
+                  {m.sentAt ? ` (${new Date(m.sentAt).toLocaleString()})` : ''}</li>)}
+              </ul>
+            )}
           </div>
         </div>
       ))}
