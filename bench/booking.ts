@@ -20,6 +20,7 @@
  *   BENCH_NATIONAL_URL (postgres URL of a database holding the national data set)
  *   BENCH_SEARCH_REQUESTS (2000)  BENCH_SEARCH_CONCURRENCY (1: the latency the target is judged on)
  *   BENCH_SEARCH_LOAD_CONCURRENCY (4: the same searches again, several at a time, reported beside it)
+ *   BENCH_DELIVERY_WORKER (off: messages are queued with each booking, not sent; in-process: the server sends them too)
  *   BENCH_ANALYZE (true; false: no ANALYZE after the warm-up, to see the cold start of an empty database)
  *   BENCH_PG_SETTINGS (e.g. "synchronous_commit=off,shared_buffers=256MB": extra settings of the throwaway server only)
  *
@@ -376,6 +377,9 @@ async function startApp(databaseUrl: string, readyTimeoutS = 90): Promise<AppChi
     env: {
       ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', VAXBOOK_DEMO: 'false',
       LOG_LEVEL: 'warn', DB_POOL_SIZE: String(POOL_SIZE),
+      // Each booking writes its messages and their jobs (that cost is measured); sending them is a worker's
+      // work, in another process in production: BENCH_DELIVERY_WORKER=in-process measures both on these 2 cores.
+      VAXBOOK_DELIVERY_WORKER: process.env.BENCH_DELIVERY_WORKER ?? 'off',
       ...(process.env.BENCH_WEB_CONCURRENCY ? { WEB_CONCURRENCY: process.env.BENCH_WEB_CONCURRENCY } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
