@@ -1,6 +1,7 @@
 /**
- * The delivery worker, on graphile-worker: jobs added by the outbox trigger
- * (LISTEN/NOTIFY wakes it, SKIP LOCKED shares them between workers),
+ * The delivery worker, on graphile-worker: a job per message, added in
+ * batches from the outbox rows a change wrote (every `dispatchEveryMs`; the
+ * bulk add NOTIFYs the workers, SKIP LOCKED shares the jobs between them),
  * reminders and the daily letter batches from its cron (one run per slot
  * across every worker), and
  * a rescue of messages whose worker died mid-send. In-process by default; a
@@ -8,8 +9,9 @@
  */
 import { Logger, run, type Runner } from 'graphile-worker';
 import type pg from 'pg';
-import { queueReminders, rescue } from '../db/repositories/outbox-repository.js';
+import { dispatchNew, queueReminders, rescue } from '../db/repositories/outbox-repository.js';
 import { createLetterBatches } from '../services/message-service.js';
+import { every } from '../worker/every.js';
 import { deliverMessage, newBreakers, type Channels, type DeliverySettings } from './delivery.js';
 
 export interface DeliveryWorkerOptions {
@@ -22,6 +24,8 @@ export interface DeliveryWorkerOptions {
   pollIntervalMs?: number;
   /** How often to look for messages lost by a dead worker. */
   rescueEveryMs?: number;
+  /** How often to look for new messages to give jobs to (the longest a new message waits before it is picked up). */
+  dispatchEveryMs?: number;
   onError: (err: unknown, what: string) => void;
 }
 
@@ -43,19 +47,15 @@ export async function startDeliveryWorker(o: DeliveryWorkerOptions): Promise<Del
     },
     crontab: '*/5 * * * * queue_reminders ?fill=1h\n0 6 * * * batch_letters ?fill=1d',
   });
-  let rescuing = false;
-  const sweep = () => {
-    if (rescuing) return;
-    rescuing = true;
-    rescue(o.pool, o.settings.leaseMs).catch((err) => o.onError(err, 'message rescue')).finally(() => { rescuing = false; });
-  };
-  sweep();
-  const timer = setInterval(sweep, o.rescueEveryMs ?? Math.min(30_000, o.settings.leaseMs / 2));
-  timer.unref();
+  const timers = [
+    every(o.rescueEveryMs ?? Math.min(30_000, o.settings.leaseMs / 2), () => rescue(o.pool, o.settings.leaseMs), (err) => o.onError(err, 'message rescue'), true),
+    // A launch-day burst is taken 1,000 at a time until none is left.
+    every(o.dispatchEveryMs ?? 500, async () => { while ((await dispatchNew(o.pool, 1_000)) === 1_000); }, (err) => o.onError(err, 'message dispatch'), true),
+  ];
   let stopped: Promise<void> | undefined;
   return {
     stop() {
-      clearInterval(timer);
+      timers.forEach(clearInterval);
       // Waits for the messages being sent; a second call waits for the same.
       return stopped ??= runner.stop();
     },

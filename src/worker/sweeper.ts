@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { expireHolds } from '../services/booking-service.js';
 import { purgeIdempotencyKeys } from '../services/idempotency.js';
+import { every } from './every.js';
 
 /**
  * Background upkeep: returns the capacity of expired holds every few seconds
@@ -8,16 +9,6 @@ import { purgeIdempotencyKeys } from '../services/idempotency.js';
  * and forgets idempotency keys after 48 hours (Stripe keeps them 24).
  */
 export function startSweeper(pool: pg.Pool, onError: (err: unknown) => void, holdsEveryMs = 5_000): () => void {
-  const every = (ms: number, task: () => Promise<unknown>) => {
-    let running = false;
-    const timer = setInterval(() => {
-      if (running) return;
-      running = true;
-      task().catch(onError).finally(() => { running = false; });
-    }, ms);
-    timer.unref();
-    return timer;
-  };
-  const timers = [every(holdsEveryMs, () => expireHolds(pool)), every(3_600_000, () => purgeIdempotencyKeys(pool, 48))];
+  const timers = [every(holdsEveryMs, () => expireHolds(pool), onError), every(3_600_000, () => purgeIdempotencyKeys(pool, 48), onError)];
   return () => timers.forEach(clearInterval);
 }

@@ -80,7 +80,7 @@ test('SMTP down, SMTP answering after 10 s, SMS answering 500: bookings keep the
   const providers: Channels = { email: smtpSender(`smtp://127.0.0.1:${smtpPort}`, 'Vaccination <no-reply@vaccine.example.org>', 3_000), sms: webhookSender(sms.url, undefined, 3_000) };
   // In the server's process and pool, as `vaxbook serve` runs it.
   const worker: DeliveryWorker = await startDeliveryWorker({
-    pool, channels: providers, pollIntervalMs: 250, rescueEveryMs: 1_000, onError: () => {},
+    pool, channels: providers, pollIntervalMs: 250, rescueEveryMs: 1_000, dispatchEveryMs: 100, onError: () => {},
     // Backoff from 5 s (30 s in production): what a provider outage costs the database is the retries.
     settings: { retry: { maxAttempts: 50, baseMs: 5_000, capMs: 10_000 }, leaseMs: 20_000, reminderHours: 24, breaker: { threshold: 5, coolDownMs: 5_000 }, quietHours: { startHour: 0, endHour: 0 }, countryCode: '1', publicUrl: 'https://vaccine.example.org/' },
   });

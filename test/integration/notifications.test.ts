@@ -54,7 +54,7 @@ before(async () => {
   smtp = await startSmtpSink();
   sms = await startSmsSink();
   providers = { email: smtpSender(`smtp://127.0.0.1:${smtp.port}`, 'Vaccination <no-reply@vaccine.example.org>', 2_000), sms: webhookSender(sms.url, undefined, 2_000) };
-  worker = await startDeliveryWorker({ pool, channels: providers, settings, pollIntervalMs: 200, rescueEveryMs: 500, onError: (e) => errors.push(e) });
+  worker = await startDeliveryWorker({ pool, channels: providers, settings, pollIntervalMs: 200, rescueEveryMs: 500, dispatchEveryMs: 100, onError: (e) => errors.push(e) });
   app = await buildApp({ pool, logLevel: process.env.TEST_LOG ? 'error' : 'silent', adminToken: ADMIN, publicUrl: PUBLIC_URL });
 });
 // Before the database goes: the worker keeps a connection.
@@ -240,7 +240,7 @@ test('quiet hours: an SMS due at 22:30 in the clinic’s zone waits for 08:00, w
     assert.ok(held.next.getTime() - night.getTime() < 12 * 3_600_000, 'the next morning');
     assert.equal(smsFor(code).length, 0);
   } finally {
-    worker = await startDeliveryWorker({ pool, channels: providers, settings, pollIntervalMs: 200, rescueEveryMs: 500, onError: (e) => errors.push(e) });
+    worker = await startDeliveryWorker({ pool, channels: providers, settings, pollIntervalMs: 200, rescueEveryMs: 500, dispatchEveryMs: 100, onError: (e) => errors.push(e) });
   }
 });
 

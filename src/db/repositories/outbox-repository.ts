@@ -124,7 +124,7 @@ const ADD_JOB = `SELECT graphile_worker.add_job('deliver_message', json_build_ob
 export async function markFailed(pool: pg.Pool, id: number, error: string, retryInMs: number | null): Promise<void> {
   await withTransaction(pool, async (client) => {
     const r = await client.query<{ next: Date }>(
-      `UPDATE outbox SET status = $3, last_error = left($2, 500), sending_until = NULL,
+      `UPDATE outbox SET status = $3, last_error = left($2, 500), sending_until = NULL, dispatched_at = coalesce(dispatched_at, now()),
               next_attempt_at = CASE WHEN $4::bigint IS NULL THEN next_attempt_at ELSE now() + $4::bigint * interval '1 millisecond' END
        WHERE id = $1 AND status = 'sending' RETURNING next_attempt_at AS next`, [id, error, retryInMs === null ? 'dead' : 'failed', retryInMs]);
     if (retryInMs !== null && r.rows[0]) await client.query(ADD_JOB, [id, r.rows[0].next]);
@@ -134,10 +134,31 @@ export async function markFailed(pool: pg.Pool, id: number, error: string, retry
 /** Quiet hours: the SMS waits until morning without the attempt being counted. */
 export async function deferUntil(db: Db, id: number, until: Date): Promise<void> {
   await db.query(
-    `WITH d AS (UPDATE outbox SET status = 'queued', attempts = attempts - 1, sending_until = NULL, next_attempt_at = $2
+    `WITH d AS (UPDATE outbox SET status = 'queued', attempts = attempts - 1, sending_until = NULL, next_attempt_at = $2,
+                       dispatched_at = coalesce(dispatched_at, now())
                 WHERE id = $1 AND status = 'sending' RETURNING id, next_attempt_at)
      SELECT graphile_worker.add_job('deliver_message', json_build_object('id', d.id), run_at := d.next_attempt_at,
                                     job_key := 'outbox:' || d.id, max_attempts := 10) FROM d`, [id, until]);
+}
+
+/**
+ * Gives new e-mails and SMS their delivery jobs, up to `limit` of them in one
+ * transaction with one bulk add_jobs (one NOTIFY per batch, outside any
+ * booking's transaction). SKIP LOCKED lets several workers dispatch at once.
+ * Returns how many were dispatched.
+ */
+export async function dispatchNew(db: Db, limit: number): Promise<number> {
+  const r = await db.query<{ n: number }>(
+    `WITH d AS (
+       UPDATE outbox SET dispatched_at = now()
+       WHERE id IN (SELECT id FROM outbox WHERE dispatched_at IS NULL AND channel <> 'letter' ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING id, next_attempt_at),
+     jobs AS (
+       SELECT graphile_worker.add_jobs(array_agg(ROW('deliver_message', json_build_object('id', d.id), NULL, d.next_attempt_at, 10,
+                                                     'outbox:' || d.id, NULL, NULL)::graphile_worker.job_spec)) AS job
+       FROM d HAVING count(*) > 0)
+     SELECT (SELECT count(*) FROM d)::int AS n, (SELECT count(*) FROM jobs)::int AS jobs`, [limit]);
+  return r.rows[0]!.n;
 }
 
 /**
@@ -152,7 +173,8 @@ export async function rescue(db: Db, overdueMs: number): Promise<number> {
        WHERE status = 'sending' AND sending_until < now() RETURNING id),
      due AS (
        SELECT id FROM lost
-       UNION SELECT id FROM outbox WHERE status IN ('queued', 'failed') AND channel <> 'letter' AND next_attempt_at < now() - $1 * interval '1 millisecond'
+       UNION SELECT id FROM outbox WHERE status IN ('queued', 'failed') AND channel <> 'letter' AND dispatched_at IS NOT NULL
+                                     AND next_attempt_at < now() - $1 * interval '1 millisecond'
        LIMIT 10000)
      SELECT count(graphile_worker.add_job('deliver_message', json_build_object('id', id), job_key := 'outbox:' || id,
                                           max_attempts := 10, job_key_mode := 'preserve_run_at'))::int AS n FROM due`, [overdueMs]);
@@ -231,7 +253,8 @@ export async function messageRegion(db: Db, id: number): Promise<{ region_id: nu
 export async function retryMessages(db: Db, ids: number[]): Promise<number[]> {
   const r = await db.query<{ id: number }>(
     `WITH again AS (
-       UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = now(), last_error = NULL
+       UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = now(), last_error = NULL,
+                         dispatched_at = CASE WHEN channel = 'letter' THEN NULL ELSE now() END
        WHERE id = ANY ($1::bigint[]) AND status IN ('dead', 'failed') RETURNING id, channel)
      SELECT id::int, CASE WHEN channel = 'letter' THEN NULL
                           ELSE graphile_worker.add_job('deliver_message', json_build_object('id', id), job_key := 'outbox:' || id, max_attempts := 10) END
