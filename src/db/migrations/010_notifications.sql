@@ -75,16 +75,17 @@ DROP INDEX outbox_due;
 CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE status IN ('queued', 'failed');
 CREATE INDEX outbox_sending ON outbox (sending_until) WHERE status = 'sending';
 CREATE INDEX outbox_letters ON outbox (region_id, id) WHERE channel = 'letter' AND status = 'queued';
-CREATE INDEX outbox_status_created ON outbox (status, created_at DESC);
 CREATE INDEX outbox_invitation ON outbox (invitation_code) WHERE invitation_code IS NOT NULL;
 CREATE INDEX outbox_undispatched ON outbox (id) WHERE dispatched_at IS NULL AND channel <> 'letter';
 
 -- One message per channel the recipient gave: e-mail and SMS when they have
 -- them, a letter when they have neither. A second row for the same change
 -- (a series cancelled in one statement) adds its appointments to the first.
+-- PL/pgSQL, not SQL: it runs in every booking, and its plan is then prepared once per connection.
 CREATE FUNCTION vaxbook_queue_messages(p_kind text, p_key text, p_booking bigint, p_person bigint, p_code text,
                                         p_region integer, p_payload jsonb, p_email text, p_mobile text)
-RETURNS void LANGUAGE sql AS $$
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
   INSERT INTO outbox (kind, channel, dedupe_key, booking_id, person_id, invitation_code, region_id, payload)
   SELECT p_kind, ch, p_key || ':' || ch, p_booking, p_person, p_code, p_region, p_payload
   FROM unnest(ARRAY[CASE WHEN p_email IS NOT NULL THEN 'email' END,
@@ -96,7 +97,7 @@ RETURNS void LANGUAGE sql AS $$
     || CASE WHEN EXCLUDED.payload ? 'offers'
             THEN jsonb_build_object('offers', coalesce(outbox.payload->'offers', '{}') || (EXCLUDED.payload->'offers'))
             ELSE '{}'::jsonb END;
-$$;
+END $$;
 
 CREATE OR REPLACE FUNCTION vaxbook_outbox_booking() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
