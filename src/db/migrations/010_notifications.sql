@@ -2,9 +2,9 @@
 -- channel: a change still writes its messages in its own transaction, so a
 -- committed change always has them and a rolled-back one has none. The
 -- delivery worker turns new rows into graphile-worker jobs in batches
--- (dispatched_at): adding a job inside the booking's transaction would make it
+-- (dispatched_at): a job added inside the booking's transaction costs CPU and a
 -- NOTIFY, and PostgreSQL serializes the commits of notifying transactions —
--- measured, bookings fell from ~1,350/s to ~250/s. Letters wait for the daily
+-- measured, pgbench bookings fell by 42 % (docs/benchmarks.md). Letters wait for the daily
 -- print batch of their region. The graphile_worker schema is installed by
 -- migrate() before these files run; retries add their jobs directly.
 
