@@ -3,9 +3,9 @@
  * batches from the outbox rows a change wrote (every `dispatchEveryMs`; the
  * bulk add NOTIFYs the workers, SKIP LOCKED shares the jobs between them),
  * reminders and the daily letter batches from its cron (one run per slot
- * across every worker), and
- * a rescue of messages whose worker died mid-send. In-process by default; a
- * separate process with `vaxbook worker`.
+ * across every worker, in the server's time zone), and a rescue of messages
+ * whose worker died mid-send. In-process by default; a separate process with
+ * `vaxbook worker`.
  */
 import { Logger, run, type Runner } from 'graphile-worker';
 import type pg from 'pg';
