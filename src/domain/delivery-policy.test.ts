@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { afterFailure, retryDelayMs, smsSendableAt, toE164, zonedInstant } from './delivery-policy.js';
+import { afterFailure, isStopReply, retryDelayMs, smsSendableAt, toE164, zonedInstant } from './delivery-policy.js';
 
 const policy = { maxAttempts: 5, baseMs: 1000, capMs: 10_000 };
 
@@ -75,4 +75,9 @@ test('the breaker opens after failures in a row, lets one probe through after th
   b = breakerAfter(b, policy, false, 1100);
   assert.equal(breakerWait(b, 1200), 2100, 'a failed probe opens it again');
   assert.equal(breakerWait(breakerAfter(b, policy, true, 2200), 2201), null);
+});
+
+test('STOP, in either language and any case, opts out; other replies do not', () => {
+  for (const t of ['STOP', ' stop please', 'Arrêt', 'ARRET', 'unsubscribe']) assert.ok(isStopReply(t), t);
+  for (const t of ['merci', 'Stopover in Ottawa?', 'please stop', '']) assert.ok(!isStopReply(t), t);
 });

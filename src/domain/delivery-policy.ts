@@ -113,3 +113,11 @@ export function breakerAfter(b: Breaker, policy: BreakerPolicy, ok: boolean, now
   const failures = b.failures + 1;
   return { failures, openUntil: failures >= policy.threshold ? now + policy.coolDownMs : b.openUntil };
 }
+
+// The words carriers and people use to stop messages, in English and French.
+const STOP_WORDS = /^\s*(stop|stopall|unsubscribe|cancel|end|quit|arret|arrêt|arreter|arrêter|desabonner|désabonner)\b/i;
+
+/** Whether a reply to our SMS asks for no more of them. */
+export function isStopReply(text: string): boolean {
+  return STOP_WORDS.test(text);
+}

@@ -8,7 +8,7 @@ import * as invitations from '../db/repositories/invitation-repository.js';
 import * as letters from '../db/repositories/letter-batch-repository.js';
 import * as outbox from '../db/repositories/outbox-repository.js';
 import { withTransaction } from '../db/transaction.js';
-import { toE164 } from '../domain/delivery-policy.js';
+import { isStopReply, toE164 } from '../domain/delivery-policy.js';
 import { lettersManifest, lettersPdf, type Letter } from '../integrations/letters/message-letters.js';
 import { factsOf } from '../notifications/delivery.js';
 import { renderMessage } from '../notifications/templates.js';
@@ -124,12 +124,13 @@ export async function sendInvitations(pool: pg.Pool, batchId: number, recipients
   return { batchId, codes: result.codes };
 }
 
-/** "STOP": no further SMS to this number, including those already queued. */
-export async function optOutOfSms(pool: pg.Pool, typed: string, countryCode: string, source: string): Promise<string> {
-  const mobile = toE164(typed, countryCode);
+/** A reply to our SMS: "STOP" means no further SMS to this number, including those already queued. Returns whether it opted out. */
+export async function smsReply(pool: pg.Pool, from: string, text: string, countryCode: string): Promise<boolean> {
+  const mobile = toE164(from, countryCode);
   if (!mobile) throw new InputError('from', { en: 'Expected a mobile number, e.g. +16135550123.', fr: 'Numéro de mobile attendu, p. ex. +16135550123.' });
-  await outbox.optOut(pool, mobile, source);
-  return mobile;
+  if (!isStopReply(text)) return false;
+  await outbox.optOut(pool, mobile, 'sms reply');
+  return true;
 }
 
 export async function messagesOfBooking(pool: pg.Pool, bookingId: number) {

@@ -3,12 +3,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type pg from 'pg';
-import { optOutOfSms } from '../../../services/message-service.js';
+import { smsReply } from '../../../services/message-service.js';
 import { ApiError } from '../../errors.js';
 import { errorResponses } from '../../schemas.js';
-
-// The words carriers and people use to stop messages, in English and French.
-const STOP = /^\s*(stop|stopall|unsubscribe|cancel|end|quit|arret|arrêt|arreter|arrêter|desabonner|désabonner)\b/i;
 
 const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
@@ -26,8 +23,6 @@ export const smsReplyRoutes: FastifyPluginAsync<{ pool: pg.Pool; token?: string;
     if (token && !same(req.headers.authorization ?? '', `Bearer ${token}`)) {
       throw new ApiError(401, 'unauthorized', { en: 'This address is for the SMS provider: the bearer token is missing or wrong.', fr: "Cette adresse est réservée au fournisseur SMS : le jeton est absent ou incorrect." });
     }
-    if (!STOP.test(req.body.text)) return { optedOut: false };
-    await optOutOfSms(pool, req.body.from, countryCode, 'sms reply');
-    return { optedOut: true };
+    return { optedOut: await smsReply(pool, req.body.from, req.body.text, countryCode) };
   });
 };
