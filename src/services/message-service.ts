@@ -40,8 +40,11 @@ export async function messageSummary(pool: pg.Pool, regionIds?: number[]) {
 
 export const messageRegion = outbox.messageRegion;
 
-export async function retryMessages(pool: pg.Pool, ids: number[]): Promise<number[]> {
-  return outbox.retryMessages(pool, ids);
+/** One message sent again: only a dead or failed one (a sent message is never sent twice). */
+export async function retryMessage(pool: pg.Pool, id: number): Promise<{ retried: number[] } | { notRetryable: string }> {
+  const retried = await outbox.retryMessages(pool, [id]);
+  if (retried.length) return { retried };
+  return { notRetryable: (await outbox.messageRegion(pool, id))?.status ?? 'unknown' };
 }
 
 export async function retryDeadMessages(pool: pg.Pool, regionIds: number[] | undefined, kind: string | undefined): Promise<number[]> {
@@ -111,12 +114,11 @@ export async function sendInvitations(pool: pg.Pool, batchId: number, recipients
       throw new InputError(`recipients[${i}].language`, { en: `Expected one of: ${languages.join(', ')}.`, fr: `Valeurs possibles : ${languages.join(', ')}.` });
     }
   });
-  const batch = await invitations.batchById(pool, batchId);
-  if (!batch) return undefined;
-  if (batch.revoked_at || batch.expires_at <= new Date()) {
+  const result = await withTransaction(pool, (db) => invitations.addressInvitations(db, batchId, recipients));
+  if ('missing' in result) return undefined;
+  if ('closed' in result) {
     throw new InputError('batchId', { en: 'This batch is revoked or expired: its codes cannot be sent.', fr: 'Ce lot est révoqué ou expiré : ses codes ne peuvent pas être envoyés.' });
   }
-  const result = await withTransaction(pool, (db) => invitations.addressInvitations(db, batchId, recipients));
   if ('left' in result) {
     throw new InputError('recipients', { en: `The batch has ${result.left} unused code(s) left, fewer than the ${recipients.length} people given.`,
       fr: `Le lot n'a plus que ${result.left} code(s) inutilisé(s), moins que les ${recipients.length} personnes indiquées.` });

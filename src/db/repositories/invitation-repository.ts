@@ -81,11 +81,16 @@ export interface InvitationRecipient {
 /**
  * Gives each recipient an unused code of the batch and queues their
  * invitation, in the caller's transaction: the batch row is locked so two
- * sends never hand out the same code. Returns the codes given, or the number
- * of codes left when there are not enough.
+ * sends never hand out the same code, nor codes of a batch revoked meanwhile.
+ * Returns the codes given, the number of codes left when there are not
+ * enough, or why the batch cannot be used.
  */
-export async function addressInvitations(db: pg.PoolClient, batchId: number, recipients: InvitationRecipient[]): Promise<{ codes: string[] } | { left: number }> {
-  await db.query('SELECT 1 FROM invitation_batches WHERE id = $1 FOR UPDATE', [batchId]);
+export async function addressInvitations(db: pg.PoolClient, batchId: number, recipients: InvitationRecipient[]):
+  Promise<{ codes: string[] } | { left: number } | { closed: true } | { missing: true }> {
+  // Locked, so a revocation cannot slip in between this check and the codes handed out.
+  const batch = await db.query<{ open: boolean }>('SELECT revoked_at IS NULL AND expires_at > now() AS open FROM invitation_batches WHERE id = $1 FOR UPDATE', [batchId]);
+  if (!batch.rows[0]) return { missing: true };
+  if (!batch.rows[0].open) return { closed: true };
   const free = await db.query<{ code: string }>(
     `SELECT c.code FROM invitation_codes c WHERE c.batch_id = $1 AND c.person_id IS NULL
        AND NOT EXISTS (SELECT 1 FROM invitation_recipients r WHERE r.code = c.code) ORDER BY c.code LIMIT $2`, [batchId, recipients.length]);

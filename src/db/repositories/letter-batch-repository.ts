@@ -13,14 +13,17 @@ const COLUMNS = `lb.id, lb.region_id, r.code AS region_code, r.name AS region_na
  */
 export async function createBatch(db: pg.PoolClient, regionId: number, by: string): Promise<number | null> {
   await db.query('SELECT pg_advisory_xact_lock(7351002, $1)', [regionId]);
+  // The letters are locked first, so the count kept with the batch is exactly the letters it takes
+  // (a booking committing meanwhile waits for the next batch).
+  const letters = await db.query<{ id: string }>(
+    `SELECT id FROM outbox WHERE channel = 'letter' AND status = 'queued' AND region_id = $1 FOR UPDATE`, [regionId]);
+  if (!letters.rows.length) return null;
   const batch = await db.query<{ id: number }>(
-    `INSERT INTO letter_batches (region_id, letters, created_by)
-     SELECT $1, count(*), $2 FROM outbox WHERE channel = 'letter' AND status = 'queued' AND region_id = $1 HAVING count(*) > 0 RETURNING id`, [regionId, by]);
-  const id = batch.rows[0]?.id;
-  if (id === undefined) return null;
+    `INSERT INTO letter_batches (region_id, letters, created_by) VALUES ($1, $2, $3) RETURNING id`, [regionId, letters.rows.length, by]);
+  const id = batch.rows[0]!.id;
   await db.query(
     `UPDATE outbox SET status = 'sent', sent_at = now(), letter_batch_id = $2::int, attempts = attempts + 1, provider_ref = 'letter batch ' || $2::int
-     WHERE channel = 'letter' AND status = 'queued' AND region_id = $1`, [regionId, id]);
+     WHERE id = ANY ($1::bigint[])`, [letters.rows.map((r) => r.id), id]);
   return id;
 }
 

@@ -117,8 +117,10 @@ export async function markSuppressed(db: Db, id: number, why: string): Promise<v
   await db.query(`UPDATE outbox SET status = 'suppressed', sending_until = NULL, last_error = $2 WHERE id = $1 AND status = 'sending'`, [id, why]);
 }
 
-const ADD_JOB = `SELECT graphile_worker.add_job('deliver_message', json_build_object('id', $1::bigint), run_at := $2::timestamptz,
-                   job_key := 'outbox:' || $1::bigint, max_attempts := 10)`;
+/** The delivery job of a message (SQL expression): one per message, by its key, so adding it again never makes a second. */
+const deliveryJob = (id: string, runAt = 'now()', keyMode = 'replace') =>
+  `graphile_worker.add_job('deliver_message', json_build_object('id', ${id}), run_at := ${runAt}, job_key := 'outbox:' || ${id},
+                           max_attempts := 10, job_key_mode := '${keyMode}')`;
 
 /** A failed attempt: the error kept, and either the next try scheduled (row and job in one transaction) or the message dead. */
 export async function markFailed(pool: pg.Pool, id: number, error: string, retryInMs: number | null): Promise<void> {
@@ -127,7 +129,7 @@ export async function markFailed(pool: pg.Pool, id: number, error: string, retry
       `UPDATE outbox SET status = $3, last_error = left($2, 500), sending_until = NULL, dispatched_at = coalesce(dispatched_at, now()),
               next_attempt_at = CASE WHEN $4::bigint IS NULL THEN next_attempt_at ELSE now() + $4::bigint * interval '1 millisecond' END
        WHERE id = $1 AND status = 'sending' RETURNING next_attempt_at AS next`, [id, error, retryInMs === null ? 'dead' : 'failed', retryInMs]);
-    if (retryInMs !== null && r.rows[0]) await client.query(ADD_JOB, [id, r.rows[0].next]);
+    if (retryInMs !== null && r.rows[0]) await client.query(`SELECT ${deliveryJob('$1::bigint', '$2::timestamptz')}`, [id, r.rows[0].next]);
   });
 }
 
@@ -137,8 +139,7 @@ export async function deferUntil(db: Db, id: number, until: Date): Promise<void>
     `WITH d AS (UPDATE outbox SET status = 'queued', attempts = attempts - 1, sending_until = NULL, next_attempt_at = $2,
                        dispatched_at = coalesce(dispatched_at, now())
                 WHERE id = $1 AND status = 'sending' RETURNING id, next_attempt_at)
-     SELECT graphile_worker.add_job('deliver_message', json_build_object('id', d.id), run_at := d.next_attempt_at,
-                                    job_key := 'outbox:' || d.id, max_attempts := 10) FROM d`, [id, until]);
+     SELECT ${deliveryJob('d.id', 'd.next_attempt_at')} FROM d`, [id, until]);
 }
 
 /**
@@ -176,8 +177,7 @@ export async function rescue(db: Db, overdueMs: number): Promise<number> {
        UNION SELECT id FROM outbox WHERE status IN ('queued', 'failed') AND channel <> 'letter' AND dispatched_at IS NOT NULL
                                      AND next_attempt_at < now() - $1 * interval '1 millisecond'
        LIMIT 10000)
-     SELECT count(graphile_worker.add_job('deliver_message', json_build_object('id', id), job_key := 'outbox:' || id,
-                                          max_attempts := 10, job_key_mode := 'preserve_run_at'))::int AS n FROM due`, [overdueMs]);
+     SELECT count(${deliveryJob('id', 'now()', 'preserve_run_at')})::int AS n FROM due`, [overdueMs]);
   return r.rows[0]!.n;
 }
 
@@ -257,7 +257,7 @@ export async function retryMessages(db: Db, ids: number[]): Promise<number[]> {
                          dispatched_at = CASE WHEN channel = 'letter' THEN NULL ELSE now() END
        WHERE id = ANY ($1::bigint[]) AND status IN ('dead', 'failed') RETURNING id, channel)
      SELECT id::int, CASE WHEN channel = 'letter' THEN NULL
-                          ELSE graphile_worker.add_job('deliver_message', json_build_object('id', id), job_key := 'outbox:' || id, max_attempts := 10) END
+                          ELSE ${deliveryJob('id')} END
      FROM again`, [ids]);
   return r.rows.map((x) => x.id);
 }

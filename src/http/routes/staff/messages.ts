@@ -71,9 +71,9 @@ export const staffMessageRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken:
     const m = await messages.messageRegion(pool, req.params.id);
     await authorize(req, pool, adminToken, 'messages.manage', m?.region_id ? { regionId: m.region_id } : {}, { detail: { message: req.params.id } });
     if (!m) throw new ApiError(404, 'message_not_found', { en: 'There is no such message.', fr: "Ce message n'existe pas." });
-    const retried = await messages.retryMessages(pool, [req.params.id]);
-    if (!retried.length) throw new ApiError(409, 'message_not_retryable', { en: `This message is ${m.status}: only dead or failed messages are sent again.`, fr: `Ce message est à l'état ${m.status} : seuls les messages morts ou en échec sont renvoyés.` });
-    return { retried };
+    const r = await messages.retryMessage(pool, req.params.id);
+    if ('notRetryable' in r) throw new ApiError(409, 'message_not_retryable', { en: `This message is ${r.notRetryable}: only dead or failed messages are sent again.`, fr: `Ce message est à l'état ${r.notRetryable} : seuls les messages morts ou en échec sont renvoyés.` });
+    return r;
   });
 
   r.post('/api/v1/staff/messages/retry-dead', {
