@@ -4,6 +4,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type pg from 'pg';
 import { ErrorBody, errorHandler, notFoundHandler } from './errors.js';
+import { datesPostgresCanStore, refuseUnstorableText } from './storable-text.js';
+import { replayRepeatedRequests } from './request-idempotency.js';
 import { registerMessageMetrics, registerMetrics } from './metrics.js';
 import { messageSummary } from '../services/message-service.js';
 import { registerPortal } from './portal.js';
@@ -71,11 +73,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
     },
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false }, onCreate: datesPostgresCanStore },
   });
   app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id); });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  refuseUnstorableText(app);
+  replayRepeatedRequests(app, opts.pool);
   app.addSchema(ErrorBody);
   await app.register(cookie); // before any route: staff routes read the session cookie
 

@@ -43,6 +43,9 @@ function send(reply: FastifyReply, req: FastifyRequest, status: number, code: st
   return reply.status(status).send({ code, message: messages[preferredLanguage(req)], messages, field, requestId: req.id, ...extra });
 }
 
+// SQLSTATEs of a value PostgreSQL cannot take: numeric or date out of range, bad text representation or encoding, too long.
+const VALUE_REFUSED_BY_DATABASE = new Set(['22003', '22008', '22007', '22P02', '22021', '22P05', '22001']);
+
 export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   if (err instanceof ApiError) return send(reply, req, err.statusCode, err.code, err.messages, err.field, err.extra);
   if (err instanceof InputError) return send(reply, req, 400, 'invalid_input', err.messages, err.field);
@@ -60,9 +63,18 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
       en: err.message, fr: `Requête refusée : ${err.message}`,
     });
   }
-  // Unexpected: log it and answer without internals. A database error's detail and context can quote
-  // the row (names, dates of birth): only its code, constraint and stack are logged.
+  // A database error's detail and context can quote the row (names, dates of birth): only its code,
+  // constraint and stack are logged.
   const db = err as FastifyError & { severity?: string; constraint?: string; table?: string; column?: string; routine?: string };
+  if (db.severity && db.code && VALUE_REFUSED_BY_DATABASE.has(db.code)) {
+    // Schemas bound what they can; a value that still fails PostgreSQL's own checks came from the request.
+    req.log.warn({ err: { code: db.code, routine: db.routine } }, 'request value refused by the database');
+    return send(reply, req, 400, 'invalid_input', {
+      en: 'A value in the request is out of range or malformed. Check the numbers, dates and text you sent.',
+      fr: 'Une valeur de la requête est hors limites ou mal formée. Vérifiez les nombres, les dates et le texte envoyés.',
+    });
+  }
+  // Unexpected: log it and answer without internals.
   req.log.error(db.severity
     ? { err: { type: db.name, message: db.message, code: db.code, constraint: db.constraint, table: db.table, column: db.column, routine: db.routine, stack: db.stack } }
     : { err }, 'unhandled error');

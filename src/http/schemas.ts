@@ -9,6 +9,14 @@ export const errorResponses = {
 
 export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
+/** Ids of the tables keyed by PostgreSQL `integer`: regions, clinics, sessions, invitation and letter batches, staff. */
+export const Id = (description?: string) => Type.Integer({ minimum: 1, maximum: 2_147_483_647, ...(description ? { description } : {}) });
+/** Ids of the tables keyed by `bigint` (slots, persons, appointments, audit entries, messages), up to the largest exact JSON number. */
+export const BigId = (description?: string) => Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, ...(description ? { description } : {}) });
+
+/** The header that makes a repeated state-changing request replay the first one's answer instead of acting again. */
+export const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 255 })) });
+
 /** A calendar day, 'YYYY-MM-DD'. */
 export const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 

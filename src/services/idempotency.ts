@@ -20,7 +20,16 @@ export async function once<T>(pool: pg.Pool, operation: string, key: string | un
     const hash = requestHash(body);
     const prior = await idem.claim(db, operation, key, hash);
     if (prior) return prior.request_hash === hash ? (prior.result as T) : reused;
+    // An effect may catch its own refusal (a full slot) after PostgreSQL has aborted the transaction: rolling back
+    // to the savepoint undoes the failed statements and keeps the claim, so the refusal is stored like any answer.
+    await db.query('SAVEPOINT effect');
     const outcome = await effect(db);
+    try {
+      await db.query('RELEASE SAVEPOINT effect');
+    } catch (err) {
+      if ((err as { code?: string }).code !== '25P02') throw err; // 25P02: in failed SQL transaction
+      await db.query('ROLLBACK TO SAVEPOINT effect');
+    }
     await idem.store(db, operation, key, 200, outcome);
     return outcome;
   });

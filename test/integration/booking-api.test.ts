@@ -112,6 +112,32 @@ test('rescheduling moves a dose atomically; a full target leaves the old appoint
   assert.deepEqual(await counterDrift(pool), []);
 });
 
+test('with an Idempotency-Key, as the portal sends one, a full slot is still a 409 with alternatives (hold and reschedule), and its repeat gets the same answer', async () => {
+  const [d1] = await session(pool, ref, { daysAhead: 7, capacity: 5, slotCount: 1 });
+  const d2 = await session(pool, ref, { daysAhead: 7 + 56, capacity: 1, slotCount: 3 });
+  const code = await bookSeries(24, d1!, d2[0]!);
+  await bookSeries(25, d1!, d2[1]!); // d2[1] is now full
+  const hold = (key: string) => app.inject({ method: 'POST', url: '/api/v1/holds', headers: { 'idempotency-key': key }, payload: { slots: [{ dose: 2, slotId: d2[1] }] } });
+  const heldFull = await hold('hold-key-full-0001');
+  assert.equal(heldFull.statusCode, 409, heldFull.body);
+  assert.equal(heldFull.json().code, 'slot_full');
+  assert.ok(Array.isArray(heldFull.json().detail.alternatives));
+  const heldAgain = await hold('hold-key-full-0001');
+  assert.equal(heldAgain.statusCode, 409);
+  assert.equal(heldAgain.json().code, 'slot_full');
+
+  const move = (key: string) => app.inject({ method: 'POST', url: '/api/v1/bookings/reschedule', headers: { 'idempotency-key': key },
+    payload: { confirmationCode: code, dateOfBirth: '1960-04-02', dose: 2, slotId: d2[1] } });
+  const full = await move('move-key-full-0001');
+  assert.equal(full.statusCode, 409, full.body);
+  assert.equal(full.json().code, 'slot_full');
+  assert.ok(Array.isArray(full.json().detail.alternatives));
+  assert.equal((await move('move-key-full-0001')).json().code, 'slot_full');
+  const still = await app.inject({ method: 'POST', url: '/api/v1/bookings/lookup', payload: { confirmationCode: code, dateOfBirth: '1960-04-02' } });
+  assert.deepEqual(still.json().appointments.filter((a: { status: string }) => a.status === 'booked').map((a: { slotId: number }) => a.slotId), [d1, d2[0]]);
+  assert.deepEqual(await counterDrift(pool), []);
+});
+
 test('moving dose 1 so that dose 2 falls outside its interval is refused', async () => {
   const [d1] = await session(pool, ref, { daysAhead: 7, capacity: 5, slotCount: 1 });
   const [late] = await session(pool, ref, { daysAhead: 7 + 50, capacity: 5, slotCount: 1 });

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { DosePicker, type Picked } from './DosePicker';
 import { useTranslation } from 'react-i18next';
-import { api } from './api';
+import { api, newKey } from './api';
 import { longDay, time, zoneName } from './format';
 import { ErrorSummary, Page } from './forms';
 import type { Clinic, OfferedDay, Person, Slot } from './types';
@@ -56,7 +56,8 @@ export function TimesStep({ person, clinic, day, back, onHeld }: {
   const hold = async () => {
     if (!pick1 || (next && !pick2)) return setErrors([{ id: pick1 ? 'dose2-choice' : 'dose1-choice', message: t(pick1 ? 'dose2.missing' : 'dose1.missing') }]);
     const slots = [{ dose: 1, slotId: pick1.slotId }, ...(next && pick2 ? [{ dose: 2, slotId: pick2.slotId }] : [])];
-    const r = await api<{ holdId: string; expiresAt: string }>('POST', '/api/v1/holds', { slots, seats: 1 + person.dependents.length, dateOfBirth: person.dateOfBirth });
+    // The key makes the retries of a busy service (api) take one hold, not one per attempt.
+    const r = await api<{ holdId: string; expiresAt: string }>('POST', '/api/v1/holds', { slots, seats: 1 + person.dependents.length, dateOfBirth: person.dateOfBirth }, { 'idempotency-key': newKey() });
     if (!r.ok) {
       // Taken while choosing: say so, offer the nearest free times the API found, and refresh the lists.
       const detail = r.error.detail as { slotId?: number; alternatives?: Array<{ slotId: number; startsAt: string; day: string; clinicName: string }> } | undefined;

@@ -1,11 +1,12 @@
-import { api, type ApiResult } from '../api';
+import { api, newKey, type ApiResult } from '../api';
 
 /** The staff API: the session cookie rides along; every state change carries this session's CSRF token. */
 let csrf = '';
 export const setCsrf = (token: string) => { csrf = token; };
 
 export function staffApi<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResult<T>> {
-  return api<T>(method, path, body, method === 'GET' ? headers : { 'x-csrf-token': csrf, ...headers });
+  // One key per action: when api() retries it after a 502/504 (the server may have acted), the server replays its answer.
+  return api<T>(method, path, body, method === 'GET' ? headers : { 'x-csrf-token': csrf, 'idempotency-key': newKey(), ...headers });
 }
 
 export interface StaffSession {

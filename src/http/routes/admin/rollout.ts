@@ -11,7 +11,7 @@ import { jurisdictionSettings } from '../../../services/reference-service.js';
 import { importDoseRecords } from '../../../services/dose-import-service.js';
 import { authorize } from '../../staff-auth.js';
 import { ApiError } from '../../errors.js';
-import { Day, errorResponses, Nullable } from '../../schemas.js';
+import { Day, errorResponses, Id, Nullable } from '../../schemas.js';
 
 const Actor = Type.String({ minLength: 1, maxLength: 100, description: 'Who makes the change (kept with it)' });
 const Batch = Type.Object({
@@ -38,7 +38,7 @@ export const adminRolloutRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken:
   r.put('/api/v1/admin/rollout', {
     schema: {
       ...admin, operationId: 'updateRollout', summary: 'Replace the roll-out rules: a new version, attributed, refused if someone changed them since basedOn',
-      body: Type.Object({ rules: Type.Unknown({ description: 'The roll-out document (see getRollout)' }), basedOn: Type.Integer({ minimum: 0 }), changedBy: Actor, note: Type.Optional(Type.String({ maxLength: 500 })) }),
+      body: Type.Object({ rules: Type.Unknown({ description: 'The roll-out document (see getRollout)' }), basedOn: Type.Integer({ minimum: 0, maximum: 2_147_483_647 }), changedBy: Actor, note: Type.Optional(Type.String({ maxLength: 500 })) }),
       response: { 200: Type.Object({ version: Type.Integer() }), 409: Type.Ref('Error'), ...withAuth },
     },
   }, async (req) => {
@@ -81,7 +81,7 @@ export const adminRolloutRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken:
     r.put(`/api/v1/admin/${x.what}/:id/cohorts`, {
       schema: {
         ...admin, operationId: x.operationId, summary: x.summary,
-        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ id: Id() }),
         body: Type.Object({ cohorts: Nullable(Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { minItems: 1, uniqueItems: true })) }),
         response: { 200: Type.Object({ id: Type.Integer(), cohorts: Nullable(Type.Array(Type.String())) }), ...withAuth },
       },
@@ -129,7 +129,7 @@ export const adminRolloutRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken:
     schema: { ...admin, operationId: 'listInvitationBatches', summary: 'Invitation batches with how many codes were redeemed', response: { 200: Type.Object({ items: Type.Array(Batch) }), ...withAuth } },
   }, async () => ({ items: await invitations.listBatches(pool) }));
 
-  const BatchId = Type.Object({ batchId: Type.Integer({ minimum: 1 }) });
+  const BatchId = Type.Object({ batchId: Id() });
   r.get('/api/v1/admin/invitation-batches/:batchId', {
     schema: { ...admin, operationId: 'getInvitationBatch', summary: 'One invitation batch', params: BatchId, response: { 200: Batch, ...withAuth } },
   }, async (req) => (await invitations.getBatch(pool, req.params.batchId)) ?? Promise.reject(noBatch()));

@@ -6,7 +6,7 @@ import * as availability from '../../../services/availability-service.js';
 import { preferredLanguage } from '../../errors.js';
 import { clinicView } from '../../../services/reference-service.js';
 import { EligibilityClaims } from './eligibility.js';
-import { ClinicNearby, Day, errorResponses, Nullable } from '../../schemas.js';
+import { ClinicNearby, Day, errorResponses, Id, Nullable } from '../../schemas.js';
 
 const Feature = Type.Union(['wheelchair', 'accessible_parking', 'hearing_loop', 'quiet_room', 'sign_language'].map((f) => Type.Literal(f)));
 
@@ -114,7 +114,7 @@ export const availabilityRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (
   r.get('/api/v1/clinics/:clinicId/days/:day/slots', {
     schema: {
       operationId: 'listDaySlots', tags: ['booking'], summary: 'The free times of one clinic-day',
-      params: Type.Object({ clinicId: Type.Integer({ minimum: 1 }), day: Day }),
+      params: Type.Object({ clinicId: Id(), day: Day }),
       querystring: Type.Object({
         product: Type.Optional(Type.String({ maxLength: 40 })),
         cohorts: Type.Optional(Type.String({ maxLength: 400, description: "Comma-separated cohort ids the person belongs to (checkEligibility's ways): sessions serving only some cohorts show only to them" })),

@@ -4,12 +4,12 @@ import { Type } from 'typebox';
 import type pg from 'pg';
 import * as booking from '../../../services/booking-service.js';
 import { ApiError, preferredLanguage } from '../../errors.js';
-import { Day, errorResponses } from '../../schemas.js';
+import { BigId, Day, errorResponses, IdempotencyHeaders } from '../../schemas.js';
 import { lookupLimiter, type LookupLimits } from '../../lookup-limits.js';
 import { EligibilityClaims } from './eligibility.js';
 import { hasAdminToken } from '../../admin-auth.js';
 
-export const Pick = Type.Object({ dose: Type.Integer({ minimum: 1, maximum: 10 }), slotId: Type.Integer({ minimum: 1 }) });
+export const Pick = Type.Object({ dose: Type.Integer({ minimum: 1, maximum: 10 }), slotId: BigId() });
 export const Person = Type.Object({
   identifier: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: "The jurisdiction's identifier (e.g. Ontario health card number, with its version code), checked with its check digits" })),
   identityDocument: Type.Optional(Type.Object({
@@ -28,7 +28,6 @@ export const Person = Type.Object({
   groups: Type.Optional(EligibilityClaims.groups),
   previousDoses: Type.Optional(Type.Array(Type.Object({ date: Day, product: Type.String({ maxLength: 40 }) }), { maxItems: 10, description: 'Doses already had elsewhere, oldest first' })),
 });
-export const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 255 })) });
 export const Appointment = Type.Object({
   dose: Type.Integer(), status: Type.String(), startsAt: Type.String(), endsAt: Type.String(), slotId: Type.Integer(), personGivenName: Type.String(),
   clinic: Type.Object({ id: Type.Integer(), name: Type.String(), street: Type.String(), city: Type.String(), postalCode: Type.String(), timeZone: Type.String() }),
@@ -157,7 +156,7 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
       operationId: 'rescheduleBooking', tags: ['booking'],
       summary: 'Move one dose to another slot, atomically: if the new slot is gone, the old appointment stands',
       headers: IdempotencyHeaders,
-      body: Type.Object({ ...Lookup.properties, dose: Type.Integer({ minimum: 1, maximum: 10 }), slotId: Type.Integer({ minimum: 1 }) }),
+      body: Type.Object({ ...Lookup.properties, dose: Type.Integer({ minimum: 1, maximum: 10 }), slotId: BigId() }),
       response: { 200: BookingView, ...limited },
     },
     preHandler: throttle,

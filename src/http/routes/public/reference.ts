@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type pg from 'pg';
 import * as reference from '../../../services/reference-service.js';
 import { ApiError } from '../../errors.js';
-import { Clinic, errorResponses, Nullable } from '../../schemas.js';
+import { Clinic, errorResponses, Id, Nullable } from '../../schemas.js';
 
 const ClinicKind = Type.Union(['mass_site', 'pharmacy', 'hospital', 'primary_care', 'mobile'].map((k) => Type.Literal(k)));
 
@@ -63,7 +63,7 @@ export const referenceRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app
   r.get('/api/v1/clinics/:clinicId', {
     schema: {
       operationId: 'getClinic', tags: ['reference'], summary: 'One clinic',
-      params: Type.Object({ clinicId: Type.Integer({ minimum: 1 }) }),
+      params: Type.Object({ clinicId: Id() }),
       response: { 200: Type.Ref('Clinic'), ...errorResponses },
     },
   }, async (req) => {

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { searchAudit } from '../../../db/repositories/audit-repository.js';
 import * as staff from '../../../services/staff-service.js';
 import { ApiError } from '../../errors.js';
-import { errorResponses, Nullable } from '../../schemas.js';
+import { BigId, errorResponses, Id, Nullable } from '../../schemas.js';
 import { authorize } from '../../staff-auth.js';
 import { StaffSchema } from './auth.js';
 
@@ -18,8 +18,8 @@ export const staffAccountRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken:
       operationId: 'createStaffAccount', tags: ['staff'], summary: 'Creates a staff account with a role and its regions or clinics',
       body: Type.Object({
         email: Type.String({ maxLength: 200 }), displayName: Type.String({ maxLength: 120 }), role: Type.String({ maxLength: 40 }),
-        password: Type.String({ maxLength: 200 }), regionIds: Type.Optional(Type.Array(Type.Integer(), { maxItems: 100 })),
-        clinicIds: Type.Optional(Type.Array(Type.Integer(), { maxItems: 500 })),
+        password: Type.String({ maxLength: 200 }), regionIds: Type.Optional(Type.Array(Id(), { maxItems: 100 })),
+        clinicIds: Type.Optional(Type.Array(Id(), { maxItems: 500 })),
       }),
       response: { 201: StaffSchema, ...errorResponses },
     },
@@ -38,7 +38,7 @@ export const staffAccountRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken:
   r.post('/api/v1/staff/accounts/:id/disable', {
     schema: {
       operationId: 'disableStaffAccount', tags: ['staff'], summary: 'Disables an account and ends its sessions at once',
-      params: Type.Object({ id: Type.Integer() }), response: { 204: Type.Null(), ...errorResponses },
+      params: Type.Object({ id: Id() }), response: { 204: Type.Null(), ...errorResponses },
     },
   }, async (req, reply) => {
     await authorize(req, pool, adminToken, 'staff.manage', {}, { detail: { account: req.params.id } });
@@ -50,9 +50,9 @@ export const staffAccountRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken:
     schema: {
       operationId: 'searchAuditLog', tags: ['staff'], summary: 'The audit log, newest first: who read or changed what, when, from where, and why',
       querystring: Type.Object({
-        staffId: Type.Optional(Type.Integer()), action: Type.Optional(Type.String({ maxLength: 60 })), personId: Type.Optional(Type.Integer()),
+        staffId: Type.Optional(Id()), action: Type.Optional(Type.String({ maxLength: 60 })), personId: Type.Optional(BigId()),
         bookingCode: Type.Optional(Type.String({ maxLength: 20 })), from: Type.Optional(Type.String({ format: 'date-time' })),
-        to: Type.Optional(Type.String({ format: 'date-time' })), before: Type.Optional(Type.Integer({ description: 'an entry id: older entries only (paging)' })),
+        to: Type.Optional(Type.String({ format: 'date-time' })), before: Type.Optional(BigId('an entry id: older entries only (paging)')),
         limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
       }),
       response: {

@@ -6,9 +6,9 @@ import * as booking from '../../../services/booking-service.js';
 import * as calls from '../../../services/call-centre-service.js';
 import { normaliseConfirmationCode } from '../../../domain/confirmation-code.js';
 import { ApiError, preferredLanguage } from '../../errors.js';
-import { Day, errorResponses } from '../../schemas.js';
+import { BigId, Day, errorResponses, IdempotencyHeaders } from '../../schemas.js';
 import { authorize, callerOf } from '../../staff-auth.js';
-import { answer, Appointment, conflictResponses, IdempotencyHeaders, Person, Pick } from '../public/bookings.js';
+import { answer, Appointment, conflictResponses, Person, Pick } from '../public/bookings.js';
 import { EligibilityClaims } from '../public/eligibility.js';
 
 const Reason = Type.String({ minLength: 3, maxLength: 300, description: 'Why the record is opened (kept in the audit log), e.g. "caller booking dose 2"' });
@@ -48,7 +48,7 @@ export const staffCallCentreRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminTok
   r.get('/api/v1/staff/persons/:id', {
     schema: {
       operationId: 'getPersonRecord', tags: ['staff'], summary: "A person's record: details, eligibility now, doses, bookings and call notes",
-      params: Type.Object({ id: Type.Integer() }), querystring: Type.Object({ reason: Reason }),
+      params: Type.Object({ id: BigId() }), querystring: Type.Object({ reason: Reason }),
       response: { 200: Type.Object({}, { additionalProperties: true }), ...errorResponses },
     },
   }, async (req) => {
@@ -61,7 +61,7 @@ export const staffCallCentreRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminTok
   r.post('/api/v1/staff/persons/:id/notes', {
     schema: {
       operationId: 'addCallNote', tags: ['staff'], summary: 'Writes a note on the call into the person’s record',
-      params: Type.Object({ id: Type.Integer() }), body: Type.Object({ note: Type.String({ maxLength: 2000 }) }),
+      params: Type.Object({ id: BigId() }), body: Type.Object({ note: Type.String({ maxLength: 2000 }) }),
       response: { 201: Type.Object({ id: Type.String(), createdAt: Type.String() }), ...errorResponses },
     },
   }, async (req, reply) => {
@@ -115,7 +115,7 @@ export const staffCallCentreRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminTok
     schema: {
       operationId: 'rescheduleForCaller', tags: ['staff'], summary: 'Moves one dose of a booking for a caller, atomically',
       headers: IdempotencyHeaders, params: Type.Object({ code: Type.String({ maxLength: 20 }) }),
-      body: Type.Object({ dose: Type.Integer({ minimum: 1, maximum: 10 }), slotId: Type.Integer({ minimum: 1 }), reason: Reason }),
+      body: Type.Object({ dose: Type.Integer({ minimum: 1, maximum: 10 }), slotId: BigId(), reason: Reason }),
       response: { 200: Type.Object({ confirmationCode: Type.String(), appointments: Type.Array(Appointment) }), ...conflictResponses },
     },
   }, async (req, reply) => {

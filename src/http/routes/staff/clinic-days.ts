@@ -8,7 +8,7 @@ import { clinicOf, NotFound } from '../../../services/clinic-ops-service.js';
 import * as capacity from '../../../services/capacity-service.js';
 import { cancelDays } from '../../../services/clinic-day-service.js';
 import { ApiError } from '../../errors.js';
-import { Day, errorResponses, Nullable } from '../../schemas.js';
+import { Day, errorResponses, Id, Nullable } from '../../schemas.js';
 import { authorize } from '../../staff-auth.js';
 
 const Range = Type.Object({ from: Day, to: Type.Optional({ ...Day, description: 'default: from (one day)' }) });
@@ -38,7 +38,7 @@ export const staffClinicDayRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToke
   r.get('/api/v1/staff/clinics/:clinicId/days', {
     schema: {
       operationId: 'listClinicDays', tags: ['staff'], summary: "A clinic's days: published or not, cancelled, capacity and booked",
-      params: Type.Object({ clinicId: Type.Integer() }), querystring: Range,
+      params: Type.Object({ clinicId: Id() }), querystring: Range,
       response: { 200: Type.Object({ items: Type.Array(Type.Object({ day: Type.String(), published: Type.Boolean(), cancelled: Type.Boolean(), capacity: Type.Integer(), booked: Type.Integer() })) }), ...errorResponses },
     },
   }, async (req) => {
@@ -52,7 +52,7 @@ export const staffClinicDayRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToke
         operationId: publish ? 'publishClinicDays' : 'unpublishClinicDays', tags: ['staff'],
         summary: publish ? 'Marks days staffed and stocked: their free places become public at once'
           : 'Takes days off the public: no new bookings; appointments already made stay',
-        params: Type.Object({ clinicId: Type.Integer() }), body: Range,
+        params: Type.Object({ clinicId: Id() }), body: Range,
         response: { 200: Type.Object({ changed: Type.Array(Type.String()) }), ...errorResponses },
       },
     }, async (req) => {
@@ -62,7 +62,7 @@ export const staffClinicDayRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToke
     });
   }
 
-  const ClinicParams = Type.Object({ clinicId: Type.Integer() });
+  const ClinicParams = Type.Object({ clinicId: Id() });
   const Session = Type.Object({
     id: Type.Integer(), day: Type.String(), start: Type.String(), end: Type.String(), product: Type.String(), stations: Type.Integer(),
     minutesPerAppointment: Type.Integer(), capacity: Type.Integer(), booked: Type.Integer(), published: Type.Boolean(), cancelled: Type.Boolean(),

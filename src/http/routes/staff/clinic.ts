@@ -6,7 +6,7 @@ import * as clinic from '../../../services/clinic-ops-service.js';
 import { appointmentPlace } from '../../../db/repositories/clinic-ops-repository.js';
 import type { Operation } from '../../../domain/staff-policy.js';
 import { ApiError } from '../../errors.js';
-import { Day, errorResponses, Nullable } from '../../schemas.js';
+import { BigId, Day, errorResponses, Id, Nullable } from '../../schemas.js';
 import { authorize } from '../../staff-auth.js';
 import { answer, Appointment, conflictResponses } from '../public/bookings.js';
 
@@ -54,7 +54,7 @@ export const staffClinicRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken: 
     if (!a) throw new ApiError(404, 'appointment_not_found', { en: 'There is no such appointment.', fr: "Ce rendez-vous n'existe pas." });
     return authorize(req, pool, adminToken, op, { clinicId: a.clinic_id, regionId: a.region_id }, { personId: Number(a.person_id), bookingCode: a.booking_code, detail: { appointment: id } });
   };
-  const Clinic = Type.Object({ clinicId: Type.Integer() });
+  const Clinic = Type.Object({ clinicId: Id() });
   const Appt = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });
 
   r.get('/api/v1/staff/clinics/:clinicId/roster', {
@@ -121,7 +121,7 @@ export const staffClinicRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken: 
     return reply.code(201).send(await run(() => clinic.registerWalkIn(pool, req.params.clinicId, req.body, c.staffId)));
   });
 
-  const ClinicPerson = Type.Object({ clinicId: Type.Integer(), personId: Type.String({ pattern: '^[0-9]{1,18}$' }) });
+  const ClinicPerson = Type.Object({ clinicId: Id(), personId: Type.String({ pattern: '^[0-9]{1,18}$' }) });
   const NextDose = Type.Object({
     dose: Type.Integer(), reason: Nullable(Type.String({ description: 'why there is no suggestion: no_dose_recorded, series_complete, already_booked, nothing_free_here' })),
     suggestion: Nullable(Type.Object({ day: Type.String(), slotId: Type.Integer(), startsAt: Type.String(), product: Type.String(), recommended: Type.String() })),
@@ -141,7 +141,7 @@ export const staffClinicRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken: 
   r.post('/api/v1/staff/clinics/:clinicId/persons/:personId/next-dose', {
     schema: {
       operationId: 'bookNextDose', tags: ['staff'], summary: 'Books the next dose at check-out: the suggested time, or the slot given',
-      params: ClinicPerson, body: Type.Object({ slotId: Type.Optional(Type.Integer({ minimum: 1 })) }),
+      params: ClinicPerson, body: Type.Object({ slotId: Type.Optional(BigId()) }),
       response: { 201: Type.Object({ confirmationCode: Type.String(), appointments: Type.Array(Appointment) }), ...conflictResponses },
     },
   }, async (req, reply) => {

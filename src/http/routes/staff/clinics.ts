@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { getClinic, listClinics } from '../../../db/repositories/reference-repository.js';
 import * as admin from '../../../services/clinic-admin-service.js';
 import { ApiError } from '../../errors.js';
-import { Clinic, errorResponses } from '../../schemas.js';
+import { Clinic, errorResponses, Id } from '../../schemas.js';
 
 const ClinicSchema = Type.Object(Clinic.properties); // the public shape; the shared $id belongs to the reference routes' scope
 import { authorize, callerOf } from '../../staff-auth.js';
@@ -57,7 +57,7 @@ export const staffClinicAdminRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminTo
   r.patch('/api/v1/staff/clinics/:clinicId', {
     schema: {
       operationId: 'updateClinic', tags: ['staff'], summary: "Corrects a clinic's details (its code, region and time zone stay)",
-      params: Type.Object({ clinicId: Type.Integer() }), body: Type.Partial(Type.Object(Fields)),
+      params: Type.Object({ clinicId: Id() }), body: Type.Partial(Type.Object(Fields)),
       response: { 200: ClinicSchema, ...errorResponses },
     },
   }, async (req) => {
@@ -70,7 +70,7 @@ export const staffClinicAdminRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminTo
   r.post('/api/v1/staff/clinics/:clinicId/close', {
     schema: {
       operationId: 'closeClinic', tags: ['staff'], summary: 'Closes a clinic; refused while appointments are still to come there (cancel those days first)',
-      params: Type.Object({ clinicId: Type.Integer() }), response: { 200: Type.Object({ closed: Type.Boolean() }), ...errorResponses, 409: Type.Ref('Error') },
+      params: Type.Object({ clinicId: Id() }), response: { 200: Type.Object({ closed: Type.Boolean() }), ...errorResponses, 409: Type.Ref('Error') },
     },
   }, async (req) => {
     const c = await regionOf(req.params.clinicId);

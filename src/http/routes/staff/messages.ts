@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { regionIdOf } from '../../../services/clinic-admin-service.js';
 import * as messages from '../../../services/message-service.js';
 import { ApiError } from '../../errors.js';
-import { errorResponses, Nullable } from '../../schemas.js';
+import { BigId, errorResponses, Id, Nullable } from '../../schemas.js';
 import { authorize } from '../../staff-auth.js';
 
 const Status = Type.Union(['queued', 'sending', 'sent', 'failed', 'dead', 'suppressed'].map((s) => Type.Literal(s)));
@@ -42,7 +42,7 @@ export const staffMessageRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken:
       operationId: 'listMessages', tags: ['staff'], summary: 'Messages, newest first: kind, channel, status, attempts and last error (no content, no contact details)',
       querystring: Type.Object({
         status: Type.Optional(Status), kind: Type.Optional(Kind), channel: Type.Optional(Channel), region: Type.Optional(RegionCode),
-        confirmationCode: Type.Optional(Type.String({ maxLength: 20 })), before: Type.Optional(Type.Integer({ minimum: 1, description: 'the nextBefore of the previous page' })),
+        confirmationCode: Type.Optional(Type.String({ maxLength: 20 })), before: Type.Optional(BigId('the nextBefore of the previous page')),
         limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
       }),
       response: { 200: Type.Object({ messages: Type.Array(Message), nextBefore: Nullable(Type.Integer()) }), ...errorResponses },
@@ -64,7 +64,7 @@ export const staffMessageRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken:
   r.post('/api/v1/staff/messages/:id/retry', {
     schema: {
       operationId: 'retryMessage', tags: ['staff'], summary: 'Sends a dead or failed message again now, with its attempts reset',
-      params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+      params: Type.Object({ id: BigId() }),
       response: { 200: Type.Object({ retried: Type.Array(Type.Integer()) }), 409: Type.Ref('Error'), ...errorResponses },
     },
   }, async (req) => {
@@ -112,7 +112,7 @@ export const staffMessageRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken:
   r.get('/api/v1/staff/letter-batches/:id/letters.pdf', {
     schema: {
       operationId: 'getLetterBatchPdf', tags: ['staff'], summary: 'The letters of a batch: one a page, address in the envelope window, code and QR code',
-      params: Type.Object({ id: Type.Integer({ minimum: 1 }) }), produces: ['application/pdf'],
+      params: Type.Object({ id: Id() }), produces: ['application/pdf'],
     },
   }, async (req, reply) => {
     await batchFile(req);
@@ -122,7 +122,7 @@ export const staffMessageRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken:
   r.get('/api/v1/staff/letter-batches/:id/manifest.csv', {
     schema: {
       operationId: 'getLetterBatchManifest', tags: ['staff'], summary: 'The CSV manifest of a batch for the print house: one row per page',
-      params: Type.Object({ id: Type.Integer({ minimum: 1 }) }), produces: ['text/csv'], response: { 200: Type.String(), ...errorResponses },
+      params: Type.Object({ id: Id() }), produces: ['text/csv'], response: { 200: Type.String(), ...errorResponses },
     },
   }, async (req, reply) => {
     await batchFile(req);

@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type pg from 'pg';
+import { abandonRequest, claimRequest, finishRequest } from '../db/repositories/idempotency-repository.js';
+import { requestHash } from '../services/idempotency.js';
+import { ApiError } from './errors.js';
+import { IdempotencyHeaders } from './schemas.js';
+import { cookieToken } from './staff-auth.js';
+
+/** Operations that store their answer in their own transaction (services/idempotency.ts `once`). */
+const ANSWERED_IN_THEIR_TRANSACTION = new Set(['createHold', 'releaseHold', 'createBooking', 'cancelBooking', 'rescheduleBooking',
+  'bookForCaller', 'cancelForCaller', 'rescheduleForCaller']);
+/** POSTs that change nothing, and the staff session's own operations (a replay could not set or clear its cookie). */
+const NOT_REPLAYED = new Set(['getBooking', 'searchAvailability', 'checkEligibility', 'checkIdentifier', 'validateRollout', 'findPerson',
+  'staffLogin', 'staffLogout', 'startTotpEnrolment', 'confirmTotpEnrolment']);
+
+const CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** How long a first request may run before a repeat may take its key over (its process is then presumed dead). */
+const LEASE_SECONDS = 300;
+/** How long a repeat waits for the first request's answer before it is told to come back. */
+const WAIT_MS = 10_000;
+
+interface Claim { operation: string; key: string }
+const claims = new WeakMap<FastifyRequest, Claim>();
+
+/** Keys are per caller: another account's key, even the same string, is another key and never sees this answer. */
+function callerOf(req: FastifyRequest): string {
+  const credential = req.headers.authorization ?? cookieToken(req);
+  return credential ? createHash('sha256').update(credential).digest('base64url').slice(0, 22) : 'public';
+}
+
+/**
+ * Gives every other state-changing operation Idempotency-Key (Stripe semantics): the first request with a key
+ * runs, a repeat with the same request replays its answer (header `Idempotent-Replayed: true`), a repeat with a
+ * different request is refused (422), a concurrent repeat waits for the first answer. Register before the routes.
+ */
+export function replayRepeatedRequests(app: FastifyInstance, pool: pg.Pool): void {
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const operationId = (route.schema as { operationId?: string } | undefined)?.operationId;
+    const methods = [route.method].flat();
+    if (!operationId || ANSWERED_IN_THEIR_TRANSACTION.has(operationId) || NOT_REPLAYED.has(operationId)) return;
+    if (!methods.some((m) => CHANGING.has(m))) return;
+    const schema = (route.schema ??= {}) as { headers?: { properties?: Record<string, unknown> } };
+    schema.headers = { ...IdempotencyHeaders, ...schema.headers, properties: { ...schema.headers?.properties, ...IdempotencyHeaders.properties } };
+    route.preHandler = [claimKey(pool, operationId), ...[route.preHandler ?? []].flat()];
+    route.onSend = [storeAnswer(pool), ...[route.onSend ?? []].flat()];
+  });
+}
+
+function claimKey(pool: pg.Pool, operationId: string) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const key = req.headers['idempotency-key'];
+    if (typeof key !== 'string') return;
+    const operation = `${operationId}@${callerOf(req)}`;
+    const hash = requestHash({ params: req.params, query: req.query, body: req.body });
+    const giveUpAt = Date.now() + WAIT_MS;
+    for (;;) {
+      const claim = await claimRequest(pool, operation, key, hash, LEASE_SECONDS);
+      if (claim.owned) {
+        claims.set(req, { operation, key });
+        return;
+      }
+      if (claim.requestHash !== hash) {
+        throw new ApiError(422, 'idempotency_key_reused', {
+          en: 'This Idempotency-Key was already used for a different request.',
+          fr: 'Cette clé d’idempotence a déjà servi pour une autre requête.',
+        }, 'idempotency-key');
+      }
+      if (!claim.running) {
+        reply.header('idempotent-replayed', 'true').status(claim.statusCode);
+        return reply.send(claim.result ?? undefined);
+      }
+      if (Date.now() >= giveUpAt) {
+        reply.header('retry-after', '1');
+        throw new ApiError(409, 'idempotency_key_in_progress', {
+          en: 'A request with this Idempotency-Key is still being processed. Try again in a moment to get its answer.',
+          fr: 'Une requête avec cette clé d’idempotence est encore en cours. Réessayez dans un instant pour obtenir sa réponse.',
+        }, 'idempotency-key');
+      }
+      await sleep(100);
+    }
+  };
+}
+
+function storeAnswer(pool: pg.Pool) {
+  return async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    const claim = claims.get(req);
+    if (!claim) return payload;
+    claims.delete(req);
+    let answer: unknown;
+    const replayable = reply.statusCode < 500 && (payload === undefined || payload === null || payload === '' || typeof payload === 'string');
+    if (replayable && typeof payload === 'string' && payload !== '') {
+      try { answer = JSON.parse(payload); } catch { answer = undefined; }
+    }
+    try {
+      if (replayable && (answer !== undefined || !payload)) await finishRequest(pool, claim.operation, claim.key, reply.statusCode, answer ?? null);
+      else await abandonRequest(pool, claim.operation, claim.key); // our failure, or an answer we cannot replay: a repeat runs again
+    } catch (err) {
+      // The effect stands and the caller gets its answer; the key stays claimed until its lease lapses.
+      req.log.warn({ err: { message: (err as Error).message } }, 'could not store the answer of an Idempotency-Key');
+    }
+    return payload;
+  };
+}

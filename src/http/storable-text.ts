@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from './errors.js';
+
+// PostgreSQL text cannot hold U+0000, and half of a UTF-16 surrogate pair has no UTF-8 form (jsonb refuses its
+// escape): either would reach the database as an error after the request passed validation.
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The path ("persons.0.givenName") of the first string, or object key, that cannot be stored as text; undefined if none. */
+export function unstorableTextAt(value: unknown): string | undefined {
+  // Iterative: a request body may nest deeper than the call stack allows.
+  const stack: Array<[unknown, string[]]> = [[value, []]];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (UNSTORABLE.test(v)) return path.join('.');
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], [...path, String(i)]]);
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, child] of Object.entries(v).reverse()) {
+        if (UNSTORABLE.test(k)) return [...path, k].join('.');
+        stack.push([child, [...path, k]]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Refuses, before validation, any request whose path, query or body carries text the database cannot store. */
+export function refuseUnstorableText(app: FastifyInstance): void {
+  app.addHook('preValidation', async (req) => {
+    for (const [where, value] of [['params', req.params], ['querystring', req.query], ['body', req.body]] as const) {
+      const field = unstorableTextAt(value);
+      if (field === undefined) continue;
+      const name = field || where;
+      throw new ApiError(400, 'invalid_input', {
+        en: `The ${where} field "${name}" contains a character that cannot be stored (a NUL character or half of a surrogate pair).`,
+        fr: `Le champ « ${name} » (${where}) contient un caractère impossible à enregistrer (un caractère NUL ou une moitié de paire de substitution).`,
+      }, name);
+    }
+  });
+}
+
+interface AjvFormats { formats: Record<string, unknown>; addFormat(name: string, validate: (s: string) => boolean): unknown }
+
+/**
+ * Ajv's `date` and `date-time` accept year 0000, which PostgreSQL has no day for ("out of range"):
+ * both formats also require a year from 0001, so such a value is refused naming its field.
+ */
+export function datesPostgresCanStore(ajv: AjvFormats): void {
+  for (const name of ['date', 'date-time']) {
+    const base = ajv.formats[name] as ((s: string) => boolean) | { validate?: unknown } | undefined;
+    const validate = typeof base === 'function' ? base : base?.validate;
+    if (typeof validate !== 'function') throw new Error(`Ajv has no "${name}" format to extend`);
+    ajv.addFormat(name, (s) => (validate as (s: string) => boolean)(s) && !s.startsWith('0000'));
+  }
+}
