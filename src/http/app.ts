@@ -4,7 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type pg from 'pg';
 import { ErrorBody, errorHandler, notFoundHandler } from './errors.js';
-import { datesPostgresCanStore, refuseUnstorableText } from './storable-text.js';
+import { datesPostgresCanStore, refuseDeepJson, refuseUnstorableText } from './input-guards.js';
 import { replayRepeatedRequests } from './request-idempotency.js';
 import { registerMessageMetrics, registerMetrics } from './metrics.js';
 import { messageSummary } from '../services/message-service.js';
@@ -78,6 +78,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id); });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  refuseDeepJson(app);
   refuseUnstorableText(app);
   replayRepeatedRequests(app, opts.pool);
   app.addSchema(ErrorBody);

@@ -54,3 +54,40 @@ export function datesPostgresCanStore(ajv: AjvFormats): void {
     ajv.addFormat(name, (s) => (validate as (s: string) => boolean)(s) && !s.startsWith('0000'));
   }
 }
+
+/** How deep a JSON body may nest: our deepest schema needs 5 levels; a hostile body of thousands overflows the stack. */
+const MAX_JSON_DEPTH = 32;
+
+/** The deepest nesting of arrays and objects in a JSON text (strings skipped), counted without parsing it. */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
+}
+
+/** JSON bodies are parsed by Fastify's own parser (which refuses __proto__), once their nesting is known to be sane. */
+export function refuseDeepJson(app: FastifyInstance): void {
+  const parse = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = String(body);
+    if (jsonDepth(text) > MAX_JSON_DEPTH) {
+      done(new ApiError(400, 'invalid_input', {
+        en: `The body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`,
+        fr: `Le corps de la requête imbrique tableaux et objets sur plus de ${MAX_JSON_DEPTH} niveaux.`,
+      }, 'body'), undefined);
+      return;
+    }
+    parse(req, text, done);
+  });
+}
