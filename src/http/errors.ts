@@ -46,6 +46,14 @@ function send(reply: FastifyReply, req: FastifyRequest, status: number, code: st
 // SQLSTATEs of a value PostgreSQL cannot take: numeric or date out of range, bad text representation or encoding, too long.
 const VALUE_REFUSED_BY_DATABASE = new Set(['22003', '22008', '22007', '22P02', '22021', '22P05', '22001']);
 
+// Connection failures (node's socket errors, SQLSTATE class 08), a server shutting down or starting (57P01–57P03),
+// too many connections (53300), and the pool's own wait for a connection timing out.
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300']);
+function databaseUnavailable(err: { code?: string; message?: string }): boolean {
+  if (err.code && (UNAVAILABLE_CODES.has(err.code) || err.code.startsWith('08'))) return true;
+  return /^(Connection terminated|timeout exceeded when trying to connect)/.test(err.message ?? '');
+}
+
 export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   if (err instanceof ApiError) return send(reply, req, err.statusCode, err.code, err.messages, err.field, err.extra);
   if (err instanceof InputError) return send(reply, req, 400, 'invalid_input', err.messages, err.field);
@@ -72,6 +80,15 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
     return send(reply, req, 400, 'invalid_input', {
       en: 'A value in the request is out of range or malformed. Check the numbers, dates and text you sent.',
       fr: 'Une valeur de la requête est hors limites ou mal formée. Vérifiez les nombres, les dates et le texte envoyés.',
+    });
+  }
+  if (databaseUnavailable(db)) {
+    // A restart, a fail-over or a pool exhausted by a rush: the request did nothing, and trying again soon will work.
+    req.log.error({ err: { code: db.code, message: db.message } }, 'database unavailable');
+    reply.header('retry-after', '2');
+    return send(reply, req, 503, 'service_unavailable', {
+      en: 'The service is briefly unavailable. Please try again in a few seconds.',
+      fr: 'Le service est momentanément indisponible. Veuillez réessayer dans quelques secondes.',
     });
   }
   // Unexpected: log it and answer without internals.

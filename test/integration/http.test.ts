@@ -4,6 +4,8 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app.js';
 import { loadDemoProvince } from '../../src/services/data-set-service.js';
+import pg from 'pg';
+import { createPool } from '../../src/db/database.js';
 import { freshDatabase } from '../helpers/db.js';
 
 let app: FastifyInstance;
@@ -32,6 +34,32 @@ test('GET /ready is 503 while migrations are pending', async () => {
   assert.equal(r.json().ready, false);
   assert.ok(r.json().pendingMigrations.length > 0);
   await bare.close();
+});
+
+test('a database that is down, or a pool exhausted by a rush, gives 503 with Retry-After (the portal counts down and retries), never a 500', async () => {
+  const down = createPool('postgres://vaxbook@127.0.0.1:1/vaxbook', 2); // nothing listens on port 1
+  const cut = await buildApp({ pool: down, logLevel: 'silent' });
+  const r = await cut.inject({ url: '/api/v1/regions', headers: { 'accept-language': 'fr' } });
+  assert.equal(r.statusCode, 503, r.body);
+  assert.equal(r.headers['retry-after'], '2');
+  assert.equal(r.json().code, 'service_unavailable');
+  assert.equal(r.json().message, r.json().messages.fr);
+  assert.doesNotMatch(r.body, /ECONNREFUSED|127\.0\.0\.1/);
+  assert.equal((await cut.inject('/ready')).statusCode, 503);
+  await cut.close();
+
+  // Every connection busy for longer than a request may wait for one.
+  const { url } = await freshDatabase();
+  const tight = new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 200 });
+  const busy = await tight.connect();
+  const rush = await buildApp({ pool: tight, logLevel: 'silent' });
+  const waited = await rush.inject('/api/v1/regions');
+  assert.equal(waited.statusCode, 503, waited.body);
+  assert.equal(waited.json().code, 'service_unavailable');
+  busy.release();
+  assert.equal((await rush.inject('/api/v1/regions')).statusCode, 200, 'served again once a connection is free');
+  await rush.close();
+  await tight.end();
 });
 
 test('the OpenAPI document lists every operation with a unique operationId', async () => {
