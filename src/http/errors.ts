@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { createRequire } from 'node:module';
 import { InputError } from '../services/input-error.js';
 
 /** The body of every error response: a stable code for programs, a sentence for people in EN and FR. */
@@ -27,6 +28,33 @@ export function preferredLanguage(req: FastifyRequest): 'en' | 'fr' {
   const first = header.split(',')[0]?.trim().toLowerCase() ?? '';
   return first.startsWith('fr') ? 'fr' : 'en';
 }
+
+// ajv-i18n is CommonJS whose types declare an ES default export; require gives the function itself.
+type AjvErrors = NonNullable<FastifyError['validation']>;
+const localizeFr = createRequire(import.meta.url)('ajv-i18n/localize/fr') as (errors: AjvErrors) => void;
+
+/** Ajv's message for the first error, in French (ajv-i18n), on a copy: the English one stays as it was. */
+function frenchDetail(err: FastifyError): string {
+  const first = err.validation?.[0];
+  if (!first) return 'valeur invalide';
+  const copy: AjvErrors = [{ ...first }];
+  localizeFr(copy);
+  return copy[0]?.message ?? first.message ?? 'valeur invalide';
+}
+
+/** Fastify's own refusals of a body, said in both languages with stable codes. */
+const FRAMEWORK_REFUSALS: Record<string, { status: number; code: string; field?: string; messages: { en: string; fr: string } }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_json', field: 'body', messages: {
+    en: 'The body is not valid JSON.', fr: "Le corps de la requête n'est pas du JSON valide." } },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_json', field: 'body', messages: {
+    en: 'The body is empty, but its Content-Type says JSON.', fr: 'Le corps de la requête est vide, alors que son Content-Type annonce du JSON.' } },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'body_too_large', field: 'body', messages: {
+    en: 'The body is too large. Send fewer items per request.', fr: 'Le corps de la requête est trop volumineux. Envoyez moins d’éléments par requête.' } },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', messages: {
+    en: 'This Content-Type is not accepted: send JSON (application/json).', fr: "Ce Content-Type n'est pas accepté : envoyez du JSON (application/json)." } },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_content_length', messages: {
+    en: 'The Content-Length does not match the body.', fr: 'Le Content-Length ne correspond pas au corps de la requête.' } },
+};
 
 /** Field name from an Ajv error path like "/radiusKm" or a missing-property message. */
 function fieldOf(err: FastifyError): string | undefined {
@@ -63,9 +91,11 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
     const detail = err.validation[0]?.message ?? 'is invalid';
     return send(reply, req, 400, 'invalid_input', {
       en: field ? `The ${where} field "${field}" ${detail}.` : `The ${where} is invalid: ${detail}.`,
-      fr: field ? `Le champ « ${field} » (${where}) est invalide : ${detail}.` : `La requête est invalide : ${detail}.`,
+      fr: field ? `Le champ « ${field} » (${where}) est invalide : ${frenchDetail(err)}.` : `La requête est invalide : ${frenchDetail(err)}.`,
     }, field);
   }
+  const framework = err.code ? FRAMEWORK_REFUSALS[err.code] : undefined;
+  if (framework) return send(reply, req, framework.status, framework.code, framework.messages, framework.field);
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
     return send(reply, req, err.statusCode, err.code?.toLowerCase() ?? 'bad_request', {
       en: err.message, fr: `Requête refusée : ${err.message}`,

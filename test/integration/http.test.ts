@@ -9,13 +9,14 @@ import { createPool } from '../../src/db/database.js';
 import { freshDatabase } from '../helpers/db.js';
 
 let app: FastifyInstance;
+const ADMIN_TOKEN = 'http-test-admin-token-0123456789';
 const logLines: string[] = [];
 
 before(async () => {
   const { pool } = await freshDatabase();
   await loadDemoProvince(pool, 42, new Date('2026-03-10T15:00:00Z'));
   const logStream = new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } });
-  app = await buildApp({ pool, logLevel: 'info', logStream });
+  app = await buildApp({ pool, logLevel: 'info', logStream, adminToken: ADMIN_TOKEN });
 });
 after(() => app.close());
 
@@ -120,6 +121,36 @@ test('bad input gets a 400 naming the field, in the caller’s language, without
   const nowhere = await app.inject('/nope');
   assert.equal(nowhere.statusCode, 404);
   for (const r of [en, fr, missing, nowhere]) assert.doesNotMatch(r.body, /at .*\.ts:\d+|stack/i);
+});
+
+test('a malformed or oversized body, or the wrong kind, is refused in the caller’s language with a stable code', async () => {
+  const fr = { 'accept-language': 'fr', 'content-type': 'application/json' };
+  const broken = await app.inject({ method: 'POST', url: '/api/v1/availability/search', headers: fr, payload: '{"place":' });
+  assert.equal(broken.statusCode, 400);
+  assert.equal(broken.json().code, 'invalid_json');
+  assert.equal(broken.json().message, "Le corps de la requête n'est pas du JSON valide.");
+  const huge = await app.inject({ method: 'POST', url: '/api/v1/availability/search', headers: fr, payload: JSON.stringify({ place: 'x'.repeat(1_100_000) }) });
+  assert.equal(huge.statusCode, 413);
+  assert.equal(huge.json().code, 'body_too_large');
+  assert.match(huge.json().message, /trop volumineux/);
+  const xml = await app.inject({ method: 'POST', url: '/api/v1/availability/search', headers: { ...fr, 'content-type': 'application/xml' }, payload: '<a/>' });
+  assert.equal(xml.statusCode, 415);
+  assert.equal(xml.json().code, 'unsupported_media_type');
+  // Ajv's own words, in French too.
+  const range = await app.inject({ url: '/api/v1/clinics', query: { limit: '100000' }, headers: { 'accept-language': 'fr' } });
+  assert.equal(range.json().message, 'Le champ « limit » (querystring) est invalide : doit être <= 500.');
+  assert.equal(range.json().messages.en, 'The querystring field "limit" must be <= 500.');
+});
+
+test('the bulk operations take bodies as large as their schemas allow (5,000 dose records: 1.2 MB)', async () => {
+  const rows = Array.from({ length: 5000 }, (_, i) => ({ identifier: `99999${String(i).padStart(5, '0')}`, dateOfBirth: '1950-01-01',
+    givenName: 'Abcdefghij', familyName: 'Abcdefghijklmno', doses: [{ date: '2021-05-01', product: 'no-such-vaccine' }, { date: '2021-06-01', product: 'no-such-vaccine' }] }));
+  const payload = JSON.stringify({ rows });
+  assert.ok(payload.length > 1024 * 1024, `${payload.length} bytes: more than Fastify's default limit`);
+  const r = await app.inject({ method: 'POST', url: '/api/v1/admin/dose-records/import', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, payload });
+  assert.equal(r.statusCode, 200, r.body.slice(0, 300));
+  assert.equal(r.json().dosesAdded, 0);
+  assert.ok(r.json().problems.length >= 5000, 'every row reported (unknown vaccine or identifier)');
 });
 
 test('logs are JSON with request ids and carry no query strings or personal headers', async () => {

@@ -13,6 +13,9 @@ import { authorize } from '../../staff-auth.js';
 import { ApiError } from '../../errors.js';
 import { Day, errorResponses, Id, Nullable } from '../../schemas.js';
 
+/** The two bulk operations take up to 8 MiB of JSON. */
+const LARGE_BODY_BYTES = 8 * 1024 * 1024;
+
 const Actor = Type.String({ minLength: 1, maxLength: 100, description: 'Who makes the change (kept with it)' });
 const Batch = Type.Object({
   id: Type.Integer(), region: Type.String(), regionName: Type.String(), cohort: Type.String(), size: Type.Integer(), redeemed: Type.Integer(),
@@ -94,6 +97,7 @@ export const adminRolloutRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken:
   }
 
   r.post('/api/v1/admin/dose-records/import', {
+    bodyLimit: LARGE_BODY_BYTES, // 5,000 rows run to about 1.2 MB, past Fastify's 1 MiB default
     schema: {
       ...admin, operationId: 'importDoseRecords',
       summary: 'Import doses given elsewhere (a registry export): good rows are stored, bad ones reported by row and field',
@@ -142,6 +146,7 @@ export const adminRolloutRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken:
   }, async (req) => (await invitations.revokeBatch(pool, req.params.batchId, req.body.revokedBy)) ?? Promise.reject(noBatch()));
 
   r.post('/api/v1/admin/invitation-batches/:batchId/recipients', {
+    bodyLimit: LARGE_BODY_BYTES, // 10,000 recipients with addresses run to about 3 MB
     schema: {
       ...admin, operationId: 'sendInvitations', summary: 'Invites named people: each gets an unused code of the batch, sent by e-mail, SMS or letter in their language',
       params: BatchId,
