@@ -129,7 +129,7 @@ export async function deliverMessage(pool: pg.Pool, channels: Channels, settings
       }
       const at = smsSendableAt(now(), facts.timeZone, settings.quietHours);
       if (at.getTime() > now().getTime()) {
-        await outbox.deferUntil(pool, id, at);
+        await outbox.deferUntil(pool, id, at, true);
         return 'deferred';
       }
       ref = await channels.sms.send({ to, text: text.sms, key: m.dedupe_key });

@@ -235,9 +235,10 @@ test('quiet hours: an SMS due at 22:30 in the clinic’s zone waits for 08:00, w
     night.setUTCHours(3, 30, 0, 0); // 22:30 or 23:30 in Toronto, whatever the season
     const outcome = await deliverMessage(pool, providers, { ...settings, quietHours: { startHour: 21, endHour: 8 } }, row.id, () => night);
     assert.equal(outcome, 'deferred');
-    const held = (await pool.query<{ status: string; attempts: number; next: Date }>(`SELECT status, attempts, next_attempt_at AS next FROM outbox WHERE id = $1`, [row.id])).rows[0]!;
+    const held = (await pool.query<{ status: string; attempts: number; next: Date; due: Date }>(`SELECT status, attempts, next_attempt_at AS next, due_since AS due FROM outbox WHERE id = $1`, [row.id])).rows[0]!;
     assert.equal(held.status, 'queued');
     assert.equal(held.attempts, 0);
+    assert.equal(held.due.getTime(), held.next.getTime(), 'held on purpose: not due, so not late, before 08:00 (service status)');
     assert.equal(new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Toronto', hour: 'numeric', minute: '2-digit', hourCycle: 'h23' }).format(held.next), '08:00');
     assert.ok(held.next.getTime() - night.getTime() < 12 * 3_600_000, 'the next morning');
     assert.equal(smsFor(code).length, 0);

@@ -134,12 +134,32 @@ export async function markFailed(pool: pg.Pool, id: number, error: string, retry
 }
 
 /** Quiet hours: the SMS waits until morning without the attempt being counted. */
-export async function deferUntil(db: Db, id: number, until: Date): Promise<void> {
+/** Back to the queue until `until` without using an attempt; `heldOnPurpose` (quiet hours): not due before then either. */
+export async function deferUntil(db: Db, id: number, until: Date, heldOnPurpose = false): Promise<void> {
   await db.query(
     `WITH d AS (UPDATE outbox SET status = 'queued', attempts = attempts - 1, sending_until = NULL, next_attempt_at = $2,
-                       dispatched_at = coalesce(dispatched_at, now())
+                       dispatched_at = coalesce(dispatched_at, now()), due_since = CASE WHEN $3 THEN $2 ELSE due_since END
                 WHERE id = $1 AND status = 'sending' RETURNING id, next_attempt_at)
-     SELECT ${deliveryJob('d.id', 'd.next_attempt_at')} FROM d`, [id, until]);
+     SELECT ${deliveryJob('d.id', 'd.next_attempt_at')} FROM d`, [id, until, heldOnPurpose]);
+}
+
+export interface ChannelWaiting { channel: Channel; waiting: number; retrying: number; oldest_due: Date | null; oldest_retrying: Date | null }
+
+/** Per channel, the messages not yet out: how many, how many being retried, and since when the oldest were due. */
+export async function waitingByChannel(db: Db): Promise<ChannelWaiting[]> {
+  // Two scans of small partial indexes (outbox_due, outbox_sending), never of the whole outbox.
+  const r = await db.query<ChannelWaiting>(
+    `WITH w AS (
+       SELECT channel, status, attempts, due_since FROM outbox WHERE status IN ('queued', 'failed')
+       UNION ALL
+       SELECT channel, status, attempts, due_since FROM outbox WHERE status = 'sending')
+     SELECT channel, count(*)::int AS waiting,
+            count(*) FILTER (WHERE retried)::int AS retrying,
+            min(due_since) FILTER (WHERE due_since <= now()) AS oldest_due,
+            min(due_since) FILTER (WHERE retried) AS oldest_retrying
+     FROM (SELECT *, status = 'failed' OR attempts > (CASE WHEN status = 'sending' THEN 1 ELSE 0 END) AS retried FROM w) x
+     GROUP BY channel`);
+  return r.rows;
 }
 
 /**

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
 import { readiness } from '../../services/health-service.js';
+import { serviceStatus, STATUS_CACHE_SECONDS } from '../../services/status-service.js';
 
 export const systemRoutes: FastifyPluginAsync<{ pool: pg.Pool; metrics: Registry }> = async (app, { pool, metrics }) => {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -27,6 +28,29 @@ export const systemRoutes: FastifyPluginAsync<{ pool: pg.Pool; metrics: Registry
   }, async (_req, reply) => {
     const state = await readiness(pool);
     return reply.status(state.ready ? 200 : 503).send(state);
+  });
+
+  const Status = Type.Union([Type.Literal('operational'), Type.Literal('delayed'), Type.Literal('disrupted'), Type.Literal('unknown')]);
+  r.get('/api/v1/status', {
+    schema: {
+      operationId: 'getServiceStatus', tags: ['system'],
+      summary: 'Public service status: booking, and the delivery of e-mail, SMS and letters (how many wait, how late)',
+      description: 'operational; delayed (e-mail or SMS due 5 minutes ago still waiting, or many retries; letters after 26 h); '
+        + 'disrupted (30 minutes; letters 50 h; booking: the database does not answer). Held SMS (quiet hours) are not late.',
+      response: {
+        200: Type.Object({
+          status: Status, checkedAt: Type.String({ format: 'date-time' }),
+          components: Type.Array(Type.Object({
+            id: Type.Union([Type.Literal('booking'), Type.Literal('email'), Type.Literal('sms'), Type.Literal('letter')]), status: Status,
+            waiting: Type.Optional(Type.Integer({ description: 'messages not yet sent' })),
+            delayMinutes: Type.Optional(Type.Integer({ description: 'how long the oldest message due has waited' })),
+          })),
+        }),
+      },
+    },
+  }, async (_req, reply) => {
+    reply.header('cache-control', `public, max-age=${STATUS_CACHE_SECONDS}`);
+    return serviceStatus(pool);
   });
 
   r.get('/metrics', {
