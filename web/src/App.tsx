@@ -5,6 +5,7 @@ import { Confirmation } from './Confirmation';
 import { DetailsStep, emptyTyped, type Typed } from './Details';
 import { EligibilityStep } from './Eligibility';
 import { Manage } from './Manage';
+import { ServiceStatus } from './ServiceStatus';
 import { NotYet } from './NotYet';
 import { SearchStep } from './Search';
 import { TimesStep, type Chosen } from './Times';
@@ -15,7 +16,7 @@ type Step =
   | { name: 'eligibility' } | { name: 'notYet'; answer: Eligibility } | { name: 'search' }
   | { name: 'times'; clinic: Clinic; day: OfferedDay }
   | { name: 'details'; holdId: string; expiresAt: string; dose1: Chosen; dose2: Chosen | null }
-  | { name: 'confirmation'; booking: Booking } | { name: 'manage' };
+  | { name: 'confirmation'; booking: Booking } | { name: 'manage' } | { name: 'status' };
 
 /**
  * The portal: one page per question, as GOV.UK's booking services do. Steps
@@ -24,7 +25,7 @@ type Step =
  */
 export function App() {
   const { t, i18n } = useTranslation();
-  const [step, setStepState] = useState<Step>(location.pathname === '/manage' ? { name: 'manage' } : { name: 'eligibility' });
+  const [step, setStepState] = useState<Step>(location.pathname === '/manage' ? { name: 'manage' } : location.pathname === '/status' ? { name: 'status' } : { name: 'eligibility' });
   const [person, setPerson] = useState<Person | null>(null);
   const [typed, setTyped] = useState<Typed>(emptyTyped);
   const [notice, setNotice] = useState('');
@@ -46,7 +47,7 @@ export function App() {
     });
   }, []);
   const go = useCallback((s: Step) => {
-    history.pushState({ n: Date.now() }, '', s.name === 'manage' ? '/manage' : '/');
+    history.pushState({ n: Date.now() }, '', s.name === 'manage' ? '/manage' : s.name === 'status' ? '/status' : '/');
     setStepState(s);
   }, []);
   // Back through the steps (a hold or a booking made is not undone by Back: the server owns those).
@@ -91,7 +92,9 @@ export function App() {
             go({ name: 'search' });
           }} />}
         {step.name === 'manage' && <Manage back={() => go({ name: 'eligibility' })} />}
+        {step.name === 'status' && <ServiceStatus back={() => go({ name: 'eligibility' })} />}
         {step.name === 'eligibility' && <p className="govuk-body vb-noprint"><button type="button" className="govuk-link vb-link" onClick={() => to({ name: 'manage' })}>{t('manage.link')}</button></p>}
+        {step.name === 'eligibility' && <p className="govuk-body vb-noprint"><a className="govuk-link" href="/status" onClick={(e) => { e.preventDefault(); to({ name: 'status' }); }}>{t('status.link')}</a></p>}
       </div>
     </PortalContext.Provider>
   );
