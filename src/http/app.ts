@@ -6,7 +6,8 @@ import type pg from 'pg';
 import { ErrorBody, errorHandler, notFoundHandler } from './errors.js';
 import { datesPostgresCanStore, refuseDeepJson, refuseUnstorableText } from './input-guards.js';
 import { replayRepeatedRequests } from './request-idempotency.js';
-import { registerMessageMetrics, registerMetrics } from './metrics.js';
+import { registerMessageMetrics, registerMetrics, registerStatusMetrics } from './metrics.js';
+import { serviceStatus } from '../services/status-service.js';
 import { messageSummary } from '../services/message-service.js';
 import { registerPortal } from './portal.js';
 import { DEFAULT_PORTAL_SETTINGS, portalSettingsRoutes, type PortalSettings } from './routes/public/portal-settings.js';
@@ -103,6 +104,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   const metrics = registerMetrics(app);
   registerMessageMetrics(metrics, () => messageSummary(opts.pool));
+  registerStatusMetrics(metrics, () => serviceStatus(opts.pool));
   await app.register(systemRoutes, { pool: opts.pool, metrics });
   await app.register(referenceRoutes, { pool: opts.pool });
   const adminToken = opts.adminToken ?? randomUUID();

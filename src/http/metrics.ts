@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import client from 'prom-client';
+import type { ServiceStatus } from '../services/status-service.js';
 
 /** Prometheus metrics: request counts and latencies per route, plus the process's own. */
 export function registerMetrics(app: FastifyInstance): client.Registry {
@@ -39,4 +40,24 @@ export function registerMessageMetrics(registry: client.Registry, summary: () =>
     },
   });
   const oldest = new client.Gauge({ name: 'vaxbook_messages_oldest_waiting_seconds', help: 'Age of the oldest message not yet sent (0: none waiting)', registers: [registry] });
+}
+
+const SEVERITY = { operational: 0, unknown: 1, delayed: 2, disrupted: 3 } as const;
+
+/** The public service status as gauges to alert on: 0 operational, 1 unknown, 2 delayed, 3 disrupted. */
+export function registerStatusMetrics(registry: client.Registry, status: () => Promise<ServiceStatus>): void {
+  // Each gauge reads the status itself (cached for 15 s): prom-client collects them one by one.
+  new client.Gauge({
+    name: 'vaxbook_service_status', help: 'Service status by component (0 operational, 1 unknown, 2 delayed, 3 disrupted), as GET /api/v1/status',
+    labelNames: ['component'] as const, registers: [registry],
+    async collect() {
+      for (const c of (await status()).components) this.set({ component: c.id }, SEVERITY[c.status]);
+    },
+  });
+  new client.Gauge({
+    name: 'vaxbook_message_delay_minutes', help: 'How long the oldest message due on a channel has waited', labelNames: ['channel'] as const, registers: [registry],
+    async collect() {
+      for (const c of (await status()).components) if (c.id !== 'booking' && c.delayMinutes !== undefined) this.set({ channel: c.id }, c.delayMinutes);
+    },
+  });
 }

@@ -58,6 +58,11 @@ test('an e-mail due 10 minutes ago makes e-mail delayed; 40 minutes, disrupted, 
   assert.equal(component(down, 'email').status, 'disrupted');
   assert.equal(down.status, 'disrupted');
   assert.equal(component(down, 'booking').status, 'operational', 'booking works whatever the messages do');
+  // The same verdict for the operators' alerts (the last look is what /metrics reads for the next 15 s).
+  const metrics = (await app.inject('/metrics')).body;
+  assert.match(metrics, /vaxbook_service_status\{component="email"\} 3\n/);
+  assert.match(metrics, /vaxbook_service_status\{component="booking"\} 0\n/);
+  assert.match(metrics, /vaxbook_message_delay_minutes\{channel="email"\} 40\n/);
 });
 
 test('an SMS held overnight on purpose is waiting, not late; one retried for 45 minutes is a disruption', async () => {
