@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type pg from 'pg';
-import { abandonRequest, claimRequest, finishRequest } from '../db/repositories/idempotency-repository.js';
-import { requestHash } from '../services/idempotency.js';
+import { claimRequestKey, settleRequestKey } from '../services/idempotency.js';
 import { ApiError } from './errors.js';
 import { IdempotencyHeaders } from './schemas.js';
 import { cookieToken } from './staff-auth.js';
@@ -16,10 +14,6 @@ const NOT_REPLAYED = new Set(['getBooking', 'searchAvailability', 'checkEligibil
   'staffLogin', 'staffLogout', 'startTotpEnrolment', 'confirmTotpEnrolment']);
 
 const CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-/** How long a first request may run before a repeat may take its key over (its process is then presumed dead). */
-const LEASE_SECONDS = 300;
-/** How long a repeat waits for the first request's answer before it is told to come back. */
-const WAIT_MS = 10_000;
 
 interface Claim { operation: string; key: string }
 const claims = new WeakMap<FastifyRequest, Claim>();
@@ -53,34 +47,39 @@ function claimKey(pool: pg.Pool, operationId: string) {
     const key = req.headers['idempotency-key'];
     if (typeof key !== 'string') return;
     const operation = `${operationId}@${callerOf(req)}`;
-    const hash = requestHash({ params: req.params, query: req.query, body: req.body });
-    const giveUpAt = Date.now() + WAIT_MS;
-    for (;;) {
-      const claim = await claimRequest(pool, operation, key, hash, LEASE_SECONDS);
-      if (claim.owned) {
+    const claim = await claimRequestKey(pool, operation, key, { params: req.params, query: req.query, body: req.body });
+    switch (claim.kind) {
+      case 'owned':
         claims.set(req, { operation, key });
         return;
-      }
-      if (claim.requestHash !== hash) {
+      case 'replay':
+        reply.header('idempotent-replayed', 'true').status(claim.statusCode);
+        return reply.send(claim.result ?? undefined);
+      case 'reused':
         throw new ApiError(422, 'idempotency_key_reused', {
           en: 'This Idempotency-Key was already used for a different request.',
           fr: 'Cette clé d’idempotence a déjà servi pour une autre requête.',
         }, 'idempotency-key');
-      }
-      if (!claim.running) {
-        reply.header('idempotent-replayed', 'true').status(claim.statusCode);
-        return reply.send(claim.result ?? undefined);
-      }
-      if (Date.now() >= giveUpAt) {
+      case 'busy':
         reply.header('retry-after', '1');
         throw new ApiError(409, 'idempotency_key_in_progress', {
           en: 'A request with this Idempotency-Key is still being processed. Try again in a moment to get its answer.',
           fr: 'Une requête avec cette clé d’idempotence est encore en cours. Réessayez dans un instant pour obtenir sa réponse.',
         }, 'idempotency-key');
-      }
-      await sleep(100);
     }
   };
+}
+
+/** What was sent, if it can be replayed: a JSON (or empty) answer that is not our own failure. */
+function replayable(statusCode: number, payload: unknown): { statusCode: number; result: unknown } | undefined {
+  if (statusCode >= 500) return undefined;
+  if (payload === undefined || payload === null || payload === '') return { statusCode, result: null };
+  if (typeof payload !== 'string') return undefined; // a stream or a file
+  try {
+    return { statusCode, result: JSON.parse(payload) };
+  } catch {
+    return undefined;
+  }
 }
 
 function storeAnswer(pool: pg.Pool) {
@@ -88,14 +87,8 @@ function storeAnswer(pool: pg.Pool) {
     const claim = claims.get(req);
     if (!claim) return payload;
     claims.delete(req);
-    let answer: unknown;
-    const replayable = reply.statusCode < 500 && (payload === undefined || payload === null || payload === '' || typeof payload === 'string');
-    if (replayable && typeof payload === 'string' && payload !== '') {
-      try { answer = JSON.parse(payload); } catch { answer = undefined; }
-    }
     try {
-      if (replayable && (answer !== undefined || !payload)) await finishRequest(pool, claim.operation, claim.key, reply.statusCode, answer ?? null);
-      else await abandonRequest(pool, claim.operation, claim.key); // our failure, or an answer we cannot replay: a repeat runs again
+      await settleRequestKey(pool, claim.operation, claim.key, replayable(reply.statusCode, payload));
     } catch (err) {
       // The effect stands and the caller gets its answer; the key stays claimed until its lease lapses.
       req.log.warn({ err: { message: (err as Error).message } }, 'could not store the answer of an Idempotency-Key');

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import * as idem from '../db/repositories/idempotency-repository.js';
 import { withTransaction } from '../db/transaction.js';
@@ -37,4 +38,35 @@ export async function once<T>(pool: pg.Pool, operation: string, key: string | un
 
 export function purgeIdempotencyKeys(pool: pg.Pool, olderThanHours: number): Promise<number> {
   return idem.purgeOlderThan(pool, olderThanHours);
+}
+
+/** How long a first request may run before a repeat may take its key over (its process is then presumed dead). */
+const LEASE_SECONDS = 300;
+/** How long a repeat waits for the first request's answer before it is told to come back. */
+const WAIT_MS = 10_000;
+
+export type RequestKeyClaim = { kind: 'owned' } | { kind: 'replay'; statusCode: number; result: unknown } | { kind: 'reused' } | { kind: 'busy' };
+
+/**
+ * For operations whose effect commits in transactions of their own: claims (operation, key) before the effect
+ * runs. A repeat of a finished request gets its answer; a repeat of a running one waits for it (up to 10 s,
+ * then `busy`); another request under the same key is `reused`.
+ */
+export async function claimRequestKey(pool: pg.Pool, operation: string, key: string, request: unknown): Promise<RequestKeyClaim> {
+  const hash = requestHash(request);
+  const giveUpAt = Date.now() + WAIT_MS;
+  for (;;) {
+    const claim = await idem.claimRequest(pool, operation, key, hash, LEASE_SECONDS);
+    if (claim.owned) return { kind: 'owned' };
+    if (claim.requestHash !== hash) return { kind: 'reused' };
+    if (!claim.running) return { kind: 'replay', statusCode: claim.statusCode, result: claim.result };
+    if (Date.now() >= giveUpAt) return { kind: 'busy' };
+    await sleep(100);
+  }
+}
+
+/** The answer of a claimed request (`answer` undefined: none that can be replayed, so a repeat runs again). */
+export async function settleRequestKey(pool: pg.Pool, operation: string, key: string, answer: { statusCode: number; result: unknown } | undefined): Promise<void> {
+  if (answer) await idem.finishRequest(pool, operation, key, answer.statusCode, answer.result);
+  else await idem.abandonRequest(pool, operation, key);
 }
