@@ -4,6 +4,7 @@
  */
 
 export type ComponentStatus = 'operational' | 'delayed' | 'disrupted' | 'unknown';
+/** How a message reaches a person. */
 export type Channel = 'email' | 'sms' | 'letter';
 
 /** What the outbox says about one channel right now. */
@@ -45,9 +46,10 @@ export function channelStatus(channel: Channel, f: ChannelFacts, now: Date): Com
   return { status, waiting: f.waiting, delayMinutes: late };
 }
 
-const SEVERITY: ComponentStatus[] = ['operational', 'unknown', 'delayed', 'disrupted'];
+/** How bad each status is, for comparing them and for the metric operators alert on. */
+export const SEVERITY: Record<ComponentStatus, number> = { operational: 0, unknown: 1, delayed: 2, disrupted: 3 };
 
 /** The service as a whole is as well as its worst part. */
 export function overallStatus(statuses: ComponentStatus[]): ComponentStatus {
-  return statuses.reduce<ComponentStatus>((worst, s) => (SEVERITY.indexOf(s) > SEVERITY.indexOf(worst) ? s : worst), 'operational');
+  return statuses.reduce<ComponentStatus>((worst, s) => (SEVERITY[s] > SEVERITY[worst] ? s : worst), 'operational');
 }

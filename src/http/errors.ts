@@ -13,6 +13,9 @@ export const ErrorBody = Type.Object({
   detail: Type.Optional(Type.Unknown({ description: 'Machine-readable detail, e.g. the full slot and the nearest alternatives' })),
 }, { $id: 'Error' });
 
+/** An Idempotency-Key sent again with another request: said the same way by every operation. */
+export const KEY_REUSED = { en: 'This Idempotency-Key was already used for a different request.', fr: 'Cette clé d’idempotence a déjà servi pour une autre requête.' };
+
 export class ApiError extends Error {
   constructor(readonly statusCode: number, readonly code: string, readonly messages: { en: string; fr: string },
     readonly field?: string, readonly extra?: Record<string, unknown>) {

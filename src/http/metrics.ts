@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import client from 'prom-client';
+import { SEVERITY } from '../domain/service-status.js';
 import type { ServiceStatus } from '../services/status-service.js';
 
 /** Prometheus metrics: request counts and latencies per route, plus the process's own. */
@@ -41,8 +42,6 @@ export function registerMessageMetrics(registry: client.Registry, summary: () =>
   });
   const oldest = new client.Gauge({ name: 'vaxbook_messages_oldest_waiting_seconds', help: 'Age of the oldest message not yet sent (0: none waiting)', registers: [registry] });
 }
-
-const SEVERITY = { operational: 0, unknown: 1, delayed: 2, disrupted: 3 } as const;
 
 /** The public service status as gauges to alert on: 0 operational, 1 unknown, 2 delayed, 3 disrupted. */
 export function registerStatusMetrics(registry: client.Registry, status: () => Promise<ServiceStatus>): void {

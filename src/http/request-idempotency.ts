@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type pg from 'pg';
 import { claimRequestKey, settleRequestKey } from '../services/idempotency.js';
-import { ApiError } from './errors.js';
+import { ApiError, KEY_REUSED } from './errors.js';
 import { IdempotencyHeaders } from './schemas.js';
 import { cookieToken } from './staff-auth.js';
 
@@ -56,10 +56,7 @@ function claimKey(pool: pg.Pool, operationId: string) {
         reply.header('idempotent-replayed', 'true').status(claim.statusCode);
         return reply.send(claim.result ?? undefined);
       case 'reused':
-        throw new ApiError(422, 'idempotency_key_reused', {
-          en: 'This Idempotency-Key was already used for a different request.',
-          fr: 'Cette clé d’idempotence a déjà servi pour une autre requête.',
-        }, 'idempotency-key');
+        throw new ApiError(422, 'idempotency_key_reused', KEY_REUSED, 'idempotency-key');
       case 'busy':
         reply.header('retry-after', '1');
         throw new ApiError(409, 'idempotency_key_in_progress', {

@@ -1,9 +1,9 @@
 import type pg from 'pg';
+import type { Channel } from '../../domain/service-status.js';
 import { withTransaction } from '../transaction.js';
 
 type Db = pg.Pool | pg.PoolClient;
 
-export type Channel = 'email' | 'sms' | 'letter';
 export type MessageStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'dead' | 'suppressed';
 
 export interface ClaimedMessage {

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type pg from 'pg';
 import * as booking from '../../../services/booking-service.js';
-import { ApiError, preferredLanguage } from '../../errors.js';
+import { ApiError, KEY_REUSED, preferredLanguage } from '../../errors.js';
 import { BigId, Day, errorResponses, IdempotencyHeaders } from '../../schemas.js';
 import { lookupLimiter, type LookupLimits } from '../../lookup-limits.js';
 import { EligibilityClaims } from './eligibility.js';
@@ -44,7 +44,7 @@ const REFUSALS: Record<string, { en: string; fr: string }> = {
   overlapping: { en: 'This person already has another appointment at that time.', fr: 'Cette personne a déjà un autre rendez-vous à cette heure.' },
   series_invalid: { en: 'These appointments do not fit the vaccine’s rules (age or interval between doses).', fr: 'Ces rendez-vous ne respectent pas les règles du vaccin (âge ou intervalle entre les doses).' },
   pairing_required: { en: 'A first dose is booked together with the second dose: choose a second-dose appointment too.', fr: 'La première dose se réserve avec la deuxième : choisissez aussi un rendez-vous pour la deuxième dose.' },
-  idempotency_key_reused: { en: 'This Idempotency-Key was already used for a different request.', fr: 'Cette clé d’idempotence a déjà servi pour une autre requête.' },
+  idempotency_key_reused: KEY_REUSED,
   nothing_to_reschedule: { en: 'This booking has no active appointment for that dose.', fr: "Cette réservation n'a pas de rendez-vous actif pour cette dose." },
   not_eligible: { en: 'This person cannot book this appointment yet.', fr: 'Cette personne ne peut pas encore réserver ce rendez-vous.' },
   clinic_restricted: { en: 'This clinic or session serves only some groups, and not this person: please choose another time or clinic.', fr: "Cette clinique ou cette séance ne sert que certains groupes, dont cette personne ne fait pas partie : choisissez une autre heure ou une autre clinique." },
