@@ -40,3 +40,22 @@ export function canadianTowns(): Town[] {
   }
   return cache;
 }
+
+export interface PostalArea { code: string; name: string; latitude: number; longitude: number }
+
+let areas: Map<string, PostalArea> | undefined;
+
+/**
+ * Canada Post's forward sortation areas (the first three characters of a postal code) with the centre of
+ * each, as shipped by the zipcodes package: about 1,600 areas, enough to place someone within a few kilometres in
+ * a town and a few dozen in the countryside, which is all a search radius needs.
+ */
+export function postalAreas(): Map<string, PostalArea> {
+  if (!areas) {
+    const data = createRequire(import.meta.url)('zipcodes/lib/codesCanada.js') as {
+      codes: Record<string, { zip: string; latitude: number; longitude: number; city: string }>;
+    };
+    areas = new Map(Object.values(data.codes).map((c) => [c.zip.toUpperCase(), { code: c.zip.toUpperCase(), name: c.city, latitude: c.latitude, longitude: c.longitude }]));
+  }
+  return areas;
+}

@@ -1,7 +1,7 @@
 import seedrandom from 'seedrandom';
-import { nearest, offsetKm } from '../domain/geo.js';
+import { distanceKm, nearest, offsetKm } from '../domain/geo.js';
 import type { Town } from './gazetteer.js';
-import { CANADIAN_PROVINCES } from './gazetteer.js';
+import { CANADIAN_PROVINCES, postalAreas } from './gazetteer.js';
 import { DEMO_PRODUCTS, type ProductSeed } from './catalogue.js';
 
 /**
@@ -101,8 +101,9 @@ export function generateProvince(opts: GenerateOptions): ProvinceSeed {
     }
   }
   const regionOf = (t: Town): string => (t.province === 'ON' ? nearest(t, units).code : t.province);
-  const timeZoneOf = (t: Town): string =>
-    Object.values(CANADIAN_PROVINCES).find((p) => p.code === t.province)?.timeZone ?? 'America/Toronto';
+  // Ontario west of 90° W (Kenora, Dryden, Fort Frances) keeps Central time, but for Atikokan (Eastern, no summer time).
+  const timeZoneOf = (t: Town): string => (t.province === 'ON' && t.longitude < -90 ? (t.name === 'Atikokan' ? 'America/Atikokan' : 'America/Winnipeg')
+    : Object.values(CANADIAN_PROVINCES).find((p) => p.code === t.province)?.timeZone ?? 'America/Toronto');
 
   // Clinics per town in proportion to population (largest remainder), at least one per region.
   const total = opts.clinicCount ?? (opts.scale === 'demo' ? 300 : 3000);
@@ -138,7 +139,7 @@ export function generateProvince(opts: GenerateOptions): ProvinceSeed {
         name: clinicName(kind, town.name, street, k, pick),
         street: `${between(1, 2400)} ${street}`,
         city: town.name,
-        postalCode: postalCode(town, regionCode, rng),
+        postalCode: postalCode(at, town.province, rng),
         latitude: round5(at.latitude),
         longitude: round5(at.longitude),
         phone: `+1-${pick(['416', '647', '905', '613', '519', '705', '807', '289'])}-555-${String(between(100, 9999)).padStart(4, '0')}`,
@@ -216,20 +217,28 @@ function clinicName(kind: ClinicKind, town: string, street: string, k: number, p
   }
 }
 
-/** Canada Post's first letters: Ontario uses K (east), L (central), M (Toronto), N (southwest), P (north). */
-function postalCode(town: Town, regionCode: string, rng: () => number): string {
-  const first: Record<string, string> = { QC: 'H', BC: 'V', AB: 'T', MB: 'R', SK: 'S', NS: 'B', NB: 'E', NL: 'A', PE: 'C', YT: 'Y', NT: 'X', NU: 'X' };
-  let letter = first[town.province];
-  if (!letter) {
-    letter = regionCode === 'TOR' ? 'M'
-      : town.latitude > 45.8 ? 'P'
-      : town.longitude > -77.6 ? 'K'
-      : town.longitude < -80.1 ? 'N' : 'L';
-  }
+/** Canada Post's first letters by province (Ontario: K east, L central, M Toronto, N southwest, P north). */
+const POSTAL_LETTERS: Record<string, string> = { ON: 'KLMNP', QC: 'GHJ', BC: 'V', AB: 'T', MB: 'R', SK: 'S', NS: 'B', NB: 'E', NL: 'A', PE: 'C', YT: 'Y', NT: 'X', NU: 'X' };
+
+/**
+ * A postal code that a search for it finds: the real forward sortation area nearest the clinic, in its
+ * province, with an invented last half. Draws from `rng` as many numbers as it always has, so the rest of
+ * a seeded province stays the same.
+ */
+function postalCode(at: { latitude: number; longitude: number }, province: string, rng: () => number): string {
   const L = 'ABCEGHJKLMNPRSTVWXYZ';
   const ch = () => L[Math.floor(rng() * L.length)]!;
   const dg = () => String(Math.floor(rng() * 10));
-  return `${letter}${dg()}${ch()} ${dg()}${ch()}${dg()}`;
+  dg(); ch(); // the draws that once made up the first half
+  const ldu = `${dg()}${ch()}${dg()}`;
+  const letters = POSTAL_LETTERS[province] ?? 'KLMNP';
+  let best: { code: string; km: number } | undefined;
+  for (const a of postalAreas().values()) {
+    if (!letters.includes(a.code[0]!)) continue;
+    const km = distanceKm(at, a);
+    if (!best || km < best.km) best = { code: a.code, km };
+  }
+  return `${best?.code ?? 'K1A'} ${ldu}`;
 }
 
 /** Splits `total` in proportion to `weights` (largest remainder), so the parts sum to `total`. */

@@ -152,3 +152,32 @@ test('moving dose 1 while dose 2 stays: only days that keep dose 2 in its interv
   const last = await search({ place: 'Barrie', dateOfBirth: '1962-02-02', dose: 2, previousDoseDate: today, previousProduct: 'moderna-spikevax', nextDoseDate: d.nextDose.day, nextProduct: 'moderna-spikevax' });
   assert.equal(last.json().field, 'nextDoseDate');
 });
+
+test('a postal code or a town is placed where it is, however it is typed', async () => {
+  const nearestCity = async (place: string) => {
+    const r = await search({ place, dateOfBirth: '1970-01-01', radiusKm: 60, limit: 1 });
+    assert.equal(r.statusCode, 200, `${place}: ${r.body}`);
+    const first = r.json().items[0];
+    assert.ok(first, `${place}: no clinic within 60 km`);
+    return { city: first.clinic.address.city as string, km: first.clinic.distanceKm as number };
+  };
+  // Postal codes of real areas, whether or not a clinic's address carries them, in every usual spelling.
+  for (const code of ['L4M 3X9', 'l4m3x9', 'L4M', 'L4N 0A1']) {
+    const n = await nearestCity(code);
+    assert.equal(n.city, 'Barrie', code);
+    assert.ok(n.km < 10, `${code}: ${n.km} km`);
+  }
+  assert.match((await nearestCity('K2K 1X7')).city, /^(Kanata|Ottawa)$/, 'K2K is Kanata, in Ottawa');
+  // Town names as people write them; a name shared with a town elsewhere in Canada means the one this service covers.
+  assert.equal((await nearestCity('Sudbury')).city, 'Greater Sudbury');
+  assert.equal((await nearestCity('Sault Sainte Marie')).city, 'Sault Ste. Marie');
+  assert.equal((await nearestCity('saint catharines')).city, 'St. Catharines');
+  assert.equal((await nearestCity('Saint Thomas')).city, 'St. Thomas');
+  assert.equal((await nearestCity('Barrie, ON')).city, 'Barrie');
+  const richmond = await search({ place: 'Richmond', dateOfBirth: '1970-01-01', radiusKm: 30, limit: 1 });
+  assert.ok(richmond.json().items.length > 0, 'Richmond, Ontario (near Ottawa), not Richmond, British Columbia');
+  const unknown = await search({ place: 'Z9Z 9Z9', dateOfBirth: '1970-01-01' }, 'fr');
+  assert.equal(unknown.statusCode, 400);
+  assert.equal(unknown.json().field, 'place');
+  assert.match(unknown.json().message, /inconnu/);
+});
