@@ -43,19 +43,19 @@ export function needsPairing(product: Product, dose: number): boolean {
  * each question is a few binary searches.
  */
 export function nextDoseFinder(free: Array<{ clinicId: number; productId: number; days: string[] }>, distanceOf: (clinicId: number) => number,
-  products: Map<number, Product>, dateOfBirth: string, dose: number) {
-  // clinic → product → sorted days on which that product is free and suits the person's age.
+  products: Map<number, Product>, datesOfBirth: string[], dose: number) {
+  // clinic → product → sorted days on which that product is free and suits the age of everyone booked together.
   const byClinic = new Map<number, { distanceKm: number; days: Map<number, string[]> }>();
-  const ages = new Map<string, number>();
-  const ageOn = (day: string) => {
-    let age = ages.get(day);
-    if (age === undefined) ages.set(day, (age = ageInMonths(dateOfBirth, day)));
-    return age;
+  const ages = new Map<string, number[]>();
+  const agesOn = (day: string) => {
+    let a = ages.get(day);
+    if (a === undefined) ages.set(day, (a = datesOfBirth.map((dob) => ageInMonths(dob, day))));
+    return a;
   };
   for (const f of free) {
     const q = products.get(f.productId);
     if (!q) continue;
-    const days = f.days.filter((day) => productFitsAge(q, ageOn(day)));
+    const days = f.days.filter((day) => agesOn(day).every((age) => productFitsAge(q, age)));
     if (days.length === 0) continue;
     let clinic = byClinic.get(f.clinicId);
     if (!clinic) byClinic.set(f.clinicId, (clinic = { distanceKm: distanceOf(f.clinicId), days: new Map() }));

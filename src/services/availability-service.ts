@@ -29,8 +29,10 @@ export interface SearchInput {
   cursor?: string; limit: number;
   /** The person's open ways in under the roll-out (undefined: not filtered, e.g. staff tools and tests). */
   entitlements?: Entitlement[];
-  /** Dates of birth of others booked at the same times (a parent's children): only products that suit them all. */
+  /** Dates of birth of others booked at the same times (a parent's children): only products that suit them all, in slots with room for all. */
   alsoFor?: string[];
+  /** Their open ways in, in the same order (with `entitlements`: each must be admitted too). */
+  alsoForEntitlements?: Entitlement[][];
   /** The next dose is booked already (moving an earlier one): no next dose to pair. */
   unpaired?: boolean;
 }
@@ -51,7 +53,8 @@ export interface SearchResult {
   nextCursor?: string;
   explanation?: {
     reason: EmptyReason | 'not_yet_eligible' | 'outside_window'; nearest: (CandidateClinic & { day: string; product: string }) | null;
-    eligibility?: Array<{ code: string; opensOn: string | null; messages: Msg }>;
+    /** Why someone cannot book yet: `person` 0 is the person searched for, 1… those of `alsoFor`, in order. */
+    eligibility?: Array<{ person: number; code: string; opensOn: string | null; messages: Msg }>;
   };
 }
 
@@ -113,21 +116,28 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
   const wanted = [...products.values()].filter((p) => !input.productCode || p.code === input.productCode);
   const inRadius = await candidateClinics(pool, input);
   const cohortsOf = new Map(inRadius.map((c) => [c.clinic.id, c.clinic.cohorts]));
-  const entitlements = input.entitlements;
-  const ways = new Set(entitlements?.map((e) => e.cohortId));
-  // A clinic serving only some cohorts admits the person only through one of them (also for a dose 2 there).
-  const admits = (clinicId: number) => !entitlements || (cohortsOf.get(clinicId) ?? null) === null || cohortsOf.get(clinicId)!.some((c) => ways.has(c));
-  // Sessions serving only cohorts this person is not in on their day: their places are not offered.
-  const barred = entitlements ? [...(await restrictedSessionsById(pool)).values()].filter((x) => !entitledOn(entitlements, x.day, x.cohorts)) : [];
+  // Everyone booked together must be admitted: the person, and each of `alsoFor` when their ways are known.
+  const everyone = [input.dateOfBirth, ...(input.alsoFor ?? [])];
+  const seats = everyone.length;
+  const waysOfEach = input.entitlements ? [input.entitlements, ...(input.alsoForEntitlements ?? [])] : undefined;
+  const cohortsOfEach = waysOfEach?.map((e) => new Set(e.map((x) => x.cohortId)));
+  const entitledAll = (day: string, cohorts: string[] | null) => !waysOfEach || waysOfEach.every((e) => entitledOn(e, day, cohorts));
+  // A clinic serving only some cohorts admits a person only through one of them (also for a dose 2 there).
+  const admits = (clinicId: number) => {
+    const only = cohortsOf.get(clinicId) ?? null;
+    return !cohortsOfEach || only === null || cohortsOfEach.every((ways) => only.some((c) => ways.has(c)));
+  };
+  // Sessions serving only cohorts someone here is not in on their day: their places are not offered.
+  const barred = waysOfEach ? [...(await restrictedSessionsById(pool)).values()].filter((x) => !entitledAll(x.day, x.cohorts)) : [];
   const barredIds = barred.map((x) => x.id);
   const barredOn = new Map(barred.map((x) => [`${x.clinic_id}:${x.product_id}:${x.day}`, x]));
   const keyOf = (clinicDayId: number, productId: number) => `${clinicDayId}:${productId}`;
   const barredKeys = new Set(barred.map((x) => keyOf(x.clinic_day_id, x.product_id)));
-  /** Day rows with their free places recounted where a barred session shares the day. */
-  const withoutBarred = async (rows: DayRow[]) => {
-    const hit = rows.filter((r) => barredKeys.has(keyOf(r.clinicDayId, r.productId)));
+  /** Day rows with their free places recounted slot by slot where a barred session shares the day, or for a group. */
+  const recounted = async (rows: DayRow[]) => {
+    const hit = seats > 1 ? rows : rows.filter((r) => barredKeys.has(keyOf(r.clinicDayId, r.productId)));
     if (hit.length === 0) return rows;
-    const left = await avail.freeOutsideSessions(pool, hit, barredIds);
+    const left = await avail.freePlaces(pool, hit, barredIds, seats);
     return rows.flatMap((r) => {
       const free = left.get(keyOf(r.clinicDayId, r.productId));
       return free === undefined ? [r] : free > 0 ? [{ ...r, free }] : [];
@@ -141,7 +151,7 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
       const x = barredOn.get(`${f.clinicId}:${f.productId}:${d}`);
       return x ? [{ clinicDayId: x.clinic_day_id, productId: x.product_id }] : [];
     }));
-    const left = await avail.freeOutsideSessions(pool, hit, barredIds);
+    const left = await avail.freePlaces(pool, hit, barredIds, seats);
     return admitted.map((f) => ({ ...f, days: f.days.filter((d) => {
       const x = barredOn.get(`${f.clinicId}:${f.productId}:${d}`);
       return !x || (left.get(keyOf(x.clinic_day_id, x.product_id)) ?? 0) > 0;
@@ -154,13 +164,11 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
     let ok = verdicts.get(key);
     if (ok === undefined) {
       const p = products.get(r.productId);
-      ok = !!p && wanted.includes(p) && dobs.every((dob) => productAllowed(p, dob, r.day, input.dose, previous))
-        && (!entitlements || entitledOn(entitlements, r.day, cohorts));
+      ok = !!p && wanted.includes(p) && dobs.every((dob) => productAllowed(p, dob, r.day, input.dose, previous)) && entitledAll(r.day, cohorts);
       verdicts.set(key, ok);
     }
     return ok;
   };
-  const everyone = [input.dateOfBirth, ...(input.alsoFor ?? [])];
   const allowed = allowedFor(everyone);
   const byId = new Map(inRadius.map((c) => [c.clinic.id, c]));
   const now = new Date();
@@ -178,8 +186,8 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
   // Every clinic in the radius, for a dose 2 elsewhere: fetched once, and only when some clinic has none of its own.
   let everywhere: ReturnType<typeof nextDoseFinder> | undefined;
   const findEverywhere = async () => {
-    everywhere ??= nextDoseFinder(await pairable(await avail.freeDays(pool, withToday(inRadius), horizon!.from, horizon!.to)),
-      distanceOf, products, input.dateOfBirth, input.dose);
+    everywhere ??= nextDoseFinder(await pairable(await avail.freeDays(pool, withToday(inRadius), horizon!.from, horizon!.to, seats)),
+      distanceOf, products, everyone, input.dose);
     return everywhere;
   };
 
@@ -189,10 +197,10 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
   const batchSize = input.limit + 3;
   while (page.length < input.limit && consumed < candidates.length) {
     const batch = candidates.slice(consumed, consumed + batchSize);
-    const rows = await withoutBarred((await avail.dayRows(pool, withToday(batch), input.from, input.to, true)).filter(allowed));
+    const rows = await recounted((await avail.dayRows(pool, withToday(batch), input.from, input.to, true)).filter(allowed));
     // The days a next dose may fall on come as one sorted array per clinic and product: far fewer rows to read.
     const nearby = horizon && rows.some((r) => paired(products.get(r.productId)!))
-      ? nextDoseFinder(await pairable(await avail.freeDays(pool, withToday(batch), horizon.from, horizon.to)), distanceOf, products, input.dateOfBirth, input.dose)
+      ? nextDoseFinder(await pairable(await avail.freeDays(pool, withToday(batch), horizon.from, horizon.to, seats)), distanceOf, products, everyone, input.dose)
       : undefined;
     rows.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.productId - b.productId));
     const rowsOf = groupBy(rows, (r) => r.clinicId);
@@ -224,7 +232,7 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
   }
 
   const wantTimes = page.flatMap((c) => c.days.slice(0, FIRST_TIMES_DAYS));
-  const times = await avail.firstFreeTimes(pool, wantTimes.map((d) => ({ clinicDayId: d.clinicDayId, productId: byCode.get(d.product.code)!.id })), FIRST_TIMES, barredIds);
+  const times = await avail.firstFreeTimes(pool, wantTimes.map((d) => ({ clinicDayId: d.clinicDayId, productId: byCode.get(d.product.code)!.id })), FIRST_TIMES, barredIds, seats);
   const timesOf = groupBy(times, (t) => `${t.clinic_day_id}:${t.product_id}`);
   for (const d of wantTimes) {
     d.firstTimes = (timesOf.get(`${d.clinicDayId}:${byCode.get(d.product.code)!.id}`) ?? [])
@@ -270,14 +278,14 @@ function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
  * Sessions serving only some cohorts show only to those cohorts (the `ways`
  * checkEligibility gave the person).
  */
-export async function daySlots(pool: pg.Pool, clinicId: number, day: string, productCode?: string, cohorts: string[] = []) {
+export async function daySlots(pool: pg.Pool, clinicId: number, day: string, productCode?: string, cohorts: string[] = [], seats = 1) {
   const products = await productCatalogue(pool);
   const product = productCode ? products.find((p) => p.code === productCode) : undefined;
   if (productCode && !product) {
     throw new InputError('product', { en: `There is no product "${productCode}".`, fr: `Le produit « ${productCode} » n'existe pas.` });
   }
   const barred = [...(await restrictedSessionsById(pool)).values()].filter((x) => x.clinic_id === clinicId && x.day === day && !x.cohorts.some((c) => cohorts.includes(c)));
-  const slots = await avail.daySlots(pool, clinicId, day, product?.id ?? null, barred.map((x) => x.id));
+  const slots = await avail.daySlots(pool, clinicId, day, product?.id ?? null, barred.map((x) => x.id), seats);
   return slots.map((s) => ({
     slotId: s.slot_id, startsAt: s.starts_at.toISOString(), endsAt: s.ends_at.toISOString(), free: s.free,
     product: products.find((p) => p.id === s.product_id)!.code,
@@ -362,13 +370,23 @@ export async function searchFromRequest(pool: pg.Pool, b: SearchRequest): Promis
   const products = await productCatalogue(pool);
   const prev = b.previousDoseDate && b.previousProduct ? products.find((p) => p.code === b.previousProduct) : undefined;
   if (b.previousProduct && !prev) throw new InputError('previousProduct', { en: `There is no product "${b.previousProduct}".`, fr: `Le produit « ${b.previousProduct} » n'existe pas.` });
-  const person = await resolvePerson(pool, { dateOfBirth: b.dateOfBirth, regionCode, postalCode: regionCode ? undefined : postal, groups: b.groups, invitationCode: b.invitationCode });
-  const { e, rules } = await eligibilityOf(pool, person, {
-    dose, kind: prev && dose > prev.seriesDoses ? 'booster' : 'primary', previous: prev && { day: b.previousDoseDate!, product: prev, dose: dose - 1 },
-  });
-  if (e.entitlements.length === 0 && !b.cursor) {
+  const next = { dose, kind: prev && dose > prev.seriesDoses ? 'booster' as const : 'primary' as const, previous: prev && { day: b.previousDoseDate!, product: prev, dose: dose - 1 } };
+  // Those booked with the person (children) live with them and come in on their invitation, as a booking treats them.
+  const claims = { regionCode, postalCode: regionCode ? undefined : postal, invitationCode: b.invitationCode };
+  // The person first: a claim they all share (the postal code) is named once, as theirs.
+  const first = await resolvePerson(pool, { ...claims, dateOfBirth: b.dateOfBirth, groups: b.groups });
+  const each = await Promise.all([first, ...await Promise.all((b.alsoFor ?? []).map((dob) => resolvePerson(pool, { ...claims, dateOfBirth: dob }, { asDependent: true })))]
+    .map((person) => eligibilityOf(pool, person, next)));
+  const notYet = each.findIndex(({ e }) => e.entitlements.length === 0);
+  if (notYet >= 0 && !b.cursor) {
+    const { e, rules } = each[notYet]!;
     const names = namesOf(rules);
-    return { items: [], explanation: { reason: 'not_yet_eligible', nearest: null, eligibility: e.reasons.map((r) => ({ code: r.code, opensOn: r.opensOn ?? null, messages: reasonMessage(r, names) })) } };
+    return {
+      items: [], explanation: {
+        reason: 'not_yet_eligible', nearest: null,
+        eligibility: e.reasons.map((r) => ({ person: notYet, code: r.code, opensOn: r.opensOn ?? null, messages: reasonMessage(r, names) })),
+      },
+    };
   }
-  return searchAvailability(pool, { ...base, entitlements: e.entitlements });
+  return searchAvailability(pool, { ...base, entitlements: each[0]!.e.entitlements, alsoForEntitlements: each.slice(1).map(({ e }) => e.entitlements) });
 }

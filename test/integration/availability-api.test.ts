@@ -1,16 +1,21 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import { ageInMonths } from '../../src/domain/age.js';
+import { productFitsAge } from '../../src/domain/dose-series.js';
+import { DEMO_PRODUCTS } from '../../src/seed/catalogue.js';
 import { buildApp } from '../../src/http/app.js';
 import { addDays, localDate } from '../../src/domain/calendar.js';
 import { loadDemoProvince } from '../../src/services/data-set-service.js';
 import { freshDatabase } from '../helpers/db.js';
 
 let app: FastifyInstance;
+let pool: pg.Pool;
 const today = localDate(new Date(), 'America/Toronto');
 
 before(async () => {
-  const { pool } = await freshDatabase();
+  ({ pool } = await freshDatabase());
   await loadDemoProvince(pool, 42);
   // Search mechanics, whoever asks: without the demo's roll-out every adult may book (eligibility-api tests the roll-out).
   await pool.query('DELETE FROM rollout_versions');
@@ -180,4 +185,51 @@ test('a postal code or a town is placed where it is, however it is typed', async
   assert.equal(unknown.statusCode, 400);
   assert.equal(unknown.json().field, 'place');
   assert.match(unknown.json().message, /inconnu/);
+});
+
+test('people booked together are offered only days and times with room for all of them, and a dose 2 that suits them all', async () => {
+  const near = { place: 'Barrie', radiusKm: 40, limit: 50 };
+  const one = (await search({ ...near, dateOfBirth: '1975-03-03' })).json();
+  const clinic = one.items[0];
+  const day = clinic.days[0];
+  // Leave that day one free place per time, but for one time with two.
+  const { rows: [ids] } = await pool.query<{ clinic_day_id: number; product_id: number }>(
+    'SELECT s.clinic_day_id, s.product_id FROM slots s WHERE s.id = $1', [day.firstTimes[0].slotId]);
+  await pool.query(`UPDATE slots SET capacity = booked + held + 1 WHERE clinic_day_id = $1 AND product_id = $2 AND starts_at > now()`, [ids!.clinic_day_id, ids!.product_id]);
+  const range = { from: day.day, to: day.day };
+  const dayAt = (body: { items: Array<{ clinic: { id: number }; days: Array<{ day: string; product: { code: string } }> }> }) =>
+    body.items.find((c) => c.clinic.id === clinic.clinic.id)?.days.find((d) => d.day === day.day && d.product.code === day.product.code);
+  const pair = { ...near, ...range, dateOfBirth: '1975-03-03', alsoFor: ['1978-04-04'] };
+  assert.ok(dayAt((await search({ ...near, ...range, dateOfBirth: '1975-03-03' })).json()), 'one person: the day is offered');
+  assert.equal(dayAt((await search(pair)).json()), undefined, 'two people: no time of that day has room for both');
+  const slotsUrl = (seats: number) => `/api/v1/clinics/${clinic.clinic.id}/days/${day.day}/slots?product=${day.product.code}&seats=${seats}`;
+  assert.deepEqual((await app.inject({ method: 'GET', url: slotsUrl(2) })).json().items, []);
+  assert.ok((await app.inject({ method: 'GET', url: slotsUrl(1) })).json().items.length > 0);
+
+  const roomy = (await app.inject({ method: 'GET', url: slotsUrl(1) })).json().items.at(-1);
+  await pool.query('UPDATE slots SET capacity = capacity + 1 WHERE id = $1', [roomy.slotId]);
+  const offered = (await search(pair)).json();
+  const d = offered.items.find((c: { clinic: { id: number } }) => c.clinic.id === clinic.clinic.id)?.days.find((x: { day: string; product: { code: string } }) => x.day === day.day && x.product.code === day.product.code);
+  assert.ok(d, 'a time with room for two makes the day bookable for two');
+  assert.equal(d.freeCapacity, 2, 'free places counted in times with room for both');
+  assert.deepEqual(d.firstTimes.map((t: { slotId: number }) => t.slotId), [roomy.slotId]);
+  // What is offered can be held for both.
+  const dose2 = (await app.inject({ method: 'GET', url: `/api/v1/clinics/${d.nextDose.clinicId}/days/${d.nextDose.day}/slots?product=${d.nextDose.product}&seats=2` })).json().items[0];
+  const hold = await app.inject({ method: 'POST', url: '/api/v1/holds', payload: { slots: [{ dose: 1, slotId: roomy.slotId }, { dose: 2, slotId: dose2.slotId }], seats: 2, dateOfBirth: '1975-03-03' } });
+  assert.equal(hold.statusCode, 201, hold.body);
+
+  // Children booked together: every dose 2 suggested suits each of them on its day. At 5 and 3 (the older
+  // soon too old for the vaccine the younger needs) there may be none; at 9 and 7 there is.
+  const products = new Map(DEMO_PRODUCTS.map((p) => [p.code, p]));
+  for (const kids of [[addDays(today, -(5 * 365 + 330)), addDays(today, -(3 * 365 + 330))], [addDays(today, -(9 * 365)), addDays(today, -(7 * 365))]]) {
+    const r = (await search({ place: 'Toronto', radiusKm: 30, limit: 50, dateOfBirth: kids[0], alsoFor: [kids[1]], to: addDays(today, 40) })).json();
+    const suggested = r.items.flatMap((c: { days: Array<{ day: string; product: { code: string }; nextDose: { day: string; product: string } }> }) => c.days);
+    if (kids[0]! < addDays(today, -(8 * 365))) assert.ok(suggested.length > 0, `children of 9 and 7: ${JSON.stringify(r.explanation)}`);
+    else if (suggested.length === 0) assert.equal(r.explanation.reason, 'no_dose2');
+    for (const s of suggested) {
+      for (const [day, code] of [[s.day, s.product.code], [s.nextDose.day, s.nextDose.product]] as const) {
+        for (const dob of kids) assert.ok(productFitsAge(products.get(code)!, ageInMonths(dob!, day)), `${code} on ${day} for a child born ${dob}`);
+      }
+    }
+  }
 });

@@ -250,6 +250,11 @@ test('search offers only what the roll-out opens to the person, and says why whe
   assert.ok(closed.json().explanation.eligibility.length > 0);
   const open = await search({ regionCode: 'OTH' });
   assert.ok(open.json().items.length > 0, 'a resident of OTH may book at the TST clinic');
+  assert.ok((await search({ regionCode: 'OTH', alsoFor: ['1960-05-05'] })).json().items.length > 0, 'with another adult of the household');
+  const withChild = (await search({ regionCode: 'OTH', alsoFor: ['1960-05-05', '2015-05-05'] })).json();
+  assert.deepEqual(withChild.items, [], 'no phase is open to the child booked with them');
+  assert.equal(withChild.explanation.reason, 'not_yet_eligible');
+  assert.ok(withChild.explanation.eligibility.length > 0 && withChild.explanation.eligibility.every((e: { person: number }) => e.person === 2), 'the reasons are the child\'s');
   const clinicId = open.json().items[0].clinic.id;
   const restrict = await app.inject({ method: 'PUT', url: `/api/v1/admin/clinics/${clinicId}/cohorts`, headers: auth, payload: { cohorts: ['age-80'] } });
   assert.equal(restrict.statusCode, 200, restrict.body);

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DayList } from './DayList';
 import { api } from './api';
 import { km, longDay, shortDay } from './format';
 import { ErrorSummary, Page, TextField } from './forms';
@@ -122,16 +123,14 @@ export function SearchStep({ person, back, onChoose, onSeparately }: {
                 <div className="govuk-summary-card__content">
                   <p className="govuk-body">{clinic.address.street}, {clinic.address.city} {clinic.address.postalCode}</p>
                   <p className="govuk-body govuk-!-font-weight-bold">{t('search.chooseDay')}</p>
-                  <div className="vb-days">
-                    {days.slice(0, 14).map((d) => (
-                      <button key={`${d.day}-${d.product.code}`} type="button" className="govuk-button govuk-button--secondary" onClick={() => onChoose(clinic, d)}>
-                        {shortDay(d.day)} <span className="govuk-body-s">({t('search.free', { count: d.freeCapacity })})</span>
-                        {/* Two vaccines on one day: say which, visibly. */}
-                        {new Set(days.map((x) => x.day)).size < days.length && <span className="govuk-body-s"> – {d.product.name}</span>}
-                        <span className="govuk-visually-hidden"> – {longDay(d.day)}, {d.product.name}</span>
-                      </button>
-                    ))}
-                  </div>
+                  <DayList days={days} shown={14} keyOf={(d) => `${d.day}-${d.product.code}`} moreLabel={(count) => t('search.moreDays', { count })} render={(d) => (
+                    <button type="button" className="govuk-button govuk-button--secondary" onClick={() => onChoose(clinic, d)}>
+                      {shortDay(d.day)} <span className="govuk-body-s">({t('search.free', { count: d.freeCapacity })})</span>
+                      {/* Two vaccines on one day: say which, visibly. */}
+                      {new Set(days.map((x) => x.day)).size < days.length && <span className="govuk-body-s"> – {d.product.name}</span>}
+                      <span className="govuk-visually-hidden"> – {longDay(d.day)}, {d.product.name}</span>
+                    </button>
+                  )} />
                 </div>
               </li>
             ))}

@@ -22,8 +22,9 @@ function TimeChoice({ name, slots, value, onChange, timeZone }: { name: string; 
   );
 }
 
-async function daySlots(clinicId: number, day: string, product: string): Promise<Slot[]> {
-  const r = await api<{ items: Slot[] }>('GET', `/api/v1/clinics/${clinicId}/days/${day}/slots?product=${encodeURIComponent(product)}`);
+/** The times of a day with room for everyone booked together. */
+async function daySlots(clinicId: number, day: string, product: string, seats: number): Promise<Slot[]> {
+  const r = await api<{ items: Slot[] }>('GET', `/api/v1/clinics/${clinicId}/days/${day}/slots?product=${encodeURIComponent(product)}&seats=${seats}`);
   return r.ok ? r.body.items : [];
 }
 
@@ -47,25 +48,26 @@ export function TimesStep({ person, clinic, day, back, onHeld }: {
   const day2 = otherDay?.day ?? next?.day;
   const near = useMemo(() => ({ latitude: clinic.latitude, longitude: clinic.longitude }), [clinic]);
   const previous = useMemo(() => ({ day: day.day, product: day.product.code }), [day]);
+  const seats = 1 + person.dependents.length;
 
   useEffect(() => {
-    void daySlots(clinic.id, day.day, day.product.code).then(setSlots1);
-    if (next) void daySlots(next.clinicId, next.day, next.product).then((s) => { setSlots2(s); setPick2(s[0] ?? null); });
-  }, [clinic.id, day.day, day.product.code, next]);
+    void daySlots(clinic.id, day.day, day.product.code, seats).then(setSlots1);
+    if (next) void daySlots(next.clinicId, next.day, next.product, seats).then((s) => { setSlots2(s); setPick2(s[0] ?? null); });
+  }, [clinic.id, day.day, day.product.code, next, seats]);
 
   const hold = async () => {
     if (!pick1 || (next && !pick2)) return setErrors([{ id: pick1 ? 'dose2-choice' : 'dose1-choice', message: t(pick1 ? 'dose2.missing' : 'dose1.missing') }]);
     const slots = [{ dose: 1, slotId: pick1.slotId }, ...(next && pick2 ? [{ dose: 2, slotId: pick2.slotId }] : [])];
     // The key makes the retries of a busy service (api) take one hold, not one per attempt.
-    const r = await api<{ holdId: string; expiresAt: string }>('POST', '/api/v1/holds', { slots, seats: 1 + person.dependents.length, dateOfBirth: person.dateOfBirth }, { 'idempotency-key': newKey() });
+    const r = await api<{ holdId: string; expiresAt: string }>('POST', '/api/v1/holds', { slots, seats, dateOfBirth: person.dateOfBirth }, { 'idempotency-key': newKey() });
     if (!r.ok) {
       // Taken while choosing: say so, offer the nearest free times the API found, and refresh the lists.
       const detail = r.error.detail as { slotId?: number; alternatives?: Array<{ slotId: number; startsAt: string; day: string; clinicName: string }> } | undefined;
       setErrors([{ id: detail?.slotId === pick2?.slotId ? 'dose2-choice' : 'dose1-choice', message: r.error.message }]);
       setAlternatives(detail?.alternatives ?? []);
       if (detail?.slotId === pick1.slotId) setPick1(null);
-      void daySlots(clinic.id, day.day, day.product.code).then(setSlots1);
-      if (next && !otherDay) void daySlots(next.clinicId, next.day, next.product).then(setSlots2);
+      void daySlots(clinic.id, day.day, day.product.code, seats).then(setSlots1);
+      if (next && !otherDay) void daySlots(next.clinicId, next.day, next.product, seats).then(setSlots2);
       return;
     }
     onHeld(r.body, { clinic, day: day.day, slot: pick1 }, next && pick2 ? { clinic: clinic2, day: day2!, slot: pick2 } : null);
@@ -105,7 +107,7 @@ export function TimesStep({ person, clinic, day, back, onHeld }: {
               <button type="button" className="govuk-button govuk-button--secondary govuk-!-margin-top-3" onClick={() => setPicking(true)}>{t('dose2.otherDay')}</button>
             </fieldset>
           )}
-          {picking && <DosePicker near={near} dateOfBirth={person.dateOfBirth} dose={2} previous={previous} window={next.window}
+          {picking && <DosePicker near={near} dateOfBirth={person.dateOfBirth} alsoFor={person.dependents} dose={2} previous={previous} window={next.window}
             regionCode={person.regionCode} groups={person.groups}
             onPick={(p) => { setOtherDay(p); setPick2(p.slot); setPicking(false); }} />}
         </>

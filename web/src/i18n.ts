@@ -31,10 +31,10 @@ export const resources = {
         remindTitle: 'Book my COVID-19 vaccination', told: 'Add a reminder to your calendar, or come back to this page on that day.',
       },
       search: {
-        title: 'Find a vaccination clinic', place: 'Town or postal code', placeHint: 'For example, Barrie or L4M',
+        title: 'Find a vaccination clinic', place: 'Town or postal code', placeHint: 'For example, Barrie or L4M 3X9',
         radius: 'Distance', within: 'Within {{km}} km', find: 'Search', results: 'Clinics near {{place}}', none: 'No appointments found',
         nearest: 'Nearest availability: {{clinic}}, {{km}} km, {{date}}', km: '{{km}} km away', free: '{{count}} free',
-        mapLabel: 'Map of the clinics listed', more: 'Show more clinics', chooseDay: 'Choose a day for your first dose', together: 'Only days with a vaccine for everyone you are booking for are shown.',
+        mapLabel: 'Map of the clinics listed', more: 'Show more clinics', moreDays: 'More days ({{count}})', chooseDay: 'Choose a day for your first dose', together: 'Only days with a vaccine for everyone you are booking for are shown.',
         separately: 'Book for the first person now, then for the others', separatelyHint: 'After this booking you go straight on to book for the {{count}} other people, with the details you typed kept.',
       },
       filters: {
@@ -107,10 +107,10 @@ export const resources = {
         remindTitle: 'Réserver ma vaccination contre la COVID-19', told: 'Ajoutez un rappel à votre calendrier ou revenez sur cette page ce jour-là.',
       },
       search: {
-        title: 'Trouver une clinique de vaccination', place: 'Ville ou code postal', placeHint: 'Par exemple, Barrie ou L4M',
+        title: 'Trouver une clinique de vaccination', place: 'Ville ou code postal', placeHint: 'Par exemple, Barrie ou L4M 3X9',
         radius: 'Distance', within: 'À moins de {{km}} km', find: 'Rechercher', results: 'Cliniques près de {{place}}', none: 'Aucun rendez-vous trouvé',
         nearest: 'Disponibilité la plus proche : {{clinic}}, {{km}} km, {{date}}', km: 'à {{km}} km', free: '{{count}} places',
-        mapLabel: 'Carte des cliniques de la liste', more: 'Afficher d’autres cliniques', chooseDay: 'Choisissez un jour pour votre première dose', together: 'Seuls les jours offrant un vaccin pour toutes les personnes de la réservation sont affichés.',
+        mapLabel: 'Carte des cliniques de la liste', more: 'Afficher d’autres cliniques', moreDays: 'Plus de jours ({{count}})', chooseDay: 'Choisissez un jour pour votre première dose', together: 'Seuls les jours offrant un vaccin pour toutes les personnes de la réservation sont affichés.',
         separately: 'Réserver d’abord pour la première personne, puis pour les autres', separatelyHint: 'Après cette réservation, vous passez directement à la réservation pour les {{count}} autres personnes; vos coordonnées sont conservées.',
       },
       filters: {

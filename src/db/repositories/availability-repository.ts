@@ -34,10 +34,11 @@ export async function dayRows(db: Db, clinics: Array<{ id: number; today: string
 export interface FreeDays { clinicId: number; productId: number; days: string[] }
 
 /**
- * For each clinic and product, the sorted days with at least one free, future
- * place — the shape dose pairing needs, far smaller than one row per day.
+ * For each clinic and product, the sorted days with a future slot that has
+ * `seats` free places — the shape dose pairing needs, far smaller than one row per day.
  */
-export async function freeDays(db: Db, clinics: Array<{ id: number; today: string }>, fromDay: string, toDay: string | null): Promise<FreeDays[]> {
+export async function freeDays(db: Db, clinics: Array<{ id: number; today: string }>, fromDay: string, toDay: string | null,
+  seats = 1): Promise<FreeDays[]> {
   if (clinics.length === 0) return [];
   const r = await db.query<FreeDays>(
     `SELECT d.clinic_id AS "clinicId", d.product_id AS "productId", array_agg(d.day::text ORDER BY d.day) AS days
@@ -45,20 +46,22 @@ export async function freeDays(db: Db, clinics: Array<{ id: number; today: strin
      CROSS JOIN LATERAL (
        SELECT d.clinic_id, d.product_id, d.day FROM day_availability d
         WHERE d.clinic_id = k.clinic_id AND d.day >= $3::date AND d.day <= coalesce($4::date, 'infinity') AND d.open
-          AND d.taken < d.capacity
-          AND (d.day > k.today OR EXISTS (SELECT 1 FROM slots s WHERE s.clinic_day_id = d.clinic_day_id AND s.product_id = d.product_id
-                                           AND s.starts_at > now() AND s.booked + s.held < s.capacity))
+          AND d.capacity - d.taken >= $5
+          -- Today only slots still to come count; several people booked together need one slot with room for all.
+          AND ((d.day > k.today AND $5 = 1)
+               OR EXISTS (SELECT 1 FROM slots s WHERE s.clinic_day_id = d.clinic_day_id AND s.product_id = d.product_id
+                                           AND s.starts_at > now() AND s.capacity - s.booked - s.held >= $5))
        OFFSET 0) d
      GROUP BY d.clinic_id, d.product_id`,
-    [clinics.map((c) => c.id), clinics.map((c) => c.today), fromDay, toDay]);
+    [clinics.map((c) => c.id), clinics.map((c) => c.today), fromDay, toDay, seats]);
   return r.rows;
 }
 
 export interface FreeTime { clinic_day_id: number; product_id: number; slot_id: number; starts_at: Date; free: number }
 
-/** The first `n` free, future slots of each (clinic-day, product), leaving out the slots of `excludedSessions`. */
+/** The first `n` future slots with `seats` free places of each (clinic-day, product), leaving out the slots of `excludedSessions`. */
 export async function firstFreeTimes(db: Db, keys: Array<{ clinicDayId: number; productId: number }>, n: number,
-  excludedSessions: number[] = []): Promise<FreeTime[]> {
+  excludedSessions: number[] = [], seats = 1): Promise<FreeTime[]> {
   if (keys.length === 0) return [];
   const r = await db.query<FreeTime>(
     `SELECT k.clinic_day_id, k.product_id, s.id AS slot_id, s.starts_at, s.free
@@ -66,37 +69,43 @@ export async function firstFreeTimes(db: Db, keys: Array<{ clinicDayId: number; 
      CROSS JOIN LATERAL (
        SELECT s.id, s.starts_at, s.capacity - s.booked - s.held AS free FROM slots s
         WHERE s.clinic_day_id = k.clinic_day_id AND s.product_id = k.product_id
-          AND s.starts_at > now() AND s.booked + s.held < s.capacity AND s.session_id <> ALL ($4::integer[])
+          AND s.starts_at > now() AND s.capacity - s.booked - s.held >= $5 AND s.session_id <> ALL ($4::integer[])
         ORDER BY s.starts_at LIMIT $3) s
      ORDER BY k.clinic_day_id, s.starts_at`,
-    [keys.map((k) => k.clinicDayId), keys.map((k) => k.productId), n, excludedSessions]);
+    [keys.map((k) => k.clinicDayId), keys.map((k) => k.productId), n, excludedSessions, seats]);
   return r.rows;
 }
 
-/** Free, future places of some (clinic-day, product) outside `excludedSessions`: for days where a session serves only some cohorts. */
-export async function freeOutsideSessions(db: Db, keys: Array<{ clinicDayId: number; productId: number }>, excludedSessions: number[]): Promise<Map<string, number>> {
+/**
+ * Free, future places of some (clinic-day, product) counted slot by slot, where the summary's day total
+ * cannot answer: leaving out `excludedSessions` (sessions serving only other cohorts), and counting only
+ * slots with room for `seats` people booked together.
+ */
+export async function freePlaces(db: Db, keys: Array<{ clinicDayId: number; productId: number }>, excludedSessions: number[],
+  seats = 1): Promise<Map<string, number>> {
   if (keys.length === 0) return new Map();
   const r = await db.query<{ clinic_day_id: number; product_id: number; free: number }>(
     `SELECT k.clinic_day_id, k.product_id,
             (SELECT coalesce(sum(s.capacity - s.booked - s.held), 0)::integer FROM slots s
               WHERE s.clinic_day_id = k.clinic_day_id AND s.product_id = k.product_id AND s.starts_at > now()
-                AND s.session_id <> ALL ($3::integer[])) AS free
+                AND s.session_id <> ALL ($3::integer[]) AND s.capacity - s.booked - s.held >= $4) AS free
      FROM unnest($1::integer[], $2::smallint[]) AS k(clinic_day_id, product_id)`,
-    [keys.map((k) => k.clinicDayId), keys.map((k) => k.productId), excludedSessions]);
+    [keys.map((k) => k.clinicDayId), keys.map((k) => k.productId), excludedSessions, seats]);
   return new Map(r.rows.map((x) => [`${x.clinic_day_id}:${x.product_id}`, x.free]));
 }
 
 export interface DaySlot { slot_id: number; starts_at: Date; ends_at: Date; free: number; product_id: number }
 
-/** Every free, future slot of a published clinic-day (the times to choose from), leaving out `excludedSessions`. */
-export async function daySlots(db: Db, clinicId: number, day: string, productId: number | null, excludedSessions: number[] = []): Promise<DaySlot[]> {
+/** Every future slot with `seats` free places of a published clinic-day (the times to choose from), leaving out `excludedSessions`. */
+export async function daySlots(db: Db, clinicId: number, day: string, productId: number | null, excludedSessions: number[] = [],
+  seats = 1): Promise<DaySlot[]> {
   const r = await db.query<DaySlot>(
     `SELECT s.id AS slot_id, s.starts_at, s.ends_at, s.capacity - s.booked - s.held AS free, s.product_id
      FROM clinic_days cd JOIN slots s ON s.clinic_day_id = cd.id
      WHERE cd.clinic_id = $1 AND cd.day = $2::date AND cd.published_at IS NOT NULL AND cd.cancelled_at IS NULL
-       AND s.starts_at > now() AND s.booked + s.held < s.capacity AND ($3::smallint IS NULL OR s.product_id = $3)
+       AND s.starts_at > now() AND s.capacity - s.booked - s.held >= $5 AND ($3::smallint IS NULL OR s.product_id = $3)
        AND s.session_id <> ALL ($4::integer[])
-     ORDER BY s.starts_at, s.id`, [clinicId, day, productId, excludedSessions]);
+     ORDER BY s.starts_at, s.id`, [clinicId, day, productId, excludedSessions, seats]);
   return r.rows;
 }
 

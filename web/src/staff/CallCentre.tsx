@@ -4,6 +4,7 @@ import { newKey } from '../api';
 import { dayIn, km, longDay, shortDay, time } from '../format';
 import { DateField, ErrorSummary, isoDate, Page, TextField } from '../forms';
 import type { Appointment, Clinic, OfferedDay, SearchAnswer, Slot } from '../types';
+import { DayList } from '../DayList';
 import { DosePicker } from '../DosePicker';
 import { staffApi } from './staff-api';
 
@@ -318,10 +319,10 @@ function Book({ person, dose, previous, reason, back, onBooked }: {
       {!chosen && answer && (answer.items.length === 0 ? <p className="govuk-body" role="status">{answer.explanation?.message ?? t('staff.book.none')}</p> : answer.items.map(({ clinic, days }) => (
         <section key={clinic.id} className="govuk-!-margin-bottom-4">
           <h2 className="govuk-heading-s">{t('staff.book.chooseDay', { clinic: clinic.name, km: km(clinic.distanceKm) })}</h2>
-          <div className="vb-days">
-            {days.slice(0, 10).map((d) => <button key={`${d.day}-${d.product.code}`} type="button" className="govuk-button govuk-button--secondary" onClick={() => void choose(clinic, d)}>
-              {shortDay(d.day)}<span className="govuk-visually-hidden"> – {longDay(d.day)}, {clinic.name}, {d.product.name}</span></button>)}
-          </div>
+          <DayList days={days} shown={10} keyOf={(d) => `${d.day}-${d.product.code}`} moreLabel={(count) => t('staff.book.moreDays', { count })} render={(d) => (
+            <button type="button" className="govuk-button govuk-button--secondary" onClick={() => void choose(clinic, d)}>
+              {shortDay(d.day)}<span className="govuk-visually-hidden"> – {longDay(d.day)}, {clinic.name}, {d.product.name}</span></button>
+          )} />
         </section>
       )))}
       {chosen && (

@@ -20,7 +20,7 @@ export const staffStrings = {
         docType: 'Document', docNumber: 'Document number', invitation: 'Invitation code (if they have a letter)',
         docs: { passport: 'Passport', drivers_licence: 'Driver’s licence', birth_certificate: 'Birth certificate', status_card: 'Status card', other: 'Other' }, identifier: 'Health card number', dob: 'Date of birth', language: 'Language', email: 'E-mail', mobile: 'Mobile', continue: 'Continue to booking' },
       book: {
-        title: 'Book for {{name}}', place: 'Town or postal code', search: 'Search', chooseDay: 'Choose a day at {{clinic}} ({{km}} km)', none: 'Nothing to offer',
+        title: 'Book for {{name}}', place: 'Town or postal code', search: 'Search', chooseDay: 'Choose a day at {{clinic}} ({{km}} km)', none: 'Nothing to offer', moreDays: 'More days ({{count}})',
         times: 'Choose the times', dose1: 'Dose {{dose}} time', dose2: 'Dose {{dose}} time ({{day}}, {{clinic}})', confirm: 'Book now', booked: 'Booked', code: 'Confirmation code',
         backToRecord: 'Back to the record',
       },
@@ -98,7 +98,7 @@ export const staffStrings = {
         docType: 'Pièce', docNumber: 'Numéro de la pièce', invitation: 'Code d’invitation (si la personne a une lettre)',
         docs: { passport: 'Passeport', drivers_licence: 'Permis de conduire', birth_certificate: 'Acte de naissance', status_card: 'Carte de statut', other: 'Autre' }, identifier: 'Numéro de carte Santé', dob: 'Date de naissance', language: 'Langue', email: 'Courriel', mobile: 'Cellulaire', continue: 'Passer à la réservation' },
       book: {
-        title: 'Réserver pour {{name}}', place: 'Ville ou code postal', search: 'Rechercher', chooseDay: 'Choisir un jour à {{clinic}} ({{km}} km)', none: 'Rien à proposer',
+        title: 'Réserver pour {{name}}', place: 'Ville ou code postal', search: 'Rechercher', chooseDay: 'Choisir un jour à {{clinic}} ({{km}} km)', none: 'Rien à proposer', moreDays: 'Plus de jours ({{count}})',
         times: 'Choisir les heures', dose1: 'Heure de la dose {{dose}}', dose2: 'Heure de la dose {{dose}} ({{day}}, {{clinic}})', confirm: 'Réserver', booked: 'Réservé', code: 'Code de confirmation',
         backToRecord: 'Retour au dossier',
       },

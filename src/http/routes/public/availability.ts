@@ -38,7 +38,9 @@ const SearchBody = Type.Object({
 
 const OfferedDay = Type.Object({
   day: Type.String(), product: Type.Object({ code: Type.String(), name: Type.String() }), freeCapacity: Type.Integer(),
-  firstTimes: Type.Array(Type.Object({ slotId: Type.Integer(), startsAt: Type.String(), free: Type.Integer() })),
+  firstTimes: Type.Array(Type.Object({ slotId: Type.Integer(), startsAt: Type.String(), free: Type.Integer() }), {
+    description: "The first free times (with room for everyone searched for), for each clinic's first 3 offered days; for the others, ask listDaySlots",
+  }),
   nextDose: Nullable(Type.Object({
     day: Type.String(), clinicId: Type.Integer(), clinicName: Type.String(), distanceKm: Type.Number(), sameClinic: Type.Boolean(),
     product: Type.String(), window: Type.Object({ earliest: Type.String(), recommended: Type.String(), latest: Nullable(Type.String()) }),
@@ -50,7 +52,7 @@ const SearchResponse = Type.Object({
   explanation: Type.Optional(Type.Object({
     reason: Type.String(), message: Type.String(), messages: Type.Object({ en: Type.String(), fr: Type.String() }),
     nearest: Nullable(Type.Object({ clinic: ClinicNearby, day: Type.String(), product: Type.String() })),
-    eligibility: Type.Optional(Type.Array(Type.Object({ code: Type.String(), opensOn: Nullable(Type.String()), message: Type.String(), messages: Type.Object({ en: Type.String(), fr: Type.String() }) }),
+    eligibility: Type.Optional(Type.Array(Type.Object({ person: Type.Integer({ description: '0: the person searched for; 1 and up: those of alsoFor, in order' }), code: Type.String(), opensOn: Nullable(Type.String()), message: Type.String(), messages: Type.Object({ en: Type.String(), fr: Type.String() }) }),
       { description: 'when reason is not_yet_eligible: why, soonest "yes" first' })),
   })),
 });
@@ -118,10 +120,11 @@ export const availabilityRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (
       querystring: Type.Object({
         product: Type.Optional(Type.String({ maxLength: 40 })),
         cohorts: Type.Optional(Type.String({ maxLength: 400, description: "Comma-separated cohort ids the person belongs to (checkEligibility's ways): sessions serving only some cohorts show only to them" })),
+        seats: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: 1, description: 'people booked together at the same time (as in createHold): only times with room for all' })),
       }),
       response: { 200: Type.Object({ items: Type.Array(Type.Object({ slotId: Type.Integer(), startsAt: Type.String(), endsAt: Type.String(), free: Type.Integer(), product: Type.String() })) }), ...errorResponses },
     },
   }, async (req) => {
-    return { items: await availability.daySlots(pool, req.params.clinicId, req.params.day, req.query.product, req.query.cohorts?.split(',').map((c) => c.trim()).filter(Boolean)) };
+    return { items: await availability.daySlots(pool, req.params.clinicId, req.params.day, req.query.product, req.query.cohorts?.split(',').map((c) => c.trim()).filter(Boolean), req.query.seats) };
   });
 };
