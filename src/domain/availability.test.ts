@@ -21,3 +21,9 @@ test('people booked together who each have a vaccine, only not the same one, are
   assert.equal(explainEmpty(3, [row(1, 5)], none, [adultProduct, childProduct]), 'not_eligible', 'the child has nothing here at all');
   assert.equal(explainEmpty(3, rows, none, [adultProduct]), 'not_eligible', 'one person alone');
 });
+
+test('vaccine for the person only at clinics serving other groups: said so, not "not for this age"', () => {
+  const servedOthers = (r: DayRow) => r.productId === 1;
+  assert.equal(explainEmpty(3, [row(1, 5)], none, [], servedOthers), 'clinics_restricted');
+  assert.equal(explainEmpty(3, [row(2, 5)], none, [], servedOthers), 'not_eligible', 'nothing for their age even where everyone is served');
+});

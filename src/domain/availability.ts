@@ -115,21 +115,24 @@ export function pairingHorizon(products: Product[], dose: number, firstDay: stri
   return { from: from ?? firstDay, to };
 }
 
-export type EmptyReason = 'no_clinics' | 'nothing_published' | 'not_eligible' | 'no_common_product' | 'all_full' | 'no_dose2';
+export type EmptyReason = 'no_clinics' | 'nothing_published' | 'not_eligible' | 'no_common_product' | 'clinics_restricted' | 'all_full' | 'no_dose2';
 
 /**
  * Why nothing was offered: the first stage at which every candidate fell out.
  * `rows` are all published rows in range (full ones included) for the clinics
  * that matched the filters. Free, eligible rows that were still not offered
- * lacked a bookable next dose.
+ * lacked a bookable next dose. `allowedIfServed` is `allowed` as if every
+ * clinic served everyone: rows it lets through were kept out by clinics that
+ * serve only some groups.
  */
 export function explainEmpty(clinicCount: number, rows: DayRow[], allowed: (r: DayRow) => boolean,
-  allowedForEach: Array<(r: DayRow) => boolean> = []): EmptyReason {
+  allowedForEach: Array<(r: DayRow) => boolean> = [], allowedIfServed?: (r: DayRow) => boolean): EmptyReason {
   if (clinicCount === 0) return 'no_clinics';
   const published = rows.filter((r) => r.capacity > 0);
   if (published.length === 0) return 'nothing_published';
   const eligible = published.filter(allowed);
   if (eligible.length === 0) {
+    if (allowedIfServed && published.some(allowedIfServed)) return 'clinics_restricted';
     // People booked together (a parent and young children) may each have a vaccine here, only not the same one.
     const each = allowedForEach.length > 1 && allowedForEach.every((ok) => published.some(ok));
     return each ? 'no_common_product' : 'not_eligible';

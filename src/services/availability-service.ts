@@ -68,7 +68,8 @@ function encodeCursor(c: CandidateClinic): string {
 function decodeCursor(cursor: string): [number, number] {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && typeof v[1] === 'number') return [v[0], v[1]];
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && Number.isFinite(v[0]) && v[0] >= 0
+      && Number.isSafeInteger(v[1]) && v[1] > 0) return [v[0], v[1]];
   } catch { /* fall through */ }
   throw new InputError('cursor', { en: 'The cursor is not one this service gave out: start again without it.', fr: "Ce curseur n'a pas été fourni par ce service : recommencez sans lui." });
 }
@@ -158,8 +159,8 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
     }) }));
   };
   const verdicts = new Map<string, boolean>(); // (product, day, clinic restriction) → allowed: the same few hundred recur
-  const allowedFor = (dobs: string[]) => (r: DayRow) => {
-    const cohorts = cohortsOf.get(r.clinicId) ?? null;
+  const allowedFor = (dobs: string[], ignoreRestriction = false) => (r: DayRow) => {
+    const cohorts = ignoreRestriction ? null : cohortsOf.get(r.clinicId) ?? null;
     const key = `${dobs.join(',')}:${r.productId}:${r.day}:${cohorts?.join(',') ?? ''}`;
     let ok = verdicts.get(key);
     if (ok === undefined) {
@@ -243,22 +244,26 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
   if (page.length === input.limit && consumed < candidates.length) result.nextCursor = encodeCursor(page[page.length - 1]!);
   if (page.length === 0 && !input.cursor && explain) {
     const all = await avail.dayRows(pool, withToday(inRadius), input.from, input.to, false);
-    result.explanation = await explainNothing(pool, input, inRadius.length, all, allowed, everyone.map((dob) => allowedFor([dob])));
+    const reason = explainEmpty(inRadius.length, all, allowed, everyone.map((dob) => allowedFor([dob])), allowedFor(everyone, true));
+    result.explanation = { reason, nearest: await nearestOutsideFilters(pool, input) };
   }
   return result;
 }
 
-async function explainNothing(pool: pg.Pool, input: SearchInput, clinicCount: number, rows: DayRow[],
-  allowed: (r: DayRow) => boolean, allowedForEach: Array<(r: DayRow) => boolean>): Promise<NonNullable<SearchResult['explanation']>> {
-  const reason = explainEmpty(clinicCount, rows, allowed, allowedForEach);
-  // The nearest availability with the filters relaxed: a wider radius and range, any kind of clinic.
+/**
+ * The nearest availability with the filters relaxed: any kind of clinic, no accessibility or language
+ * filter, any product (unless a booked next dose fixes it), 500 km, and the 90 days from today.
+ */
+async function nearestOutsideFilters(pool: pg.Pool, input: SearchInput): Promise<NonNullable<SearchResult['explanation']>['nearest']> {
+  const today = localDate(new Date(), await timeZone(pool));
+  const from = input.unpaired && input.from > today ? input.from : today;
   const relaxed = await searchAvailability(pool, {
-    ...input, radiusKm: Math.max(input.radiusKm, 500), to: addDays(input.from, 89), kind: undefined, accessibility: [],
-    language: undefined, cursor: undefined, limit: 1,
+    ...input, radiusKm: Math.max(input.radiusKm, 500), from, to: input.unpaired ? input.to : addDays(today, 89), kind: undefined, accessibility: [],
+    language: undefined, productCode: input.unpaired ? input.productCode : undefined, cursor: undefined, limit: 1,
   }, false);
   const first = relaxed.items[0];
   const day = first?.days[0];
-  return { reason, nearest: first && day ? { clinic: first.clinic, distanceKm: first.distanceKm, day: day.day, product: day.product.name } : null };
+  return first && day ? { clinic: first.clinic, distanceKm: first.distanceKm, day: day.day, product: day.product.name } : null;
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -331,6 +336,9 @@ export async function searchFromRequest(pool: pg.Pool, b: SearchRequest): Promis
   else throw new InputError('place', { en: 'Give a place (town or postal code) or coordinates.', fr: 'Indiquez un lieu (ville ou code postal) ou des coordonnées.' });
   if (!isValidDay(b.dateOfBirth) || b.dateOfBirth > today) {
     throw new InputError('dateOfBirth', { en: 'The date of birth must be a real date, not in the future.', fr: 'La date de naissance doit être une vraie date, pas dans le futur.' });
+  }
+  if (b.to && b.to < today) {
+    throw new InputError('to', { en: 'The end date is in the past: search from today on.', fr: "La date de fin est passée : cherchez à partir d'aujourd'hui." });
   }
   let from = b.from && b.from > today ? b.from : today;
   let to = b.to ?? addDays(from, 27);

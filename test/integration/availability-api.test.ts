@@ -233,3 +233,20 @@ test('people booked together are offered only days and times with room for all o
     }
   }
 });
+
+test('an empty answer finds the nearest availability beyond the dates and product asked; past dates and altered cursors are refused by name', async () => {
+  const later = (await search({ place: 'Barrie', radiusKm: 5, dateOfBirth: '1980-05-01', from: addDays(today, 120), to: addDays(today, 130) })).json();
+  assert.deepEqual(later.items, []);
+  assert.equal(later.explanation.reason, 'nothing_published');
+  assert.ok(later.explanation.nearest, 'the nearest availability is found before the dates asked');
+  const janssenChild = (await search({ place: 'Barrie', radiusKm: 10, dateOfBirth: addDays(today, -(14 * 366)), product: 'janssen' })).json();
+  assert.equal(janssenChild.explanation.reason, 'not_eligible');
+  assert.ok(janssenChild.explanation.nearest, 'another vaccine for them nearby');
+  const past = await search({ place: 'Barrie', dateOfBirth: '1980-05-01', to: addDays(today, -1) }, 'fr');
+  assert.equal(past.json().field, 'to');
+  assert.match(past.json().message, /passée/);
+  for (const c of [[1e999, 5], [-1, -5], [0, 1.5]]) {
+    const r = await search({ place: 'Barrie', dateOfBirth: '1980-05-01', cursor: Buffer.from(JSON.stringify(c)).toString('base64url') });
+    assert.equal(r.statusCode, 400, JSON.stringify(c));
+  }
+});

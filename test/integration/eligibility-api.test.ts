@@ -258,7 +258,9 @@ test('search offers only what the roll-out opens to the person, and says why whe
   const clinicId = open.json().items[0].clinic.id;
   const restrict = await app.inject({ method: 'PUT', url: `/api/v1/admin/clinics/${clinicId}/cohorts`, headers: auth, payload: { cohorts: ['age-80'] } });
   assert.equal(restrict.statusCode, 200, restrict.body);
-  assert.deepEqual((await search({ regionCode: 'OTH' })).json().items, [], 'a clinic serving only 80+ is not offered to an adult');
+  const restricted = (await search({ regionCode: 'OTH' })).json();
+  assert.deepEqual(restricted.items, [], 'a clinic serving only 80+ is not offered to an adult');
+  assert.equal(restricted.explanation.reason, 'clinics_restricted', 'and the adult is told why: not their age, the clinic');
   assert.equal((await app.inject({ method: 'PUT', url: `/api/v1/admin/clinics/${clinicId}/cohorts`, headers: auth, payload: { cohorts: ['nobody'] } })).json().field, 'cohorts');
   await app.inject({ method: 'PUT', url: `/api/v1/admin/clinics/${clinicId}/cohorts`, headers: auth, payload: { cohorts: null } });
   assert.ok((await search({ regionCode: 'OTH' })).json().items.length > 0);

@@ -70,6 +70,10 @@ const REASONS: Record<string, { en: string; fr: string }> = {
     en: 'No day in this range keeps your next dose within its allowed interval. Choose other dates, or cancel and book both doses again.',
     fr: "Aucun jour de cette période ne garde votre dose suivante dans l'intervalle permis. Choisissez d'autres dates, ou annulez et réservez de nouveau les deux doses.",
   },
+  clinics_restricted: {
+    en: 'The clinics near you with a vaccine for you serve only certain groups (for example health-care workers) on these dates.',
+    fr: 'Les cliniques près de chez vous qui ont un vaccin pour vous ne servent que certains groupes (par exemple les travailleurs de la santé) à ces dates.',
+  },
   all_full: { en: 'Every appointment near you on these dates is taken.', fr: 'Tous les rendez-vous près de chez vous à ces dates sont pris.' },
   no_dose2: { en: 'There are first-dose appointments, but no second-dose appointment in the allowed interval yet.', fr: "Il y a des rendez-vous de première dose, mais pas encore de deuxième dose dans l'intervalle permis." },
 };
