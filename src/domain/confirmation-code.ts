@@ -52,7 +52,8 @@ export function newConfirmationCode(random: (n: number) => Buffer = randomBytes)
  * single obvious meaning in this alphabet, so they make the code invalid.
  */
 export function normaliseConfirmationCode(input: string): string | null {
-  const symbols = input.toUpperCase().replace(/[\s-]/g, '').replace(/Z/g, '2');
+  // People type the groups apart with spaces, dashes of any kind or dots.
+  const symbols = input.toUpperCase().replace(/[\s.\-\u2010-\u2015]/g, '').replace(/Z/g, '2');
   if (symbols.length !== LENGTH) return null;
   const values = [...symbols].map((c) => CODE_ALPHABET.indexOf(c));
   if (values.some((v) => v < 0)) return null;

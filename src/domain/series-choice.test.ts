@@ -37,3 +37,11 @@ test('dose 1 of a two-dose series cannot be booked without dose 2; a single-dose
   assert.equal(checkSeriesChoice('1950-05-01', [{ dose: 1, day: '2021-03-01', product: janssen }]), null);
   assert.equal(checkSeriesChoice('1950-05-01', [{ dose: 2, day: '2021-04-26', product: pfizer }]), null, 'dose 2 alone completes a series begun elsewhere');
 });
+
+test('a dose the product does not have is refused, not thrown; without a date of birth the rest is still checked', () => {
+  assert.deepEqual(checkSeriesChoice('1950-05-01', [{ dose: 3, day: '2021-03-01', product: janssen }, { dose: 4, day: '2021-04-26', product: janssen }]),
+    { problem: 'no_such_dose', dose: 3, product: 'janssen' });
+  assert.deepEqual(checkSeriesChoice(null, [{ dose: 2, day: '2021-03-01', product: pfizer }, { dose: 3, day: '2021-03-02', product: pfizer }]),
+    { problem: 'interval', dose: 3, earliest: '2021-05-24', latest: null });
+  assert.equal(checkSeriesChoice(null, [{ dose: 1, day: '2021-03-01', product: product('pfizer-pediatric') }, { dose: 2, day: '2021-04-26', product: product('pfizer-pediatric') }]), null, 'ages unknown: not checked');
+});

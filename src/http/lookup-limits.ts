@@ -1,6 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { normaliseConfirmationCode } from '../domain/confirmation-code.js';
 import { ApiError } from './errors.js';
+
+/** "45 seconds", or "about 10 minutes" once it is more than a minute. */
+function waitText(seconds: number, lang: 'en' | 'fr'): string {
+  if (seconds <= 60) return lang === 'en' ? `${seconds} seconds` : `${seconds} secondes`;
+  const minutes = Math.ceil(seconds / 60);
+  return lang === 'en' ? `about ${minutes} minutes` : `environ ${minutes} minutes`;
+}
 
 /**
  * A confirmation code plus a date of birth unlocks a booking, so guessing is
@@ -13,7 +21,9 @@ export function lookupLimiter(limits: LookupLimits = { perClient: 100, perCode: 
   const byClient = new RateLimiterMemory({ points: limits.perClient, duration: limits.windowSeconds });
   const byCode = new RateLimiterMemory({ points: limits.perCode, duration: limits.windowSeconds });
   return async function check(req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const code = String((req.body as { confirmationCode?: unknown } | undefined)?.confirmationCode ?? '').replace(/[\s-]/g, '').toUpperCase();
+    // Counted per booking, however the code is typed (Z for 2, spaces, dashes): each spelling is the same guess.
+    const typed = String((req.body as { confirmationCode?: unknown } | undefined)?.confirmationCode ?? '');
+    const code = normaliseConfirmationCode(typed) ?? typed.toUpperCase().replace(/[\s.\-\u2010-\u2015]/g, '');
     try {
       await byClient.consume(req.ip);
       if (code) await byCode.consume(code);
@@ -22,8 +32,8 @@ export function lookupLimiter(limits: LookupLimits = { perClient: 100, perCode: 
       const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
       reply.header('retry-after', String(seconds));
       throw new ApiError(429, 'too_many_attempts', {
-        en: `Too many attempts. Please wait ${seconds} seconds and try again.`,
-        fr: `Trop de tentatives. Veuillez patienter ${seconds} secondes, puis réessayer.`,
+        en: `Too many attempts. Please wait ${waitText(seconds, 'en')} and try again.`,
+        fr: `Trop de tentatives. Veuillez patienter ${waitText(seconds, 'fr')}, puis réessayer.`,
       }, undefined, { retryAfterSeconds: seconds });
     }
   };

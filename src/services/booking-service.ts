@@ -11,8 +11,8 @@ import { localDate } from '../domain/calendar.js';
 import { BookingError } from '../domain/booking-errors.js';
 import { newConfirmationCode, normaliseConfirmationCode } from '../domain/confirmation-code.js';
 import { checkSeriesChoice, type ChoiceProblem } from '../domain/series-choice.js';
-import { mayBook, reasonMessage } from '../domain/eligibility.js';
-import { entitledOn } from '../domain/rollout.js';
+import { mayBook, reasonMessage, type Eligibility } from '../domain/eligibility.js';
+import { entitledOn, type Rollout } from '../domain/rollout.js';
 import { doseHistory } from '../db/repositories/rollout-repository.js';
 import { eligibilityOf, namesOf, resolvePerson } from './eligibility-service.js';
 
@@ -70,28 +70,34 @@ async function slotFacts(db: pg.Pool, ids: number[]): Promise<Map<number, SlotFa
   return new Map(ids.flatMap((id) => (cache.has(id) ? [[id, cache.get(id)!] as const] : [])));
 }
 
-/** Checks every person against the chosen slots with the same domain rules search uses. */
-async function checkChoice(db: pg.Pool, picks: Array<{ dose: number; slotId: number }>, people: PersonRequest[]): Promise<ChoiceProblem | 'unknown_slot' | null> {
+/**
+ * Checks every person (their dates of birth; null: not known yet) against the chosen slots with the same
+ * domain rules search uses. A slot is one dose's: the same slot twice is refused as such.
+ */
+async function checkChoice(db: pg.Pool, picks: Array<{ dose: number; slotId: number }>, dobs: Array<string | null>): Promise<ChoiceProblem | 'unknown_slot' | null> {
+  const repeated = picks.find((p, i) => picks.findIndex((q) => q.slotId === p.slotId) !== i);
+  if (repeated) return { problem: 'slot_repeated', dose: repeated.dose };
   const byId = await slotFacts(db, picks.map((p) => p.slotId));
   if (picks.some((p) => !byId.has(p.slotId))) return 'unknown_slot';
-  for (const person of people) {
-    const problem = checkSeriesChoice(person.dateOfBirth, picks.map((p) => {
+  for (const [person, dob] of dobs.entries()) {
+    const problem = checkSeriesChoice(dob, picks.map((p) => {
       const d = byId.get(p.slotId)!;
       return { dose: p.dose, day: d.day, product: d.product };
     }));
-    if (problem) return problem;
+    // Which person, when several are booked together: the one whose age the vaccine does not suit.
+    if (problem) return dobs.length > 1 ? { ...problem, person } : problem;
   }
   return null;
 }
 
 const REUSED: Outcome<never> = { status: 422, refusal: 'idempotency_key_reused' };
 
-/** A full slot's refusal carries the nearest free times at the same clinic, so nobody starts over. */
-async function withAlternatives<T>(pool: pg.Pool, outcome: Outcome<T>): Promise<Outcome<T>> {
+/** A full slot's refusal carries the nearest times at the same clinic with room for `seats` people, so nobody starts over. */
+async function withAlternatives<T>(pool: pg.Pool, outcome: Outcome<T>, seats: number): Promise<Outcome<T>> {
   if (!('refusal' in outcome) || outcome.refusal !== 'slot_full') return outcome;
   const slotId = (outcome.detail as { slotId?: number } | undefined)?.slotId;
   if (!slotId) return outcome;
-  const alternatives = (await repo.alternativesTo(pool, slotId)).map((a) => ({
+  const alternatives = (await repo.alternativesTo(pool, slotId, seats)).map((a) => ({
     slotId: a.slot_id, startsAt: a.starts_at.toISOString(), free: a.free, clinicId: a.clinic_id, clinicName: a.clinic_name, day: a.day,
   }));
   return { ...outcome, detail: { slotId, alternatives } };
@@ -108,11 +114,10 @@ function refusalOf(err: BookingError): Outcome<never> {
 
 export async function createHold(pool: pg.Pool, picks: Array<{ dose: number; slotId: number }>, seats: number, holdMinutes: number,
   dateOfBirth?: string, idempotencyKey?: string): Promise<Outcome<{ holdId: string; expiresAt: string }>> {
-  if (dateOfBirth) {
-    const problem = await checkChoice(pool, picks, [{ identifier: '-', dateOfBirth, givenName: '-', familyName: '-' }]);
-    if (problem === 'unknown_slot') return { status: 409, refusal: 'slot_unavailable' };
-    if (problem) return seriesRefusal(problem);
-  }
+  // The series rules hold for every hold; ages only when the date of birth is given.
+  const problem = await checkChoice(pool, picks, [dateOfBirth ?? null]);
+  if (problem === 'unknown_slot') return { status: 409, refusal: 'slot_unavailable' };
+  if (problem) return seriesRefusal(problem);
   const outcome = await once<Outcome<{ holdId: string; expiresAt: string }>>(pool, 'createHold', idempotencyKey, { picks, seats, dateOfBirth }, async (db) => {
     try {
       const hold = await repo.createHold(db, picks.map((p) => p.slotId), picks.map((p) => p.dose), seats, holdMinutes);
@@ -122,7 +127,7 @@ export async function createHold(pool: pg.Pool, picks: Array<{ dose: number; slo
       throw err;
     }
   }, REUSED);
-  return withAlternatives(pool, outcome);
+  return withAlternatives(pool, outcome, seats);
 }
 
 export async function releaseHold(pool: pg.Pool, holdId: string): Promise<boolean> {
@@ -203,24 +208,32 @@ async function checkEligible(pool: pg.Pool, req: BookingRequest, i: number, { sc
   if (first.dose !== e.dose) {
     return { refusal: { status: 422, refusal: 'dose_not_next', detail: { person: i, expectedDose: e.dose, window: e.window } } };
   }
+  const refusal = await rolloutRefusal(pool, e, rules, p.dateOfBirth, i, first.slot, rest.map((r) => r.slot));
+  return refusal ? { refusal } : checked;
+}
+
+/**
+ * Whether the roll-out lets person `i` take `first` (the dose their eligibility is about) and `rest` (its
+ * later doses): the phase open on that day, and a clinic and session that admit them. A refusal says why.
+ */
+async function rolloutRefusal(pool: pg.Pool, e: Eligibility, rules: Rollout | null, dateOfBirth: string, i: number,
+  first: SlotFacts, rest: SlotFacts[]): Promise<Outcome<never> | null> {
   const cohorts = new Set(e.entitlements.map((x) => x.cohortId));
   const restricted = await restrictedSessionsById(pool);
   // A clinic, and a session within it, may serve only some cohorts: both must admit the person.
   const admits = (s: SlotFacts) => [s.clinic.cohorts, restricted.get(s.sessionId)?.cohorts ?? null]
     .every((only) => only === null || only.some((c) => cohorts.has(c)));
-  const sessionOnly = restricted.get(first.slot.sessionId)?.cohorts ?? null;
-  if (!mayBook(e, p.dateOfBirth, first.slot.product, first.slot.day, first.slot.clinic.cohorts)
-    || (sessionOnly !== null && !entitledOn(e.entitlements, first.slot.day, sessionOnly)) || !rest.every((r) => admits(r.slot))) {
-    if (e.eligible && mayBook(e, p.dateOfBirth, first.slot.product, first.slot.day, null)) {
-      return { refusal: { status: 403, refusal: 'clinic_restricted', detail: { person: i } } };
-    }
-    const names = namesOf(rules);
-    // Eligible, but not on the day chosen (a birthday, a dose interval still running): say from when.
-    const why = e.eligible && e.from ? [{ code: 'not_before' as const, opensOn: e.from }] : e.reasons;
-    const reasons = why.map((r) => ({ code: r.code, opensOn: r.opensOn ?? null, messages: reasonMessage(r, names) }));
-    return { refusal: { status: 403, refusal: 'not_eligible', detail: { person: i, eligibleFrom: e.from, reasons } } };
+  const sessionOnly = restricted.get(first.sessionId)?.cohorts ?? null;
+  if (mayBook(e, dateOfBirth, first.product, first.day, first.clinic.cohorts)
+    && (sessionOnly === null || entitledOn(e.entitlements, first.day, sessionOnly)) && rest.every(admits)) return null;
+  if (e.eligible && mayBook(e, dateOfBirth, first.product, first.day, null)) {
+    return { status: 403, refusal: 'clinic_restricted', detail: { person: i } };
   }
-  return checked;
+  const names = namesOf(rules);
+  // Eligible, but not on the day chosen (a birthday, a dose interval still running): say from when.
+  const why = e.eligible && e.from ? [{ code: 'not_before' as const, opensOn: e.from }] : e.reasons;
+  const reasons = why.map((r) => ({ code: r.code, opensOn: r.opensOn ?? null, messages: reasonMessage(r, names) }));
+  return { status: 403, refusal: 'not_eligible', detail: { person: i, eligibleFrom: e.from, reasons } };
 }
 
 /** What the eligibility check found that the booking call needs: region, whether declared doses count, doses assumed recorded. */
@@ -236,7 +249,7 @@ export async function createBooking(pool: pg.Pool, req: BookingRequest, idempote
   const ids = await checkPeople(pool, req.persons, req.channel);
   const picks = req.holdId ? (await repo.holdSlotIds(pool, req.holdId)).map((h) => ({ dose: h.dose_number, slotId: h.slot_id })) : req.slots ?? [];
   if (picks.length === 0) return req.holdId ? { status: 410, refusal: 'hold_expired' } : { status: 422, refusal: 'invalid_request' };
-  const problem = await checkChoice(pool, picks, req.persons);
+  const problem = await checkChoice(pool, picks, req.persons.map((p) => p.dateOfBirth));
   if (problem === 'unknown_slot') return { status: 409, refusal: 'slot_unavailable' };
   if (problem) return seriesRefusal(problem);
   const facts = await slotFacts(pool, picks.map((p) => p.slotId));
@@ -287,7 +300,7 @@ async function bookChecked(pool: pg.Pool, req: BookingRequest, ids: Identity[], 
   }));
   if (answer.kind === 'history_changed') return answer;
   if (answer.kind === 'key_reused') return { kind: 'done', outcome: { status: 422, refusal: 'idempotency_key_reused' } };
-  if (answer.kind === 'refused') return { kind: 'done', outcome: await withAlternatives(pool, refusalOf(answer.refusal)) };
+  if (answer.kind === 'refused') return { kind: 'done', outcome: await withAlternatives(pool, refusalOf(answer.refusal), req.persons.length) };
   // The answer is built from what we asked for: every person has every dose, in the slots chosen.
   const slots = await slotFacts(pool, picks.map((p) => p.slotId));
   const sorted = [...picks].sort((a, b) => a.dose - b.dose);
@@ -323,7 +336,14 @@ export async function cancelBooking(pool: pg.Pool, code: string, dateOfBirth: st
   const booking = await getBooking(pool, code, dateOfBirth);
   if (!booking) return { status: 404, refusal: 'booking_not_found' };
   return once<Outcome<{ cancelled: number }>>(pool, 'cancelBooking', idempotencyKey, { code: booking.confirmationCode, doses },
-    async (db) => ({ status: 200, result: { cancelled: await repo.cancel(db, booking.bookingId, doses) } }), REUSED);
+    async (db) => {
+      try {
+        return { status: 200, result: { cancelled: await repo.cancel(db, booking.bookingId, doses) } };
+      } catch (err) {
+        if (err instanceof BookingError) return refusalOf(err);
+        throw err;
+      }
+    }, REUSED);
 }
 
 /**
@@ -335,12 +355,23 @@ export async function rescheduleBooking(pool: pg.Pool, code: string, dateOfBirth
   idempotencyKey?: string): Promise<Outcome<BookingResult>> {
   const booking = await getBooking(pool, code, dateOfBirth);
   if (!booking) return { status: 404, refusal: 'booking_not_found' };
-  const { dobs, doses } = await repo.bookingPeopleAndDoses(pool, booking.bookingId);
+  const { people, doses } = await repo.bookingPeopleAndDoses(pool, booking.bookingId);
   if (!doses.some((d) => d.dose === dose)) return { status: 409, refusal: 'nothing_to_reschedule' };
   const picks = doses.map((d) => (d.dose === dose ? { dose, slotId } : d));
-  const problem = await checkChoice(pool, picks, dobs.map((dob) => ({ identifier: '-', dateOfBirth: dob, givenName: '-', familyName: '-' })));
+  const problem = await checkChoice(pool, picks, people.map((p) => p.dateOfBirth));
   if (problem === 'unknown_slot') return { status: 409, refusal: 'slot_unavailable' };
   if (problem) return seriesRefusal(problem);
+  // The roll-out and the clinic's restrictions apply to the new time as they do to a new booking.
+  const facts = await slotFacts(pool, picks.map((p) => p.slotId));
+  const moved = facts.get(slotId)!;
+  const before = picks.find((p) => p.dose === dose - 1);
+  const previous = before && { day: facts.get(before.slotId)!.day, product: facts.get(before.slotId)!.product, dose: dose - 1 };
+  const next = { dose, kind: dose > moved.product.seriesDoses ? 'booster' as const : 'primary' as const, previous };
+  for (const [i, person] of people.entries()) {
+    const { e, rules } = await eligibilityOf(pool, { facts: { ...person }, history: [], invitation: null }, next);
+    const refusal = await rolloutRefusal(pool, e, rules, person.dateOfBirth, i, moved, []);
+    if (refusal) return refusal;
+  }
   const outcome = await once<Outcome<BookingResult>>(pool, 'rescheduleBooking', idempotencyKey, { code: booking.confirmationCode, dose, slotId }, async (db) => {
     try {
       await repo.reschedule(db, booking.bookingId, dose, slotId);
@@ -351,5 +382,5 @@ export async function rescheduleBooking(pool: pg.Pool, code: string, dateOfBirth
       throw err;
     }
   }, REUSED);
-  return withAlternatives(pool, outcome);
+  return withAlternatives(pool, outcome, people.length);
 }

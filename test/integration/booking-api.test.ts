@@ -195,3 +195,75 @@ test('a guardian books a series for two children in one request, each with their
   assert.equal(twoMore.statusCode, 409);
   assert.deepEqual(await counterDrift(pool), []);
 });
+
+test('a hold or booking whose doses the vaccine does not have, or with one slot for two doses, is refused with 422 and takes nothing', async () => {
+  const [d1] = await session(pool, ref, { daysAhead: 3, capacity: 5, slotCount: 1 });
+  const [d2] = await session(pool, ref, { daysAhead: 3 + 56, capacity: 5, slotCount: 1 });
+  const hold = (slots: Array<{ dose: number; slotId: number }>, extra: Record<string, unknown> = {}) =>
+    app.inject({ method: 'POST', url: '/api/v1/holds', payload: { slots, ...extra } });
+  for (const [slots, problem] of [
+    [[{ dose: 1, slotId: d1! }, { dose: 2, slotId: d1! }], 'slot_repeated'],
+    [[{ dose: 1, slotId: d1! }, { dose: 1, slotId: d2! }], 'dose_order'],
+    [[{ dose: 3, slotId: d1! }, { dose: 4, slotId: d2! }], 'no_such_dose'],
+  ] as const) {
+    for (const extra of [{}, { dateOfBirth: '1960-04-02' }]) {
+      const r = await hold([...slots], extra);
+      assert.equal(r.statusCode, 422, `${problem} ${JSON.stringify(extra)}: ${r.body}`);
+      assert.equal(r.json().detail.problem, problem);
+    }
+  }
+  const booking = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 3, slotId: d1 }, { dose: 4, slotId: d2 }], persons: [person(60)] } });
+  assert.equal(booking.statusCode, 422, booking.body);
+  const { rows } = await pool.query<{ held: number; booked: number }>('SELECT sum(held)::int AS held, sum(booked)::int AS booked FROM slots WHERE id = ANY($1)', [[d1, d2]]);
+  assert.deepEqual(rows[0], { held: 0, booked: 0 });
+  assert.deepEqual(await counterDrift(pool), []);
+});
+
+test('dose 1 cannot be cancelled alone while dose 2 stays booked; both together can', async () => {
+  const [d1] = await session(pool, ref, { daysAhead: 4, capacity: 5, slotCount: 1 });
+  const [d2] = await session(pool, ref, { daysAhead: 4 + 56, capacity: 5, slotCount: 1 });
+  const code = await bookSeries(61, d1!, d2!);
+  const cancel = (doses?: number[]) => app.inject({ method: 'POST', url: '/api/v1/bookings/cancel', headers: { 'accept-language': 'fr' }, payload: { confirmationCode: code, dateOfBirth: '1960-04-02', ...(doses ? { doses } : {}) } });
+  const alone = await cancel([1]);
+  assert.equal(alone.statusCode, 409, alone.body);
+  assert.equal(alone.json().code, 'later_dose_booked');
+  assert.match(alone.json().message, /dose suivante/);
+  assert.deepEqual((await cancel([1, 2])).json(), { cancelled: 2 });
+  assert.deepEqual(await counterDrift(pool), []);
+});
+
+test('a cancel and a reschedule of one booking at the same moment: one waits for the other, and nothing stays booked', async () => {
+  const d1 = await session(pool, ref, { daysAhead: 5, capacity: 20, slotCount: 2 });
+  const [d2] = await session(pool, ref, { daysAhead: 5 + 56, capacity: 20, slotCount: 1 });
+  for (let n = 0; n < 6; n++) {
+    const code = await bookSeries(70 + n, d1[0]!, d2!);
+    const [moved, cancelled] = await Promise.all([
+      app.inject({ method: 'POST', url: '/api/v1/bookings/reschedule', payload: { confirmationCode: code, dateOfBirth: '1960-04-02', dose: 1, slotId: d1[1] } }),
+      app.inject({ method: 'POST', url: '/api/v1/bookings/cancel', payload: { confirmationCode: code, dateOfBirth: '1960-04-02' } }),
+    ]);
+    assert.equal(cancelled.statusCode, 200, cancelled.body);
+    assert.ok(moved.statusCode === 200 || moved.json().code === 'nothing_to_reschedule', moved.body);
+    const left = await app.inject({ method: 'POST', url: '/api/v1/bookings/lookup', payload: { confirmationCode: code, dateOfBirth: '1960-04-02' } });
+    assert.deepEqual(left.json().appointments.filter((a: { status: string }) => a.status === 'booked'), [], `run ${n}: ${moved.statusCode} then cancel ${cancelled.body}`);
+  }
+  assert.deepEqual(await counterDrift(pool), []);
+});
+
+test('a code typed with Z for 2, dots or other dashes is the same booking, and the same guess for the look-up limit', async () => {
+  const [d1] = await session(pool, ref, { daysAhead: 7, capacity: 5, slotCount: 1 });
+  const [d2] = await session(pool, ref, { daysAhead: 7 + 56, capacity: 5, slotCount: 1 });
+  const code = await bookSeries(62, d1!, d2!);
+  const spellings = [code.replaceAll('2', 'Z'), code.replaceAll('-', '.'), code.replaceAll('-', '\u2013')];
+  for (const typed of spellings) {
+    const r = await app.inject({ method: 'POST', url: '/api/v1/bookings/lookup', payload: { confirmationCode: typed, dateOfBirth: '1960-04-02' } });
+    assert.equal(r.statusCode, 200, typed);
+  }
+  const limited = await buildApp({ pool, logLevel: 'silent', lookupLimits: { perClient: 100, perCode: 2, windowSeconds: 60 } });
+  const look = (typed: string) => limited.inject({ method: 'POST', url: '/api/v1/bookings/lookup', payload: { confirmationCode: typed, dateOfBirth: '1900-01-01' } });
+  assert.equal((await look(code)).statusCode, 404);
+  assert.equal((await look(code.toLowerCase())).statusCode, 404);
+  const third = await look(code.includes('2') ? code.replaceAll('2', 'Z') : code.replaceAll('-', '.'));
+  assert.equal(third.statusCode, 429, 'another spelling of the same code is not a fresh budget');
+  assert.match(third.json().message, /seconds|minutes/);
+  await limited.close();
+});

@@ -318,6 +318,13 @@ test('a session serving only some cohorts: its places are neither offered to nor
   const intoPublic = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: publicSlot }, { dose: 2, slotId: d2 }], persons: [adult(2)] } });
   assert.equal(intoPublic.statusCode, 201, intoPublic.body);
   assert.deepEqual(await offered(), [], 'the public session is full: the day is no longer offered to adults, though the staff session has room');
+  // Moving into the staff session is refused as booking into it is, and the appointment stands.
+  const code = intoPublic.json().confirmationCode;
+  const move = await app.inject({ method: 'POST', url: '/api/v1/bookings/reschedule', payload: { confirmationCode: code, dateOfBirth: '1990-01-01', dose: 1, slotId: staffOnly[1] } });
+  assert.equal(move.statusCode, 403, move.body);
+  assert.equal(move.json().code, 'clinic_restricted');
+  const still = await app.inject({ method: 'POST', url: '/api/v1/bookings/lookup', payload: { confirmationCode: code, dateOfBirth: '1990-01-01' } });
+  assert.deepEqual(still.json().appointments.filter((a: { status: string }) => a.status === 'booked').map((a: { slotId: number }) => a.slotId), [publicSlot, d2]);
 });
 
 test('doses imported from a registry count for booking; bad rows are reported by row and field, good ones kept', async () => {

@@ -13,6 +13,8 @@ export function refusalFrom(err: unknown): BookingError | undefined {
     case 'VB404': return new BookingError('slot_unavailable', 'slot unavailable', slotId);
     case 'VB410': return new BookingError('hold_expired', 'hold expired');
     case 'VB422': return new BookingError('invalid_request', 'invalid request');
+    case 'VB412': return new BookingError('later_dose_booked', 'a later dose stays booked');
+    case 'VB416': return new BookingError('nothing_to_reschedule', 'no active appointment for that dose');
     case 'VB403': return new BookingError(`invitation_${e.detail === 'revoked' || e.detail === 'expired' || e.detail === 'used' ? e.detail : 'unknown'}`, 'invitation refused');
     case '23505': return e.constraint === 'appointments_one_active_per_dose' ? new BookingError('already_booked', 'dose already booked') : undefined;
     case '23P01': return new BookingError('overlapping', 'overlapping appointment');
@@ -53,8 +55,12 @@ export async function book(db: Db, a: BookArgs): Promise<number> {
 }
 
 export async function cancel(db: Db, bookingId: number, doses: number[] | null): Promise<number> {
-  const r = await db.query<{ n: number }>('SELECT vaxbook_cancel($1, $2::smallint[]) AS n', [bookingId, doses]);
-  return r.rows[0]!.n;
+  try {
+    const r = await db.query<{ n: number }>('SELECT vaxbook_cancel($1, $2::smallint[]) AS n', [bookingId, doses]);
+    return r.rows[0]!.n;
+  } catch (err) {
+    return translate(err);
+  }
 }
 
 export async function expireHolds(db: Db, limit = 500): Promise<number> {
@@ -158,21 +164,41 @@ export async function reschedule(db: Db, bookingId: number, dose: number, newSlo
   }
 }
 
-/** The dates of birth of a booking's people and its active appointments, for re-checking the series. */
-export async function bookingPeopleAndDoses(db: Db, bookingId: number): Promise<{ dobs: string[]; doses: Array<{ dose: number; slotId: number }> }> {
-  const r = await db.query<{ dob: string; dose: number; slot_id: number }>(
-    `SELECT p.date_of_birth::text AS dob, a.dose_number AS dose, a.slot_id
-     FROM appointments a JOIN persons p ON p.id = a.person_id
-     WHERE a.booking_id = $1 AND a.status IN ('booked', 'checked_in') ORDER BY a.dose_number`, [bookingId]);
+/** What the roll-out knows of one person of a booking: as recorded when they booked, and the invitation they came in on. */
+export interface BookedPerson {
+  personId: number; dateOfBirth: string; regionCode: string | null; groups: string[];
+  invitation: { cohortId: string; regionCode: string; asDependent: boolean } | null;
+}
+
+/** A booking's people and its active appointments, for re-checking the series and the roll-out when a dose moves. */
+export async function bookingPeopleAndDoses(db: Db, bookingId: number): Promise<{ people: BookedPerson[]; doses: Array<{ dose: number; slotId: number }> }> {
+  const r = await db.query<{ person_id: number; dob: string; region_code: string | null; groups: string[]; holder: boolean;
+    cohort_id: string | null; invitation_region: string | null; dose: number; slot_id: number }>(
+    `SELECT p.id AS person_id, p.date_of_birth::text AS dob, r.code AS region_code, p.groups, p.id = b.person_id AS holder,
+            inv.cohort_id, inv.region_code AS invitation_region, a.dose_number AS dose, a.slot_id
+     FROM appointments a JOIN persons p ON p.id = a.person_id JOIN bookings b ON b.id = a.booking_id
+     LEFT JOIN regions r ON r.id = p.region_id
+     LEFT JOIN LATERAL (
+       SELECT ib.cohort_id, ir.code AS region_code FROM invitation_codes c
+         JOIN invitation_batches ib ON ib.id = c.batch_id JOIN regions ir ON ir.id = ib.region_id
+        WHERE c.person_id = b.person_id AND ib.revoked_at IS NULL ORDER BY c.code LIMIT 1) inv ON true
+     WHERE a.booking_id = $1 AND a.status IN ('booked', 'checked_in') ORDER BY a.dose_number, p.id`, [bookingId]);
   const doses = new Map<number, number>();
-  for (const row of r.rows) doses.set(row.dose, row.slot_id);
-  return { dobs: [...new Set(r.rows.map((x) => x.dob))], doses: [...doses].map(([dose, slotId]) => ({ dose, slotId })) };
+  const people = new Map<number, BookedPerson>();
+  for (const row of r.rows) {
+    doses.set(row.dose, row.slot_id);
+    people.set(row.person_id, {
+      personId: row.person_id, dateOfBirth: row.dob, regionCode: row.region_code, groups: row.groups,
+      invitation: row.cohort_id && row.invitation_region ? { cohortId: row.cohort_id, regionCode: row.invitation_region, asDependent: !row.holder } : null,
+    });
+  }
+  return { people: [...people.values()], doses: [...doses].map(([dose, slotId]) => ({ dose, slotId })) };
 }
 
 export interface Alternative { slot_id: number; starts_at: Date; free: number; clinic_id: number; clinic_name: string; day: string }
 
 /** Free slots of the same product at the same clinic, nearest in time to a slot that was full (±7 days). */
-export async function alternativesTo(db: Db, slotId: number, limit = 5): Promise<Alternative[]> {
+export async function alternativesTo(db: Db, slotId: number, seats = 1, limit = 5): Promise<Alternative[]> {
   const r = await db.query<Alternative>(
     `SELECT s2.id AS slot_id, s2.starts_at, s2.capacity - s2.booked - s2.held AS free, c.id AS clinic_id, c.name AS clinic_name,
             cd.day::text AS day
@@ -182,9 +208,9 @@ export async function alternativesTo(db: Db, slotId: number, limit = 5): Promise
       AND cd.day BETWEEN (s.starts_at AT TIME ZONE c.time_zone)::date - 7 AND (s.starts_at AT TIME ZONE c.time_zone)::date + 7
       AND cd.published_at IS NOT NULL AND cd.cancelled_at IS NULL
      JOIN slots s2 ON s2.clinic_day_id = cd.id AND s2.product_id = s.product_id
-     WHERE s.id = $1 AND s2.id <> s.id AND s2.starts_at > now() AND s2.booked + s2.held < s2.capacity
+     WHERE s.id = $1 AND s2.id <> s.id AND s2.starts_at > now() AND s2.capacity - s2.booked - s2.held >= $3
      ORDER BY abs(extract(epoch FROM s2.starts_at - s.starts_at)), s2.id
-     LIMIT $2`, [slotId, limit]);
+     LIMIT $2`, [slotId, limit, seats]);
   return r.rows;
 }
 

@@ -42,9 +42,13 @@ const REFUSALS: Record<string, { en: string; fr: string }> = {
   hold_expired: { en: 'The times reserved for you were released because the time to confirm ran out. Please choose them again; what you typed is kept.', fr: 'Les créneaux réservés pour vous ont été libérés, car le délai de confirmation est écoulé. Veuillez les choisir à nouveau ; vos informations sont conservées.' },
   already_booked: { en: 'This person already has an appointment for that dose.', fr: 'Cette personne a déjà un rendez-vous pour cette dose.' },
   overlapping: { en: 'This person already has another appointment at that time.', fr: 'Cette personne a déjà un autre rendez-vous à cette heure.' },
-  series_invalid: { en: 'These appointments do not fit the vaccine’s rules (age or interval between doses).', fr: 'Ces rendez-vous ne respectent pas les règles du vaccin (âge ou intervalle entre les doses).' },
+  series_invalid: { en: 'These appointments do not fit the vaccine’s rules (age, dose number or interval between doses).', fr: 'Ces rendez-vous ne respectent pas les règles du vaccin (âge, numéro de dose ou intervalle entre les doses).' },
   pairing_required: { en: 'A first dose is booked together with the second dose: choose a second-dose appointment too.', fr: 'La première dose se réserve avec la deuxième : choisissez aussi un rendez-vous pour la deuxième dose.' },
   idempotency_key_reused: KEY_REUSED,
+  later_dose_booked: {
+    en: 'A later dose of this booking stays booked: cancel it too, or move this dose instead.',
+    fr: 'Une dose suivante de cette réservation reste réservée : annulez-la aussi, ou déplacez plutôt cette dose.',
+  },
   nothing_to_reschedule: { en: 'This booking has no active appointment for that dose.', fr: "Cette réservation n'a pas de rendez-vous actif pour cette dose." },
   not_eligible: { en: 'This person cannot book this appointment yet.', fr: 'Cette personne ne peut pas encore réserver ce rendez-vous.' },
   clinic_restricted: { en: 'This clinic or session serves only some groups, and not this person: please choose another time or clinic.', fr: "Cette clinique ou cette séance ne sert que certains groupes, dont cette personne ne fait pas partie : choisissez une autre heure ou une autre clinique." },
@@ -140,6 +144,7 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
   r.post('/api/v1/bookings/cancel', {
     schema: {
       operationId: 'cancelBooking', tags: ['booking'], summary: 'Cancel one dose or the whole series; the capacity is free at once',
+      description: 'An earlier dose cannot be cancelled alone while a later one stays booked (409 later_dose_booked): cancel both, or move the earlier one.',
       headers: IdempotencyHeaders,
       body: Type.Object({ ...Lookup.properties, doses: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 10 }), { minItems: 1 })) }),
       response: { 200: Type.Object({ cancelled: Type.Integer() }), ...limited },
