@@ -6,6 +6,7 @@ export type BookingRefusal =
   | 'already_booked'     // the person already has an active appointment for that dose
   | 'overlapping'        // the person has another appointment at that time
   | 'invalid_request'    // inconsistent input the schema could not catch
+  | 'identity_mismatch'  // the identifier is recorded with another date of birth
   | 'later_dose_booked'  // an earlier dose cannot be cancelled while a later one stays booked
   | 'nothing_to_reschedule' // no active appointment for that dose (cancelled meanwhile)
   | 'invitation_unknown' | 'invitation_revoked' | 'invitation_expired' | 'invitation_used'; // the code cannot be redeemed

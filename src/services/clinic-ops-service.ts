@@ -20,7 +20,7 @@ export class NotFound extends Error {
   constructor(readonly what: 'clinic' | 'appointment' | 'arrival' | 'person') { super(`${what} not found`); }
 }
 export class Conflict extends Error {
-  constructor(readonly code: 'appointment_not_open' | 'dose_already_recorded' | 'no_next_dose', readonly messages: { en: string; fr: string }) { super(code); }
+  constructor(readonly code: 'appointment_not_open' | 'dose_already_recorded' | 'identity_mismatch' | 'no_next_dose', readonly messages: { en: string; fr: string }) { super(code); }
 }
 
 /** Any clinic, open or closed (staff close a clinic's books after it closes). */
@@ -129,6 +129,12 @@ export async function registerWalkIn(pool: pg.Pool, clinicId: number, w: WalkInI
       return { personId, doseRecordId: await ops.recordWalkIn(db, personId, clinicId, w.doseNumber, given) };
     });
   } catch (err) {
+    if ((err as { code?: string }).code === 'VB418') {
+      throw new Conflict('identity_mismatch', {
+        en: 'This health card number is recorded with another date of birth: check the card, and correct the record if it is wrong.',
+        fr: 'Ce numéro de carte santé est inscrit avec une autre date de naissance : vérifiez la carte et corrigez le dossier s’il est erroné.',
+      });
+    }
     if ((err as { code?: string }).code === '23505') throw new Conflict('dose_already_recorded', { en: `This person already has dose ${w.doseNumber} recorded.`, fr: `La dose ${w.doseNumber} est déjà inscrite au dossier de cette personne.` });
     throw err;
   }

@@ -266,10 +266,22 @@ test('a time taken by someone else while choosing: the person is told and offere
   await page.locator('input[name="dose2"]:checked').waitFor();
   const first = page.locator('input[name="dose1"]').first();
   await first.check();
-  // Another client takes every place of that time.
+  // Another client takes every place of that time, holding whole series (a dose 1 is never held alone) with
+  // the other dose-2 times of the day, so the person's own dose-2 choice stays free.
   const slotId = Number((await first.getAttribute('id'))!.replace('dose1-', ''));
+  const chosen2 = await page.locator('input[name="dose2"]:checked').getAttribute('id');
+  const others2 = (await page.locator('input[name="dose2"]').evaluateAll((els) => els.map((e) => e.id)))
+    .filter((id) => id !== chosen2).map((id) => Number(id.replace('dose2-', '')));
+  let k = 0;
   for (let seats = 10; seats >= 1; seats--) {
-    while ((await fetch(`${base}/api/v1/holds`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ slots: [{ dose: 1, slotId }], seats }) })).status === 201) { /* until full */ }
+    for (;;) {
+      const r = await fetch(`${base}/api/v1/holds`, { method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ slots: [{ dose: 1, slotId }, { dose: 2, slotId: others2[k] }], seats }) });
+      if (r.status === 201) continue;
+      const full = ((await r.json()) as { detail?: { slotId?: number } }).detail?.slotId;
+      if (full === others2[k] && k + 1 < others2.length) { k++; continue; }
+      break;
+    }
   }
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByRole('heading', { name: 'That time has just been taken' }).waitFor();

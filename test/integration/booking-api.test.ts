@@ -267,3 +267,17 @@ test('a code typed with Z for 2, dots or other dashes is the same booking, and t
   assert.match(third.json().message, /seconds|minutes/);
   await limited.close();
 });
+
+test('a health card is one person: booking it again under another date of birth is refused, not a second person', async () => {
+  const [d1, d1b] = await session(pool, ref, { daysAhead: 8, capacity: 5, slotCount: 2 });
+  const [d2, d2b] = await session(pool, ref, { daysAhead: 8 + 56, capacity: 5, slotCount: 2 });
+  await bookSeries(63, d1!, d2!);
+  const again = await app.inject({ method: 'POST', url: '/api/v1/bookings', headers: { 'accept-language': 'fr' },
+    payload: { slots: [{ dose: 1, slotId: d1b }, { dose: 2, slotId: d2b }], persons: [{ ...person(63), dateOfBirth: '1960-04-03' }] } });
+  assert.equal(again.statusCode, 409, again.body);
+  assert.equal(again.json().code, 'identity_mismatch');
+  assert.match(again.json().message, /autre date de naissance/);
+  const { rows } = await pool.query('SELECT date_of_birth::text FROM persons WHERE identifier = $1', [person(63).identifier]);
+  assert.deepEqual(rows, [{ date_of_birth: '1960-04-02' }]);
+  assert.deepEqual(await counterDrift(pool), []);
+});
