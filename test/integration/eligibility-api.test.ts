@@ -344,6 +344,12 @@ test('doses imported from a registry count for booking; bad rows are reported by
   const again = await app.inject({ method: 'POST', url: '/api/v1/admin/dose-records/import', headers: auth, payload: { rows: [
     { identifier: id, dateOfBirth: '1975-03-03', givenName: 'Ira', familyName: 'Imported', doses: [{ date: '2021-06-01', product: 'test-mrna' }] }] } });
   assert.deepEqual([again.json().dosesAdded, again.json().dosesAlreadyRecorded], [0, 1]);
+  const otherBirthday = await app.inject({ method: 'POST', url: '/api/v1/admin/dose-records/import', headers: auth, payload: { rows: [
+    { identifier: withCheckDigits('ontario-health-card', '454545454'), dateOfBirth: '1980-01-01', givenName: 'Kept', familyName: 'Row', doses: [{ date: '2021-06-01', product: 'test-mrna' }] },
+    { identifier: id, dateOfBirth: '1975-03-04', givenName: 'Ira', familyName: 'Imported', doses: [{ date: '2021-06-01', product: 'test-mrna' }] }] } });
+  assert.equal(otherBirthday.statusCode, 200, otherBirthday.body);
+  assert.deepEqual(otherBirthday.json().problems.map((p: { field: string }) => p.field), ['rows.1.dateOfBirth'], 'the card is recorded with another date of birth');
+  assert.deepEqual([otherBirthday.json().people, otherBirthday.json().dosesAdded], [1, 1], 'the other row is kept');
   const rows = await pool.query<{ dose_number: number; day: string; source: string }>(
     `SELECT d.dose_number, (d.administered_at AT TIME ZONE 'America/Toronto')::date::text AS day, d.source FROM dose_records d JOIN persons p ON p.id = d.person_id
      WHERE p.family_name = 'Imported' ORDER BY 1`);
