@@ -32,6 +32,17 @@ export function isValidDay(s: string): boolean {
   return parseDay(s) !== null;
 }
 
+/** The earliest date of birth a person may have here (the database refuses earlier ones too). */
+export const EARLIEST_BIRTH = '1900-01-01';
+
+/** Why `dateOfBirth` cannot be a living person's on `today`, in both languages, or null when it can. */
+export function dateOfBirthProblem(dateOfBirth: string, today: string): { en: string; fr: string } | null {
+  if (!isValidDay(dateOfBirth)) return { en: 'The date of birth must be a real date.', fr: 'La date de naissance doit être une vraie date.' };
+  if (dateOfBirth > today) return { en: 'The date of birth cannot be in the future.', fr: 'La date de naissance ne peut pas être dans le futur.' };
+  if (dateOfBirth < EARLIEST_BIRTH) return { en: 'The date of birth must be on or after 1 January 1900.', fr: 'La date de naissance doit être le 1er janvier 1900 ou après.' };
+  return null;
+}
+
 /**
  * Whole months completed from `dateOfBirth` to `onDay`.
  *

@@ -6,7 +6,7 @@ import { windowBeforeNext } from '../domain/dose-series.js';
 import { InputError } from './input-error.js';
 import { clinicDirectory, productCatalogue, restrictedSessionsById } from './reference-cache.js';
 import { timeZone } from './reference-service.js';
-import { isValidDay } from '../domain/age.js';
+import { dateOfBirthProblem, isValidDay } from '../domain/age.js';
 export { forgetCachedReferenceData } from './reference-cache.js';
 import { nearestRegion, postalArea, resolvePlace } from './place-service.js';
 import {
@@ -334,8 +334,9 @@ export async function searchFromRequest(pool: pg.Pool, b: SearchRequest): Promis
   if (b.latitude !== undefined && b.longitude !== undefined) at = { latitude: b.latitude, longitude: b.longitude };
   else if (b.place) at = await resolvePlace(pool, b.place);
   else throw new InputError('place', { en: 'Give a place (town or postal code) or coordinates.', fr: 'Indiquez un lieu (ville ou code postal) ou des coordonnées.' });
-  if (!isValidDay(b.dateOfBirth) || b.dateOfBirth > today) {
-    throw new InputError('dateOfBirth', { en: 'The date of birth must be a real date, not in the future.', fr: 'La date de naissance doit être une vraie date, pas dans le futur.' });
+  for (const [field, dob] of [['dateOfBirth', b.dateOfBirth], ...(b.alsoFor ?? []).map((d, i) => [`alsoFor.${i}`, d])] as const) {
+    const problem = dateOfBirthProblem(dob, today);
+    if (problem) throw new InputError(field, problem);
   }
   if (b.to && b.to < today) {
     throw new InputError('to', { en: 'The end date is in the past: search from today on.', fr: "La date de fin est passée : cherchez à partir d'aujourd'hui." });

@@ -8,6 +8,8 @@ import { clinicsById, forgetCachedReferenceData, productsById, restrictedSession
 import type { ClinicRow } from '../db/repositories/reference-repository.js';
 import type { Product } from '../domain/availability.js';
 import { localDate } from '../domain/calendar.js';
+import { dateOfBirthProblem } from '../domain/age.js';
+import { timeZone } from './reference-service.js';
 import { BookingError } from '../domain/booking-errors.js';
 import { newConfirmationCode, normaliseConfirmationCode } from '../domain/confirmation-code.js';
 import { checkSeriesChoice, type ChoiceProblem } from '../domain/series-choice.js';
@@ -115,6 +117,8 @@ function refusalOf(err: BookingError): Outcome<never> {
 export async function createHold(pool: pg.Pool, picks: Array<{ dose: number; slotId: number }>, seats: number, holdMinutes: number,
   dateOfBirth?: string, idempotencyKey?: string): Promise<Outcome<{ holdId: string; expiresAt: string }>> {
   // The series rules hold for every hold; ages only when the date of birth is given.
+  const dobProblem = dateOfBirth ? dateOfBirthProblem(dateOfBirth, localDate(new Date(), await timeZone(pool))) : null;
+  if (dobProblem) throw new InputError('dateOfBirth', dobProblem);
   const problem = await checkChoice(pool, picks, [dateOfBirth ?? null]);
   if (problem === 'unknown_slot') return { status: 409, refusal: 'slot_unavailable' };
   if (problem) return seriesRefusal(problem);
@@ -144,6 +148,11 @@ interface Identity { scheme: string; identifier: string; version?: string; docum
  * (dependents are reached through them); nobody is listed twice.
  */
 async function checkPeople(pool: pg.Pool, persons: PersonRequest[], channel: BookingRequest['channel']): Promise<Identity[]> {
+  const today = localDate(new Date(), await timeZone(pool));
+  persons.forEach((p, i) => {
+    const problem = dateOfBirthProblem(p.dateOfBirth, today);
+    if (problem) throw new InputError(`persons.${i}.dateOfBirth`, problem);
+  });
   const ids = await Promise.all(persons.map(async (p, i): Promise<Identity> => {
     if (p.identityDocument) {
       if (channel === 'portal') {
@@ -170,8 +179,8 @@ async function checkPeople(pool: pg.Pool, persons: PersonRequest[], channel: Boo
     });
   }
   const seen = new Set<string>();
-  persons.forEach((p, i) => {
-    const key = `${ids[i]!.scheme}|${ids[i]!.identifier}|${p.dateOfBirth}`;
+  ids.forEach((id, i) => {
+    const key = `${id.scheme}|${id.identifier}`; // one person per identifier, whatever the date of birth
     if (seen.has(key)) throw new InputError(`persons.${i}.identifier`, { en: 'The same person is listed twice.', fr: 'La même personne figure deux fois.' });
     seen.add(key);
   });

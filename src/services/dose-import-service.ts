@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { importPersonDoses } from '../db/repositories/dose-record-repository.js';
 import { withTransaction } from '../db/transaction.js';
-import { isValidDay } from '../domain/age.js';
+import { dateOfBirthProblem, isValidDay } from '../domain/age.js';
 import { localDate } from '../domain/calendar.js';
 import { checkIdentifier, isIdentifierScheme } from '../domain/identifiers.js';
 import type { Msg } from '../domain/rollout.js';
@@ -35,9 +35,8 @@ export async function importDoseRecords(pool: pg.Pool, rows: ImportRow[]) {
       if (!c.ok) return problem('identifier', c.message);
       identifier = c.value;
     }
-    if (!isValidDay(row.dateOfBirth) || row.dateOfBirth > today) {
-      return problem('dateOfBirth', { en: 'The date of birth must be a real date, not in the future.', fr: 'La date de naissance doit être une vraie date, pas dans le futur.' });
-    }
+    const dob = dateOfBirthProblem(row.dateOfBirth, today);
+    if (dob) return problem('dateOfBirth', dob);
     const bad = row.doses.findIndex((d) => !isValidDay(d.date) || d.date > today || d.date < row.dateOfBirth);
     if (bad >= 0) return problem(`doses.${bad}.date`, { en: 'A dose date must be a real date between birth and today.', fr: 'La date d’une dose doit être une vraie date entre la naissance et aujourd’hui.' });
     const unknown = row.doses.findIndex((d) => !products.some((p) => p.code === d.product));

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import * as invitations from '../db/repositories/invitation-repository.js';
 import * as repo from '../db/repositories/rollout-repository.js';
-import { isValidDay } from '../domain/age.js';
+import { dateOfBirthProblem, isValidDay } from '../domain/age.js';
 import type { Product } from '../domain/availability.js';
 import { localDate } from '../domain/calendar.js';
 import { normaliseConfirmationCode } from '../domain/confirmation-code.js';
@@ -90,6 +90,8 @@ export async function resolvePerson(pool: pg.Pool, c: PersonClaims, opts: { fiel
   const field = opts.field ?? '';
   const [products, settings] = await Promise.all([productCatalogue(pool), jurisdictionSettings(pool)]);
   const today = localDate(new Date(), settings.timeZone);
+  const dob = dateOfBirthProblem(c.dateOfBirth, today);
+  if (dob) throw new InputError(`${field}dateOfBirth`, dob);
   const regionCode = await residence(pool, c, field);
   let invitation: ResolvedPerson['invitation'] = null;
   let held: PersonFacts['invitation'] = null;

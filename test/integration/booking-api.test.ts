@@ -281,3 +281,21 @@ test('a health card is one person: booking it again under another date of birth 
   assert.deepEqual(rows, [{ date_of_birth: '1960-04-02' }]);
   assert.deepEqual(await counterDrift(pool), []);
 });
+
+test('a date of birth before 1900 or in the future is refused by name wherever it is given, and nothing is taken', async () => {
+  const [d1] = await session(pool, ref, { daysAhead: 9, capacity: 5, slotCount: 1 });
+  const [d2] = await session(pool, ref, { daysAhead: 9 + 56, capacity: 5, slotCount: 1 });
+  for (const dob of ['1880-01-01', '2099-01-01']) {
+    const book = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }], persons: [person(64, dob)] } });
+    assert.equal(book.statusCode, 400, book.body);
+    assert.equal(book.json().field, 'persons.0.dateOfBirth');
+    const hold = await app.inject({ method: 'POST', url: '/api/v1/holds', payload: { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }], dateOfBirth: dob } });
+    assert.equal(hold.json().field, 'dateOfBirth', hold.body);
+    const search = await app.inject({ method: 'POST', url: '/api/v1/availability/search', payload: { latitude: 43.7, longitude: -79.4, radiusKm: 25, dateOfBirth: '1980-01-01', alsoFor: [dob] } });
+    assert.equal(search.json().field, 'alsoFor.0', search.body);
+    const eligibility = await app.inject({ method: 'POST', url: '/api/v1/eligibility', payload: { dateOfBirth: dob, regionCode: 'TST' } });
+    assert.equal(eligibility.json().field, 'dateOfBirth', eligibility.body);
+  }
+  const { rows } = await pool.query<{ held: number; booked: number }>('SELECT sum(held)::int AS held, sum(booked)::int AS booked FROM slots WHERE id = ANY($1)', [[d1, d2]]);
+  assert.deepEqual(rows[0], { held: 0, booked: 0 });
+});
