@@ -36,13 +36,27 @@ export function preferredLanguage(req: FastifyRequest): 'en' | 'fr' {
 type AjvErrors = NonNullable<FastifyError['validation']>;
 const localizeFr = createRequire(import.meta.url)('ajv-i18n/localize/fr') as (errors: AjvErrors) => void;
 
-/** Ajv's message for the first error, in French (ajv-i18n), on a copy: the English one stays as it was. */
-function frenchDetail(err: FastifyError): string {
-  const first = err.validation?.[0];
-  if (!first) return 'valeur invalide';
-  const copy: AjvErrors = [{ ...first }];
-  localizeFr(copy);
-  return copy[0]?.message ?? first.message ?? 'valeur invalide';
+/**
+ * What is wrong with the first field Ajv refused, in the language asked (French by ajv-i18n, on copies).
+ * For a value that may take one of several forms (anyOf), every form is said; a pattern is described, never
+ * shown as the regular expression it is.
+ */
+function validationDetail(err: FastifyError, lang: 'en' | 'fr'): string {
+  const errors = err.validation ?? [];
+  const first = errors[0];
+  if (!first) return lang === 'en' ? 'is invalid' : 'valeur invalide';
+  const branches = errors.some((e) => e.keyword === 'anyOf' && e.instancePath === first.instancePath)
+    ? errors.filter((e) => e.instancePath === first.instancePath && e.keyword !== 'anyOf') : [first];
+  const say = (e: AjvErrors[number]): string => {
+    if (e.keyword === 'pattern') return lang === 'en' ? 'is not in the expected form' : "n'a pas la forme attendue";
+    const allowed = (e.params as { allowedValue?: unknown }).allowedValue;
+    if (e.keyword === 'const') return lang === 'en' ? `must be ${JSON.stringify(allowed)}` : `doit être ${JSON.stringify(allowed)}`;
+    if (lang === 'en') return e.message ?? 'is invalid';
+    const copy: AjvErrors = [{ ...e }];
+    localizeFr(copy);
+    return copy[0]?.message ?? e.message ?? 'valeur invalide';
+  };
+  return [...new Set(branches.map(say))].join(lang === 'en' ? ' or ' : ' ou ');
 }
 
 /** Fastify's own refusals of a body, said in both languages with stable codes. */
@@ -91,10 +105,11 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
   if (err.validation) {
     const field = fieldOf(err);
     const where = err.validationContext ?? 'request';
-    const detail = err.validation[0]?.message ?? 'is invalid';
+    const detail = validationDetail(err, 'en');
+    const frDetail = validationDetail(err, 'fr');
     return send(reply, req, 400, 'invalid_input', {
       en: field ? `The ${where} field "${field}" ${detail}.` : `The ${where} is invalid: ${detail}.`,
-      fr: field ? `Le champ « ${field} » (${where}) est invalide : ${frenchDetail(err)}.` : `La requête est invalide : ${frenchDetail(err)}.`,
+      fr: field ? `Le champ « ${field} » (${where}) est invalide : ${frDetail}.` : `La requête est invalide : ${frDetail}.`,
     }, field);
   }
   const framework = err.code ? FRAMEWORK_REFUSALS[err.code] : undefined;

@@ -36,7 +36,8 @@ export interface BookingRequest {
 }
 
 /** What the HTTP layer answers: a status and either a result or a refusal. */
-export type Outcome<T> = { status: 200 | 201; result: T } | { status: 403 | 404 | 409 | 410 | 422; refusal: string; detail?: unknown };
+/** An answer; `replayed` when it is the stored answer of an earlier request with the same Idempotency-Key. */
+export type Outcome<T> = ({ status: 200 | 201; result: T } | { status: 403 | 404 | 409 | 410 | 422; refusal: string; detail?: unknown }) & { replayed?: boolean };
 
 export interface BookingResult { confirmationCode: string; appointments: repo.BookingView['appointments'] }
 
@@ -256,8 +257,16 @@ interface Checked { regionCode: string | null; declared: boolean; knownDoses?: n
  */
 export async function createBooking(pool: pg.Pool, req: BookingRequest, idempotencyKey?: string): Promise<Outcome<BookingResult>> {
   const ids = await checkPeople(pool, req.persons, req.channel);
-  const picks = req.holdId ? (await repo.holdSlotIds(pool, req.holdId)).map((h) => ({ dose: h.dose_number, slotId: h.slot_id })) : req.slots ?? [];
+  const held = req.holdId ? await repo.holdSlotIds(pool, req.holdId) : [];
+  const picks = req.holdId ? held.map((h) => ({ dose: h.dose_number, slotId: h.slot_id })) : req.slots ?? [];
   if (picks.length === 0) return req.holdId ? { status: 410, refusal: 'hold_expired' } : { status: 422, refusal: 'invalid_request' };
+  const seats = held[0]?.seats;
+  if (seats !== undefined && seats !== req.persons.length) {
+    throw new InputError('persons', {
+      en: `The times were kept for ${seats} ${seats === 1 ? 'person' : 'people'}: list exactly ${seats}, or choose the times again.`,
+      fr: `Les créneaux ont été réservés pour ${seats} personne${seats === 1 ? '' : 's'} : indiquez-en exactement ${seats}, ou choisissez de nouveau les créneaux.`,
+    });
+  }
   const problem = await checkChoice(pool, picks, req.persons.map((p) => p.dateOfBirth));
   if (problem === 'unknown_slot') return { status: 409, refusal: 'slot_unavailable' };
   if (problem) return seriesRefusal(problem);
@@ -309,12 +318,12 @@ async function bookChecked(pool: pg.Pool, req: BookingRequest, ids: Identity[], 
   }));
   if (answer.kind === 'history_changed') return answer;
   if (answer.kind === 'key_reused') return { kind: 'done', outcome: { status: 422, refusal: 'idempotency_key_reused' } };
-  if (answer.kind === 'refused') return { kind: 'done', outcome: await withAlternatives(pool, refusalOf(answer.refusal), req.persons.length) };
+  if (answer.kind === 'refused') return { kind: 'done', outcome: { ...await withAlternatives(pool, refusalOf(answer.refusal), req.persons.length), replayed: answer.replay } };
   // The answer is built from what we asked for: every person has every dose, in the slots chosen.
   const slots = await slotFacts(pool, picks.map((p) => p.slotId));
   const sorted = [...picks].sort((a, b) => a.dose - b.dose);
   return { kind: 'done', outcome: {
-    status: 201,
+    status: 201, replayed: answer.replay,
     result: {
       confirmationCode: answer.confirmationCode,
       appointments: req.persons.flatMap((person) => sorted.map((pick) => {

@@ -20,7 +20,8 @@ export async function once<T>(pool: pg.Pool, operation: string, key: string | un
     if (!key) return effect(db);
     const hash = requestHash(body);
     const prior = await idem.claim(db, operation, key, hash);
-    if (prior) return prior.request_hash === hash ? (prior.result as T) : reused;
+    // A replay is marked as one (an object answer gains `replayed`), so HTTP can say so.
+    if (prior) return prior.request_hash === hash ? replayed(prior.result as T) : reused;
     // An effect may catch its own refusal (a full slot) after PostgreSQL has aborted the transaction: rolling back
     // to the savepoint undoes the failed statements and keeps the claim, so the refusal is stored like any answer.
     await db.query('SAVEPOINT effect');
@@ -34,6 +35,10 @@ export async function once<T>(pool: pg.Pool, operation: string, key: string | un
     await idem.store(db, operation, key, 200, outcome);
     return outcome;
   });
+}
+
+function replayed<T>(answer: T): T {
+  return answer !== null && typeof answer === 'object' && !Array.isArray(answer) ? { ...answer, replayed: true } : answer;
 }
 
 export function purgeIdempotencyKeys(pool: pg.Pool, olderThanHours: number): Promise<number> {

@@ -60,11 +60,16 @@ test('the same booking sent 3 times at once with one Idempotency-Key has one eff
   const rs = await Promise.all([1, 2, 3].map(() => app.inject({ method: 'POST', url: '/api/v1/bookings', headers, payload })));
   assert.deepEqual(rs.map((r) => r.statusCode), [201, 201, 201]);
   assert.equal(new Set(rs.map((r) => r.json().confirmationCode)).size, 1);
+  assert.equal(rs.filter((r) => r.headers['idempotent-replayed'] === 'true').length, 2, 'the two repeats say they are replays');
   const n = await pool.query(`SELECT count(*)::int n FROM appointments WHERE slot_id = ANY($1::bigint[]) AND status = 'booked'`, [[d1, d2]]);
   assert.equal(n.rows[0].n, 2);
   const other = await app.inject({ method: 'POST', url: '/api/v1/bookings', headers, payload: { ...payload, persons: [person(4)] } });
   assert.equal(other.statusCode, 422);
   assert.equal(other.json().code, 'idempotency_key_reused');
+  const later = await app.inject({ method: 'POST', url: '/api/v1/bookings/cancel', headers: { 'idempotency-key': 'key-0000-cancel-once' }, payload: { confirmationCode: rs[0]!.json().confirmationCode, dateOfBirth: '1960-04-02', doses: [2] } });
+  const again = await app.inject({ method: 'POST', url: '/api/v1/bookings/cancel', headers: { 'idempotency-key': 'key-0000-cancel-once' }, payload: { confirmationCode: rs[0]!.json().confirmationCode, dateOfBirth: '1960-04-02', doses: [2] } });
+  assert.deepEqual([later.headers['idempotent-replayed'], again.headers['idempotent-replayed']], [undefined, 'true']);
+  assert.deepEqual(again.json(), later.json());
 });
 
 test('bad input names the field; a full slot is a 409 with a stable code', async () => {
@@ -298,4 +303,19 @@ test('a date of birth before 1900 or in the future is refused by name wherever i
   }
   const { rows } = await pool.query<{ held: number; booked: number }>('SELECT sum(held)::int AS held, sum(booked)::int AS booked FROM slots WHERE id = ANY($1)', [[d1, d2]]);
   assert.deepEqual(rows[0], { held: 0, booked: 0 });
+});
+
+test('a hold kept for two is booked for exactly two, said by name; times read back as they were given ("…Z")', async () => {
+  const [d1] = await session(pool, ref, { daysAhead: 10, capacity: 5, slotCount: 1 });
+  const [d2] = await session(pool, ref, { daysAhead: 10 + 56, capacity: 5, slotCount: 1 });
+  const hold = await app.inject({ method: 'POST', url: '/api/v1/holds', payload: { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }], seats: 2 } });
+  const one = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { holdId: hold.json().holdId, persons: [person(65)] } });
+  assert.equal(one.statusCode, 400, one.body);
+  assert.equal(one.json().field, 'persons');
+  assert.match(one.json().message, /kept for 2 people/);
+  const two = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { holdId: hold.json().holdId, persons: [person(65), { ...person(66, '2012-02-02'), email: undefined }] } });
+  assert.equal(two.statusCode, 201, two.body);
+  const found = await app.inject({ method: 'POST', url: '/api/v1/bookings/lookup', payload: { confirmationCode: two.json().confirmationCode, dateOfBirth: '1960-04-02' } });
+  assert.deepEqual(found.json().appointments.map((a: { startsAt: string }) => a.startsAt).sort(), two.json().appointments.map((a: { startsAt: string }) => a.startsAt).sort());
+  assert.ok(found.json().appointments.every((a: { startsAt: string; endsAt: string }) => a.startsAt.endsWith('Z') && a.endsAt.endsWith('Z')));
 });

@@ -140,6 +140,15 @@ test('a malformed or oversized body, or the wrong kind, is refused in the caller
   const range = await app.inject({ url: '/api/v1/clinics', query: { limit: '100000' }, headers: { 'accept-language': 'fr' } });
   assert.equal(range.json().message, 'Le champ « limit » (querystring) est invalide : doit être <= 500.');
   assert.equal(range.json().messages.en, 'The querystring field "limit" must be <= 500.');
+  // A value of several forms says each; a pattern is described, not shown.
+  const dose = await app.inject({ method: 'POST', url: '/api/v1/availability/search', payload: { place: 'Barrie', dateOfBirth: '1980-01-01', dose: 'third' } });
+  assert.equal(dose.json().field, 'dose');
+  assert.match(dose.json().messages.en, /must be "booster"/);
+  assert.doesNotMatch(dose.json().messages.fr, /constante/);
+  const mobile = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: 1 }], persons: [{ identifier: '1234567890', dateOfBirth: '1980-01-01', givenName: 'A', familyName: 'B', mobile: 'call me' }] } });
+  assert.equal(mobile.json().field, 'persons.0.mobile');
+  assert.doesNotMatch(mobile.json().messages.en, /\^|\[0-9/);
+  assert.match(mobile.json().messages.en, /not in the expected form/);
 });
 
 test('the bulk operations take bodies as large as their schemas allow (5,000 dose records: 1.2 MB)', async () => {

@@ -91,9 +91,9 @@ export async function slotsByIds(db: Db, ids: number[]): Promise<SlotRow[]> {
   return r.rows;
 }
 
-export async function holdSlotIds(db: Db, holdId: string): Promise<Array<{ dose_number: number; slot_id: number }>> {
-  const r = await db.query<{ dose_number: number; slot_id: number }>(
-    'SELECT dose_number, slot_id FROM hold_items WHERE hold_id = $1 ORDER BY dose_number', [holdId]);
+export async function holdSlotIds(db: Db, holdId: string): Promise<Array<{ dose_number: number; slot_id: number; seats: number }>> {
+  const r = await db.query<{ dose_number: number; slot_id: number; seats: number }>(
+    'SELECT i.dose_number, i.slot_id, h.seats FROM hold_items i JOIN holds h ON h.id = i.hold_id WHERE i.hold_id = $1 ORDER BY i.dose_number', [holdId]);
   return r.rows;
 }
 
@@ -118,7 +118,9 @@ export async function findBooking(db: Db, code: string, dateOfBirth: string): Pr
      WHERE b.confirmation_code = $1
        AND EXISTS (SELECT 1 FROM appointments a JOIN persons p ON p.id = a.person_id
                    WHERE a.booking_id = b.id AND p.date_of_birth = $2::date)`, [code, dateOfBirth]);
-  return r.rows[0]?.view;
+  const view = r.rows[0]?.view;
+  // JSON from PostgreSQL writes times as "…+00:00": the same instants as every other answer writes them ("…Z").
+  return view && { ...view, appointments: view.appointments.map((a) => ({ ...a, startsAt: new Date(a.startsAt).toISOString(), endsAt: new Date(a.endsAt).toISOString() })) };
 }
 
 export interface CreateBookingCall {

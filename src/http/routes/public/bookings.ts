@@ -65,6 +65,7 @@ const REFUSALS: Record<string, { en: string; fr: string }> = {
 };
 
 export function answer<T>(req: FastifyRequest, reply: FastifyReply, outcome: booking.Outcome<T>) {
+  if (outcome.replayed) reply.header('idempotent-replayed', 'true');
   if ('result' in outcome) return reply.status(outcome.status).send(outcome.result);
   // "Not eligible" says why and when, from the roll-out's own reasons.
   const why = (outcome.detail as { reasons?: Array<{ messages: { en: string; fr: string } }> } | undefined)?.reasons?.[0]?.messages;
