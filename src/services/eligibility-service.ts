@@ -57,7 +57,8 @@ async function residence(pool: pg.Pool, c: PersonClaims, field: string): Promise
   }
   if (c.postalCode) {
     const area = postalArea(c.postalCode);
-    const region = area && (await repo.regionOfPostalArea(pool, area));
+    // The clinics' own addresses first, else the clinic nearest the area's centre (within the area served).
+    const region = area && ((await repo.regionOfPostalArea(pool, area)) ?? (await regionOfPlace(pool, area, `${field}postalCode`)));
     if (!region) {
       throw new InputError(`${field}postalCode`, {
         en: `We cannot tell which region the postal code "${c.postalCode}" is in. Give your region instead.`,

@@ -106,6 +106,14 @@ test('the region of residence is worked out from a town or postal code as typed;
     assert.equal(r.statusCode, 200, r.body);
     assert.equal(r.json().regionCode, 'TST', place);
   }
+  // A postal code no clinic's address carries: the clinic nearest the centre of its area; far away, refused by name.
+  const byCode = (postalCode: string) => app.inject({ method: 'POST', url: '/api/v1/eligibility', payload: { dateOfBirth: '1990-01-01', postalCode } });
+  const east = await byCode('M4C 1A1');
+  assert.equal(east.statusCode, 200, east.body);
+  assert.equal(east.json().regionCode, 'TST');
+  const vancouver = await byCode('V5K 1A1');
+  assert.equal(vancouver.statusCode, 400);
+  assert.equal(vancouver.json().field, 'postalCode');
   const far = await ask('Vancouver');
   assert.equal(far.statusCode, 400);
   assert.equal(far.json().field, 'place');
