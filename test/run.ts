@@ -67,7 +67,8 @@ async function main(): Promise<number> {
   }
 
   const code = await new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files], {
+    // A file's limit: the browser files take 3–5 minutes on a loaded 2-core machine; a hang still ends the run.
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=900000', ...files], {
       stdio: 'inherit',
       cwd: projectRoot,
       env: { ...process.env, VAXBOOK_TEST_SERVER_URL: serverUrl ?? '', VAXBOOK_TEST_TEMPLATE: template },

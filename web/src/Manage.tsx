@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { DosePicker } from './DosePicker';
+import { dosesFrom } from './doses';
 import { useTranslation } from 'react-i18next';
 import { api, newKey } from './api';
 import { dayIn, longDay, time } from './format';
@@ -70,8 +71,9 @@ export function Manage({ back }: { back: () => void }) {
     setBooking(r.body);
   };
   const cancel = async (doses?: number[]) => {
-    await api('POST', '/api/v1/bookings/cancel', { confirmationCode: code.trim(), dateOfBirth: isoDate(dob), ...(doses ? { doses } : {}) }, { 'idempotency-key': newKey() });
+    const r = await api('POST', '/api/v1/bookings/cancel', { confirmationCode: code.trim(), dateOfBirth: isoDate(dob), ...(doses ? { doses } : {}) }, { 'idempotency-key': newKey() });
     await find();
+    if (!r.ok) setErrors([{ id: 'code', message: r.error.message }]);
   };
 
   return (
@@ -95,7 +97,8 @@ export function Manage({ back }: { back: () => void }) {
                   <br /><strong className="govuk-tag">{t(`manage.status.${a.status}`)}</strong></dd>
                 <dd className="govuk-summary-list__actions">
                   {a.status === 'booked' && <button type="button" className="govuk-button govuk-button--secondary govuk-!-margin-bottom-2" onClick={() => void startChange(a)}>{t('manage.change', { dose: a.dose })}</button>}
-                  {a.status === 'booked' && <button type="button" className="govuk-button govuk-button--warning govuk-!-margin-bottom-0" onClick={() => void cancel([a.dose])}>{t('manage.cancel', { dose: a.dose })}</button>}
+                  {a.status === 'booked' && <button type="button" className="govuk-button govuk-button--warning govuk-!-margin-bottom-0" onClick={() => void cancel(dosesFrom(booking.appointments, a.dose))}>
+                    {dosesFrom(booking.appointments, a.dose).length > 1 ? t('manage.cancelFrom', { dose: a.dose }) : t('manage.cancel', { dose: a.dose })}</button>}
                 </dd>
               </div>
             ))}

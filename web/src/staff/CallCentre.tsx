@@ -6,6 +6,7 @@ import { DateField, ErrorSummary, isoDate, Page, TextField } from '../forms';
 import type { Appointment, Clinic, OfferedDay, SearchAnswer, Slot } from '../types';
 import { DayList } from '../DayList';
 import { DosePicker } from '../DosePicker';
+import { dosesFrom } from '../doses';
 import { staffApi } from './staff-api';
 
 interface Person {
@@ -111,10 +112,10 @@ function Record({ id, reason, back, onBook }: { id: string; reason: string; back
   useEffect(() => { void load(); }, [id]); // eslint-disable-line react-hooks/exhaustive-deps
   if (!record) return <ErrorSummary errors={errors} />;
   const p = record.person;
-  const cancel = async (code: string, dose: number) => {
-    const r = await staffApi('POST', `/api/v1/staff/bookings/${encodeURIComponent(code)}/cancel`, { doses: [dose], reason: t('staff.record.cancelReason') }, { 'idempotency-key': newKey() });
-    if (!r.ok) setErrors([{ id: 'note', message: r.error.message }]);
+  const cancel = async (code: string, doses: number[]) => {
+    const r = await staffApi('POST', `/api/v1/staff/bookings/${encodeURIComponent(code)}/cancel`, { doses, reason: t('staff.record.cancelReason') }, { 'idempotency-key': newKey() });
     await load();
+    if (!r.ok) setErrors([{ id: 'note', message: r.error.message }]);
   };
   /** Moving a dose: the portal's picker, inside the window the doses before and after leave it (the search applies the rules). */
   const startMove = async (code: string, a: Appointment) => {
@@ -173,7 +174,8 @@ function Record({ id, reason, back, onBook }: { id: string; reason: string; back
                 <li key={`${a.dose}-${a.slotId}`}>
                   {t('staff.record.dose', { dose: a.dose })}: {longDay(dayIn(a.startsAt, a.clinic.timeZone))} {time(a.startsAt, a.clinic.timeZone)}, {a.clinic.name} ({t(`staff.clinic.statuses.${a.status}`)})
                   {a.status === 'booked' && <> <button type="button" className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" onClick={() => void startMove(b.confirmationCode, a)}>{t('staff.record.moveDose', { dose: a.dose })}</button>
-                    {' '}<button type="button" className="govuk-button govuk-button--warning govuk-!-margin-bottom-0" onClick={() => void cancel(b.confirmationCode, a.dose)}>{t('staff.record.cancelDose', { dose: a.dose })}</button></>}
+                    {' '}<button type="button" className="govuk-button govuk-button--warning govuk-!-margin-bottom-0" onClick={() => void cancel(b.confirmationCode, dosesFrom(b.appointments, a.dose))}>
+                      {dosesFrom(b.appointments, a.dose).length > 1 ? t('staff.record.cancelFrom', { dose: a.dose }) : t('staff.record.cancelDose', { dose: a.dose })}</button></>}
                 </li>
               ))}
             </ul>

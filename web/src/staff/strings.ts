@@ -14,7 +14,7 @@ export const staffStrings = {
       record: {
         title: 'Record of {{name}}', eligible: 'Can book dose {{dose}} now.', notEligible: 'Cannot book yet.', doses: 'Doses', noDoses: 'No dose recorded.',
         bookings: 'Bookings', noBookings: 'No booking.', notes: 'Call notes', note: 'Add a note about this call', saveNote: 'Save note', book: 'Book an appointment',
-        cancelDose: 'Cancel dose {{dose}}', cancelReason: 'Cancelled at the caller’s request', moveDose: 'Move dose {{dose}}', moveReason: 'Moved at the caller’s request', dose: 'Dose {{dose}}', contact: 'Contact', newSearch: 'Find another caller',
+        cancelDose: 'Cancel dose {{dose}}', cancelFrom: 'Cancel dose {{dose}} and the doses after it', cancelReason: 'Cancelled at the caller’s request', moveDose: 'Move dose {{dose}}', moveReason: 'Moved at the caller’s request', dose: 'Dose {{dose}}', contact: 'Contact', newSearch: 'Find another caller',
       },
       newPerson: { title: 'New caller', place: 'Postal code or town where they live', noCard: 'No health card? Record another identity document',
         docType: 'Document', docNumber: 'Document number', invitation: 'Invitation code (if they have a letter)',
@@ -92,7 +92,7 @@ export const staffStrings = {
       record: {
         title: 'Dossier de {{name}}', eligible: 'Peut réserver la dose {{dose}} maintenant.', notEligible: 'Ne peut pas encore réserver.', doses: 'Doses', noDoses: 'Aucune dose inscrite.',
         bookings: 'Réservations', noBookings: 'Aucune réservation.', notes: 'Notes d’appel', note: 'Ajouter une note sur cet appel', saveNote: 'Enregistrer la note', book: 'Réserver un rendez-vous',
-        cancelDose: 'Annuler la dose {{dose}}', cancelReason: 'Annulé à la demande de la personne', moveDose: 'Déplacer la dose {{dose}}', moveReason: 'Déplacé à la demande de la personne', dose: 'Dose {{dose}}', contact: 'Coordonnées', newSearch: 'Trouver une autre personne',
+        cancelDose: 'Annuler la dose {{dose}}', cancelFrom: 'Annuler la dose {{dose}} et les doses suivantes', cancelReason: 'Annulé à la demande de la personne', moveDose: 'Déplacer la dose {{dose}}', moveReason: 'Déplacé à la demande de la personne', dose: 'Dose {{dose}}', contact: 'Coordonnées', newSearch: 'Trouver une autre personne',
       },
       newPerson: { title: 'Nouvelle personne', place: 'Code postal ou ville de résidence', noCard: 'Pas de carte Santé? Inscrire une autre pièce d’identité',
         docType: 'Pièce', docNumber: 'Numéro de la pièce', invitation: 'Code d’invitation (si la personne a une lettre)',
