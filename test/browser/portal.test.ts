@@ -336,8 +336,11 @@ test('manage: find the booking, move dose 2, then dose 1 (dose 2 staying in its 
   const live = (dose: number) => moved.appointments.find((a: { dose: number; status: string }) => a.dose === dose && a.status === 'booked');
   assert.notEqual(live(1).slotId, d.firstTimes[0].slotId, 'dose 1 moved');
   assert.equal(live(2).slotId, dose2.slotId, 'dose 2 stayed');
+  // Dose 1 goes only with the dose after it, and its button says so; dose 2 may go alone.
+  await page.getByRole('button', { name: 'Cancel dose 1 and the doses after it' }).waitFor();
   await page.getByRole('button', { name: 'Cancel dose 2' }).click();
   await page.locator('.govuk-tag', { hasText: 'Cancelled' }).waitFor();
+  await page.getByRole('button', { name: 'Cancel dose 1', exact: true }).waitFor();
   await page.getByRole('button', { name: 'Cancel all appointments' }).click();
   await page.getByRole('button', { name: 'Cancel all appointments' }).waitFor({ state: 'detached' });
   await shot(page, 'en-manage-4-cancelled');
