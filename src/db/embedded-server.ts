@@ -230,6 +230,10 @@ export class EmbeddedPostgresServer {
       shared_buffers: '256MB',
       random_page_cost: 1.1,
       autovacuum_naptime: '10s',
+      // A refused booking is an error to PostgreSQL: its log keeps neither the statement (names, dates of birth)
+      // nor the error's detail (an identifier).
+      log_min_error_statement: 'panic',
+      log_error_verbosity: 'terse',
       ...this.options.settings,
     };
     const args = ['-D', this.clusterDir, '-p', String(this.credentials.port)];

@@ -12,7 +12,8 @@ export type BookingRefusal =
   | 'invitation_unknown' | 'invitation_revoked' | 'invitation_expired' | 'invitation_used'; // the code cannot be redeemed
 
 export class BookingError extends Error {
-  constructor(readonly refusal: BookingRefusal, message: string, readonly slotId?: number) {
+  /** `person`: which of the people booked together it is about (0 first), when known. */
+  constructor(readonly refusal: BookingRefusal, message: string, readonly slotId?: number, readonly person?: number) {
     super(message);
     this.name = 'BookingError';
   }

@@ -38,3 +38,34 @@ export function lookupLimiter(limits: LookupLimits = { perClient: 100, perCode: 
     }
   };
 }
+
+/**
+ * "Recorded with another date of birth" tells whoever types a card number that the birthday they tried is wrong,
+ * so guessing one is throttled per card: after `perCard` such answers in the window, every booking for that card
+ * is told to wait, whatever the date of birth, until the window ends. Honest bookers never meet it.
+ */
+export function identityGuessLimiter(limits: { perCard: number; windowSeconds: number } = { perCard: 5, windowSeconds: 600 }) {
+  const misses = new RateLimiterMemory({ points: limits.perCard, duration: limits.windowSeconds });
+  // The card's number as typed, without separators or a trailing version code: each spelling is the same card.
+  const key = (identifier: string | undefined) => (identifier ?? '').replace(/[^0-9A-Za-z]/g, '').toUpperCase().replace(/(?<=\d)[A-Z]+$/, '');
+  return {
+    /** Refuses (429) when any of these cards has had its guesses. */
+    async check(identifiers: Array<string | undefined>, reply: FastifyReply): Promise<void> {
+      for (const id of identifiers) {
+        const state = id ? await misses.get(key(id)) : null;
+        if (state && state.remainingPoints <= 0) {
+          const seconds = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
+          reply.header('retry-after', String(seconds));
+          throw new ApiError(429, 'too_many_attempts', {
+            en: `Too many attempts for this health card. Please wait ${waitText(seconds, 'en')}, or call us.`,
+            fr: `Trop de tentatives pour cette carte santé. Veuillez patienter ${waitText(seconds, 'fr')}, ou appelez-nous.`,
+          }, undefined, { retryAfterSeconds: seconds });
+        }
+      }
+    },
+    /** Counts one wrong date of birth for this card. */
+    async miss(identifier: string | undefined): Promise<void> {
+      if (identifier) await misses.penalty(key(identifier), 1);
+    },
+  };
+}

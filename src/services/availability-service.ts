@@ -52,7 +52,7 @@ export interface SearchResult {
   items: ClinicOffer[];
   nextCursor?: string;
   explanation?: {
-    reason: EmptyReason | 'not_yet_eligible' | 'outside_window'; nearest: (CandidateClinic & { day: string; product: string }) | null;
+    reason: EmptyReason | 'not_yet_eligible' | 'outside_window' | 'no_room_together'; nearest: (CandidateClinic & { day: string; product: string }) | null;
     /** Why someone cannot book yet: `person` 0 is the person searched for, 1… those of `alsoFor`, in order. */
     eligibility?: Array<{ person: number; code: string; opensOn: string | null; messages: Msg }>;
   };
@@ -244,7 +244,13 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
   if (page.length === input.limit && consumed < candidates.length) result.nextCursor = encodeCursor(page[page.length - 1]!);
   if (page.length === 0 && !input.cursor && explain) {
     const all = await avail.dayRows(pool, withToday(inRadius), input.from, input.to, false);
-    const reason = explainEmpty(inRadius.length, all, allowed, everyone.map((dob) => allowedFor([dob])), allowedFor(everyone, true));
+    let reason: NonNullable<SearchResult['explanation']>['reason'] = explainEmpty(inRadius.length, all, allowed, everyone.map((dob) => allowedFor([dob])), allowedFor(everyone, true));
+    if (seats > 1 && reason === 'no_dose2') {
+      // Free places, but perhaps never enough in one time for everyone: the day totals cannot tell.
+      const open = all.filter((r) => r.free > 0 && allowed(r));
+      const room = await avail.freePlaces(pool, open, barredIds, seats);
+      if (![...room.values()].some((n) => n > 0)) reason = 'no_room_together';
+    }
     result.explanation = { reason, nearest: await nearestOutsideFilters(pool, input) };
   }
   return result;

@@ -44,18 +44,20 @@ export interface BookingResult { confirmationCode: string; appointments: repo.Bo
 /** A slot with its clinic-local day, clinic and product rules. */
 interface SlotFacts { id: number; sessionId: number; day: string; startsAt: Date; endsAt: Date; clinic: ClinicRow; product: Product }
 
-// A slot's time, clinic and product never change once created, so their facts can be cached
-// (per database); whether a slot is still bookable is decided by the database at booking time.
-const slotCaches = new WeakMap<pg.Pool, Map<number, SlotFacts>>();
+// A slot's time, session, clinic and product never change once created, so they are cached (per database);
+// the clinic's and product's rows (a clinic's cohorts change) come from the current directory at each use.
+// Whether a slot is still bookable is decided by the database at booking time.
+type CachedSlot = Omit<SlotFacts, 'clinic' | 'product'> & { clinicId: number; productId: number };
+const slotCaches = new WeakMap<pg.Pool, Map<number, CachedSlot>>();
 const lastReload = new WeakMap<pg.Pool, number>();
 async function slotFacts(db: pg.Pool, ids: number[]): Promise<Map<number, SlotFacts>> {
   let cache = slotCaches.get(db);
   if (!cache) slotCaches.set(db, (cache = new Map()));
   const missing = ids.filter((id) => !cache.has(id));
+  let [clinics, products] = await Promise.all([clinicsById(db), productsById(db)]);
   if (missing.length) {
     if (cache.size > 200_000) cache.clear();
     const rows = await repo.slotsByIds(db, missing);
-    let [clinics, products] = await Promise.all([clinicsById(db), productsById(db)]);
     if (rows.some((r) => !clinics.has(r.clinic_id) || !products.has(r.product_id)) && Date.now() - (lastReload.get(db) ?? 0) > 2_000) {
       // A clinic or product newer than the cached directory: read it afresh (at most every 2 s;
       // a closed clinic's slots stay unknown).
@@ -65,12 +67,19 @@ async function slotFacts(db: pg.Pool, ids: number[]): Promise<Map<number, SlotFa
     }
     for (const r of rows) {
       const clinic = clinics.get(r.clinic_id);
-      const product = products.get(r.product_id);
-      if (!clinic || !product) continue; // a closed clinic: its slots cannot be booked
-      cache.set(r.id, { id: r.id, sessionId: r.session_id, day: localDate(r.starts_at, clinic.time_zone), startsAt: r.starts_at, endsAt: r.ends_at, clinic, product });
+      if (!clinic || !products.has(r.product_id)) continue; // a closed clinic: its slots cannot be booked
+      cache.set(r.id, { id: r.id, sessionId: r.session_id, day: localDate(r.starts_at, clinic.time_zone), startsAt: r.starts_at, endsAt: r.ends_at,
+        clinicId: r.clinic_id, productId: r.product_id });
     }
   }
-  return new Map(ids.flatMap((id) => (cache.has(id) ? [[id, cache.get(id)!] as const] : [])));
+  return new Map(ids.flatMap((id) => {
+    const s = cache.get(id);
+    const clinic = s && clinics.get(s.clinicId);
+    const product = s && products.get(s.productId);
+    if (!s || !clinic || !product) return [];
+    const { clinicId: _c, productId: _p, ...rest } = s;
+    return [[id, { ...rest, clinic, product }] as const];
+  }));
 }
 
 /**
@@ -112,7 +121,7 @@ function seriesRefusal(problem: ChoiceProblem): Outcome<never> {
 
 function refusalOf(err: BookingError): Outcome<never> {
   const status = err.refusal === 'hold_expired' ? 410 : err.refusal === 'invalid_request' ? 422 : err.refusal.startsWith('invitation_') ? 403 : 409;
-  return { status, refusal: err.refusal, detail: err.slotId ? { slotId: err.slotId } : undefined };
+  return { status, refusal: err.refusal, detail: err.slotId ? { slotId: err.slotId } : err.person !== undefined ? { person: err.person } : undefined };
 }
 
 export async function createHold(pool: pg.Pool, picks: Array<{ dose: number; slotId: number }>, seats: number, holdMinutes: number,
@@ -378,14 +387,20 @@ export async function rescheduleBooking(pool: pg.Pool, code: string, dateOfBirth
   const picks = doses.map((d) => (d.dose === dose ? { dose, slotId } : d));
   const problem = await checkChoice(pool, picks, people.map((p) => p.dateOfBirth));
   if (problem === 'unknown_slot') return { status: 409, refusal: 'slot_unavailable' };
-  if (problem) return seriesRefusal(problem);
-  // The roll-out and the clinic's restrictions apply to the new time as they do to a new booking.
+  // A series already half booked (its later dose cancelled) may still move the dose it has.
+  if (problem && problem.problem !== 'pairing_required') return seriesRefusal(problem);
+  // The roll-out and the clinic's restrictions apply to the new time as they do to a new booking; the dose before
+  // is this booking's, or the one recorded as given (a dose 2 moved after dose 1).
   const facts = await slotFacts(pool, picks.map((p) => p.slotId));
   const moved = facts.get(slotId)!;
   const before = picks.find((p) => p.dose === dose - 1);
-  const previous = before && { day: facts.get(before.slotId)!.day, product: facts.get(before.slotId)!.product, dose: dose - 1 };
-  const next = { dose, kind: dose > moved.product.seriesDoses ? 'booster' as const : 'primary' as const, previous };
+  const products = await productsById(pool);
   for (const [i, person] of people.entries()) {
+    const given = before || dose === 1 ? undefined
+      : (await doseHistory(pool, person.identifierScheme, person.identifier, person.dateOfBirth)).find((d) => d.dose_number === dose - 1);
+    const previous = before ? { day: facts.get(before.slotId)!.day, product: facts.get(before.slotId)!.product, dose: dose - 1 }
+      : given && products.get(given.product_id) ? { day: given.day, product: products.get(given.product_id)!, dose: dose - 1 } : undefined;
+    const next = { dose, kind: dose > moved.product.seriesDoses ? 'booster' as const : 'primary' as const, previous };
     const { e, rules } = await eligibilityOf(pool, { facts: { ...person }, history: [], invitation: null }, next);
     const refusal = await rolloutRefusal(pool, e, rules, person.dateOfBirth, i, moved, []);
     if (refusal) return refusal;

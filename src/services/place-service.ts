@@ -11,7 +11,7 @@ import { clinicDirectory } from './reference-cache.js';
  * coordinates (for search) or a region of residence (for the roll-out).
  */
 
-const POSTAL = /^([A-Za-z]\d[A-Za-z])\s*(\d[A-Za-z]\d)?$/;
+const POSTAL = /^([A-Za-z]\d[A-Za-z])[\s-]*(\d[A-Za-z]\d)?$/;
 /** Beyond this from every clinic, a place is not in the area the jurisdiction serves. */
 const SERVED_KM = 150;
 

@@ -319,3 +319,40 @@ test('a hold kept for two is booked for exactly two, said by name; times read ba
   assert.deepEqual(found.json().appointments.map((a: { startsAt: string }) => a.startsAt).sort(), two.json().appointments.map((a: { startsAt: string }) => a.startsAt).sort());
   assert.ok(found.json().appointments.every((a: { startsAt: string; endsAt: string }) => a.startsAt.endsWith('Z') && a.endsAt.endsWith('Z')));
 });
+
+test('dose 2 moves after dose 1 was given; dose 1 moves after dose 2 was cancelled', async () => {
+  const [d1] = await session(pool, ref, { daysAhead: 12, capacity: 5, slotCount: 1 });
+  const d2 = await session(pool, ref, { daysAhead: 12 + 56, capacity: 5, slotCount: 2 });
+  const code = await bookSeries(67, d1!, d2[0]!);
+  // Dose 1 given: its appointment completed and the dose recorded (by hand here: the clinic's own path has its tests).
+  await pool.query(`UPDATE appointments SET status = 'completed' WHERE slot_id = $1`, [d1]);
+  await pool.query('UPDATE slots SET booked = booked - 1 WHERE id = $1', [d1]);
+  await pool.query(`INSERT INTO dose_records (region_id, person_id, product_id, dose_number, administered_at, source)
+    SELECT a.region_id, a.person_id, a.product_id, 1, a.starts_at, 'administered' FROM appointments a WHERE a.slot_id = $1`, [d1]);
+  const moved = await app.inject({ method: 'POST', url: '/api/v1/bookings/reschedule', payload: { confirmationCode: code, dateOfBirth: '1960-04-02', dose: 2, slotId: d2[1] } });
+  assert.equal(moved.statusCode, 200, moved.body);
+
+  const [e1, e1b] = await session(pool, ref, { daysAhead: 13, capacity: 5, slotCount: 2 });
+  const [e2] = await session(pool, ref, { daysAhead: 13 + 56, capacity: 5, slotCount: 1 });
+  const other = await bookSeries(68, e1!, e2!);
+  assert.deepEqual((await app.inject({ method: 'POST', url: '/api/v1/bookings/cancel', payload: { confirmationCode: other, dateOfBirth: '1960-04-02', doses: [2] } })).json(), { cancelled: 1 });
+  const alone = await app.inject({ method: 'POST', url: '/api/v1/bookings/reschedule', payload: { confirmationCode: other, dateOfBirth: '1960-04-02', dose: 1, slotId: e1b } });
+  assert.equal(alone.statusCode, 200, alone.body);
+  assert.deepEqual(await counterDrift(pool), []);
+});
+
+test('guessing a card holder\'s date of birth through bookings is throttled per card; a group says whose card it is', async () => {
+  const [d1] = await session(pool, ref, { daysAhead: 14, capacity: 20, slotCount: 1 });
+  const [d2] = await session(pool, ref, { daysAhead: 14 + 56, capacity: 20, slotCount: 1 });
+  await bookSeries(69, d1!, d2!);
+  const guess = (dob: string, persons: Array<Record<string, unknown>> = [{ ...person(69), dateOfBirth: dob }]) =>
+    app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }], persons } });
+  const group = await guess('', [person(90), { ...person(69), dateOfBirth: '2010-10-10', email: undefined }]);
+  assert.equal(group.json().code, 'identity_mismatch', group.body);
+  assert.equal(group.json().detail.person, 1, 'the second person\'s card');
+  for (const dob of ['1960-04-03', '1960-04-04', '1960-04-05', '1960-04-06']) assert.equal((await guess(dob)).json().code, 'identity_mismatch');
+  const right = await guess('1960-04-02');
+  assert.equal(right.statusCode, 429, 'after five wrong birthdays, even the right one waits: nothing tells them apart');
+  assert.ok(Number(right.headers['retry-after']) > 0);
+  assert.equal((await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }], persons: [person(91)] } })).statusCode, 201, 'other cards book as usual');
+});

@@ -368,3 +368,20 @@ test('doses imported from a registry count for booking; bad rows are reported by
   assert.equal(book.statusCode, 422, book.body);
   assert.equal(book.json().detail.expectedDose, 3);
 });
+
+test('a clinic restricted, then opened again, is obeyed at once by bookings of slots already seen', async () => {
+  const ref = await testClinic();
+  const [s1] = await session(pool, ref, { daysAhead: 15, capacity: 10, slotCount: 1 });
+  const [s2] = await session(pool, ref, { daysAhead: 15 + 56, capacity: 10, slotCount: 1 });
+  const adult = (n: number) => ({ identifier: withCheckDigits('ontario-health-card', `7880${String(n).padStart(5, '0')}`), dateOfBirth: '1990-01-01',
+    givenName: 'Ola', familyName: 'Open', email: `o${n}@example.org`, regionCode: 'OTH' });
+  const book = (n: number) => app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: s1 }, { dose: 2, slotId: s2 }], persons: [adult(n)] } });
+  const cohorts = (c: string[] | null) => app.inject({ method: 'PUT', url: `/api/v1/admin/clinics/${ref.clinicId}/cohorts`, headers: auth, payload: { cohorts: c } });
+  assert.equal((await book(1)).statusCode, 201);
+  assert.equal((await cohorts(['age-80'])).statusCode, 200);
+  const refused = await book(2);
+  assert.equal(refused.statusCode, 403, refused.body);
+  assert.equal(refused.json().code, 'clinic_restricted');
+  assert.equal((await cohorts(null)).statusCode, 200);
+  assert.equal((await book(3)).statusCode, 201, 'open to all again');
+});

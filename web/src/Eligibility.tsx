@@ -57,6 +57,8 @@ export function EligibilityStep({ person, onEligible, onNotYet }: {
         return setErrors([{ id: f === 'invitationCode' ? 'invitation' : f === 'dateOfBirth' ? (i ? `dob-${i + 1}` : 'dob') : f === 'regionCode' ? 'region' : 'place', message: r.error.message }]);
       }
       p.regionCode = r.body.regionCode ?? p.regionCode;
+      const mine = (r.body.ways ?? []).flatMap((w) => (w.cohort ? [w.cohort.id] : []));
+      p.cohorts = i === 0 ? mine : (p.cohorts ?? []).filter((c) => mine.includes(c));
       if (!r.body.eligible) { setBusy(false); return onNotYet(p, r.body); }
       if (i === p.dependents.length) { setBusy(false); return onEligible(p, r.body); }
     }

@@ -102,7 +102,7 @@ export function SearchStep({ person, back, onChoose, onSeparately }: {
             <div className="govuk-inset-text">
               <p className="govuk-body">{answer.explanation.message}</p>
               {answer.explanation.eligibility?.map((r, i) => <p className="govuk-body" key={i}>{r.message}</p>)}
-              {answer.explanation.reason === 'no_common_product' && person.dependents.length > 0 && <>
+              {['no_common_product', 'no_room_together'].includes(answer.explanation.reason) && person.dependents.length > 0 && <>
                 <p className="govuk-body">{t('search.separatelyHint', { count: person.dependents.length })}</p>
                 <button type="button" className="govuk-button" onClick={onSeparately}>{t('search.separately')}</button>
               </>}

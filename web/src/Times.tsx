@@ -22,9 +22,12 @@ function TimeChoice({ name, slots, value, onChange, timeZone }: { name: string; 
   );
 }
 
-/** The times of a day with room for everyone booked together. */
-async function daySlots(clinicId: number, day: string, product: string, seats: number): Promise<Slot[]> {
-  const r = await api<{ items: Slot[] }>('GET', `/api/v1/clinics/${clinicId}/days/${day}/slots?product=${encodeURIComponent(product)}&seats=${seats}`);
+const NONE: string[] = [];
+
+/** The times of a day with room for everyone booked together, in sessions that admit them. */
+async function daySlots(clinicId: number, day: string, product: string, seats: number, cohorts: string[]): Promise<Slot[]> {
+  const r = await api<{ items: Slot[] }>('GET', `/api/v1/clinics/${clinicId}/days/${day}/slots?product=${encodeURIComponent(product)}&seats=${seats}`
+    + (cohorts.length ? `&cohorts=${encodeURIComponent(cohorts.join(','))}` : ''));
   return r.ok ? r.body.items : [];
 }
 
@@ -49,11 +52,12 @@ export function TimesStep({ person, clinic, day, back, onHeld }: {
   const near = useMemo(() => ({ latitude: clinic.latitude, longitude: clinic.longitude }), [clinic]);
   const previous = useMemo(() => ({ day: day.day, product: day.product.code }), [day]);
   const seats = 1 + person.dependents.length;
+  const cohorts = person.cohorts ?? NONE;
 
   useEffect(() => {
-    void daySlots(clinic.id, day.day, day.product.code, seats).then(setSlots1);
-    if (next) void daySlots(next.clinicId, next.day, next.product, seats).then((s) => { setSlots2(s); setPick2(s[0] ?? null); });
-  }, [clinic.id, day.day, day.product.code, next, seats]);
+    void daySlots(clinic.id, day.day, day.product.code, seats, cohorts).then(setSlots1);
+    if (next) void daySlots(next.clinicId, next.day, next.product, seats, cohorts).then((s) => { setSlots2(s); setPick2(s[0] ?? null); });
+  }, [clinic.id, day.day, day.product.code, next, seats, cohorts]);
 
   const hold = async () => {
     if (!pick1 || (next && !pick2)) return setErrors([{ id: pick1 ? 'dose2-choice' : 'dose1-choice', message: t(pick1 ? 'dose2.missing' : 'dose1.missing') }]);
@@ -66,8 +70,8 @@ export function TimesStep({ person, clinic, day, back, onHeld }: {
       setErrors([{ id: detail?.slotId === pick2?.slotId ? 'dose2-choice' : 'dose1-choice', message: r.error.message }]);
       setAlternatives(detail?.alternatives ?? []);
       if (detail?.slotId === pick1.slotId) setPick1(null);
-      void daySlots(clinic.id, day.day, day.product.code, seats).then(setSlots1);
-      if (next && !otherDay) void daySlots(next.clinicId, next.day, next.product, seats).then(setSlots2);
+      void daySlots(clinic.id, day.day, day.product.code, seats, cohorts).then(setSlots1);
+      if (next && !otherDay) void daySlots(next.clinicId, next.day, next.product, seats, cohorts).then(setSlots2);
       return;
     }
     onHeld(r.body, { clinic, day: day.day, slot: pick1 }, next && pick2 ? { clinic: clinic2, day: day2!, slot: pick2 } : null);

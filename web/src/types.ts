@@ -3,6 +3,7 @@ export interface Msg { en: string; fr: string }
 export interface Reason { code: string; opensOn: string | null; message: string; messages: Msg }
 export interface Eligibility {
   eligible: boolean; regionCode: string | null; dose: number; kind: string; from: string | null; reasons: Reason[];
+  ways?: Array<{ cohort: { id: string } | null }>;
   window: { earliest: string; recommended: string; latest: string | null } | null;
 }
 export interface Clinic {
@@ -24,6 +25,8 @@ export interface Booking { confirmationCode: string; appointments: Appointment[]
 /** Who is booking: the first person, and the dates of birth of anyone booked with them (children, dependents). */
 export interface Person {
   dateOfBirth: string; dependents: string[]; regionCode: string; groups: string[]; invitationCode: string;
+  /** Roll-out cohorts every one of them is in: times of sessions serving only some groups show when they admit all. */
+  cohorts?: string[];
   /** The postal code or town typed at eligibility ('' when a region was chosen from the list): search starts from it. */
   place: string;
   /** Dates of birth to book next, separately (no one vaccine suited everyone together). */

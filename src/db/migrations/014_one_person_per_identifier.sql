@@ -41,7 +41,7 @@ BEGIN
   WHERE persons.date_of_birth = EXCLUDED.date_of_birth
   RETURNING id INTO v_id;
   IF v_id IS NULL THEN
-    RAISE EXCEPTION 'identifier recorded with another date of birth' USING ERRCODE = 'VB418';
+    RAISE EXCEPTION 'identifier recorded with another date of birth' USING ERRCODE = 'VB418', DETAIL = p->>'identifier';
   END IF;
   IF jsonb_typeof(p->'declaredDoses') = 'array' THEN
     -- Declared with a date only: kept at noon in the jurisdiction's time zone. A dose already recorded stands.

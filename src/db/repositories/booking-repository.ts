@@ -13,7 +13,7 @@ export function refusalFrom(err: unknown): BookingError | undefined {
     case 'VB404': return new BookingError('slot_unavailable', 'slot unavailable', slotId);
     case 'VB410': return new BookingError('hold_expired', 'hold expired');
     case 'VB422': return new BookingError('invalid_request', 'invalid request');
-    case 'VB418': return new BookingError('identity_mismatch', 'identifier recorded with another date of birth');
+    case 'VB418': return new BookingError('identity_mismatch', 'identifier recorded with another date of birth'); // detail: the identifier, not a slot
     case 'VB412': return new BookingError('later_dose_booked', 'a later dose stays booked');
     case 'VB416': return new BookingError('nothing_to_reschedule', 'no active appointment for that dose');
     case 'VB403': return new BookingError(`invitation_${e.detail === 'revoked' || e.detail === 'expired' || e.detail === 'used' ? e.detail : 'unknown'}`, 'invitation refused');
@@ -148,13 +148,20 @@ export async function createBookingInOneCall(db: Db, a: CreateBookingCall): Prom
     if ((err as { code?: string }).code === 'VB428') return { kind: 'history_changed' };
     const refusal = refusalFrom(err);
     if (!refusal) throw err;
-    return { kind: 'refused', refusal, replay: false };
+    return { kind: 'refused', refusal: whose(refusal, (err as { detail?: string }).detail, a.persons), replay: false };
   }
   if (answer.bookingId) return { kind: 'booked', bookingId: answer.bookingId, confirmationCode: answer.confirmationCode!, replay: answer.replay };
   if (answer.error?.sqlstate === 'VB423') return { kind: 'key_reused' };
   const refusal = refusalFrom(answer.error);
   if (!refusal) throw new Error(`unexpected booking error ${answer.error?.sqlstate}`);
-  return { kind: 'refused', refusal, replay: answer.replay };
+  return { kind: 'refused', refusal: whose(refusal, answer.error?.detail, a.persons), replay: answer.replay };
+}
+
+/** An identity refusal names the identifier (the error's detail): which of the people booked together it is. */
+function whose(refusal: BookingError, detail: string | undefined, persons: PersonInput[]): BookingError {
+  if (refusal.refusal !== 'identity_mismatch' || detail === undefined) return refusal;
+  const i = persons.findIndex((p) => p.identifier === detail);
+  return i < 0 ? refusal : new BookingError(refusal.refusal, refusal.message, undefined, i);
 }
 
 /** Moves one dose of a booking to another slot (vaxbook_reschedule); returns how many appointments moved. */
@@ -169,15 +176,15 @@ export async function reschedule(db: Db, bookingId: number, dose: number, newSlo
 
 /** What the roll-out knows of one person of a booking: as recorded when they booked, and the invitation they came in on. */
 export interface BookedPerson {
-  personId: number; dateOfBirth: string; regionCode: string | null; groups: string[];
+  personId: number; identifierScheme: string; identifier: string; dateOfBirth: string; regionCode: string | null; groups: string[];
   invitation: { cohortId: string; regionCode: string; asDependent: boolean } | null;
 }
 
 /** A booking's people and its active appointments, for re-checking the series and the roll-out when a dose moves. */
 export async function bookingPeopleAndDoses(db: Db, bookingId: number): Promise<{ people: BookedPerson[]; doses: Array<{ dose: number; slotId: number }> }> {
-  const r = await db.query<{ person_id: number; dob: string; region_code: string | null; groups: string[]; holder: boolean;
+  const r = await db.query<{ person_id: number; scheme: string; identifier: string; dob: string; region_code: string | null; groups: string[]; holder: boolean;
     cohort_id: string | null; invitation_region: string | null; dose: number; slot_id: number }>(
-    `SELECT p.id AS person_id, p.date_of_birth::text AS dob, r.code AS region_code, p.groups, p.id = b.person_id AS holder,
+    `SELECT p.id AS person_id, p.identifier_scheme AS scheme, p.identifier, p.date_of_birth::text AS dob, r.code AS region_code, p.groups, p.id = b.person_id AS holder,
             inv.cohort_id, inv.region_code AS invitation_region, a.dose_number AS dose, a.slot_id
      FROM appointments a JOIN persons p ON p.id = a.person_id JOIN bookings b ON b.id = a.booking_id
      LEFT JOIN regions r ON r.id = p.region_id
@@ -191,7 +198,7 @@ export async function bookingPeopleAndDoses(db: Db, bookingId: number): Promise<
   for (const row of r.rows) {
     doses.set(row.dose, row.slot_id);
     people.set(row.person_id, {
-      personId: row.person_id, dateOfBirth: row.dob, regionCode: row.region_code, groups: row.groups,
+      personId: row.person_id, identifierScheme: row.scheme, identifier: row.identifier, dateOfBirth: row.dob, regionCode: row.region_code, groups: row.groups,
       invitation: row.cohort_id && row.invitation_region ? { cohortId: row.cohort_id, regionCode: row.invitation_region, asDependent: !row.holder } : null,
     });
   }

@@ -15,6 +15,8 @@ interface Person {
   /** Someone without a health card: another document the agent has seen (the clinic checks it again). */
   identityDocument?: { type: string; number: string };
   invitationCode?: string;
+  /** Groups the roll-out knows them in (health-care worker, …): the search offers what those open. */
+  groups?: string[];
 }
 interface PersonRecord {
   person: Person & { id: string };
@@ -282,6 +284,7 @@ function Book({ person, dose, previous, reason, back, onBooked }: {
     e.preventDefault();
     const r = await staffApi<SearchAnswer>('POST', '/api/v1/availability/search', {
       place, radiusKm: 25, dateOfBirth: person.dateOfBirth, dose, limit: 5, ...(person.regionCode ? { regionCode: person.regionCode } : {}),
+      ...(person.groups?.length ? { groups: person.groups } : {}),
       ...(previous ? { previousDoseDate: previous.date, previousProduct: previous.product } : {}) });
     if (!r.ok) return setErrors([{ id: 'place', message: r.error.message }]);
     setErrors([]);

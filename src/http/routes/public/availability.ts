@@ -74,6 +74,10 @@ const REASONS: Record<string, { en: string; fr: string }> = {
     en: 'The clinics near you with a vaccine for you serve only certain groups (for example health-care workers) on these dates.',
     fr: 'Les cliniques près de chez vous qui ont un vaccin pour vous ne servent que certains groupes (par exemple les travailleurs de la santé) à ces dates.',
   },
+  no_room_together: {
+    en: 'No time near you on these dates has room for everyone you are booking for at once. Book them separately, or try other dates.',
+    fr: 'Aucune heure près de chez vous à ces dates n’a de place pour toutes les personnes de la réservation à la fois. Réservez séparément, ou essayez d’autres dates.',
+  },
   all_full: { en: 'Every appointment near you on these dates is taken.', fr: 'Tous les rendez-vous près de chez vous à ces dates sont pris.' },
   no_dose2: { en: 'There are first-dose appointments, but no second-dose appointment in the allowed interval yet.', fr: "Il y a des rendez-vous de première dose, mais pas encore de deuxième dose dans l'intervalle permis." },
 };

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import * as booking from '../../../services/booking-service.js';
 import { ApiError, KEY_REUSED, preferredLanguage } from '../../errors.js';
 import { BigId, Day, errorResponses, IdempotencyHeaders } from '../../schemas.js';
-import { lookupLimiter, type LookupLimits } from '../../lookup-limits.js';
+import { identityGuessLimiter, lookupLimiter, type LookupLimits } from '../../lookup-limits.js';
 import { EligibilityClaims } from './eligibility.js';
 import { hasAdminToken } from '../../admin-auth.js';
 
@@ -81,6 +81,7 @@ const notFound = () => new ApiError(404, 'booking_not_found', {
 export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: number; lookupLimits?: LookupLimits; adminToken: string }> = async (app, { pool, holdMinutes, lookupLimits, adminToken }) => {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const throttle = lookupLimiter(lookupLimits);
+  const guesses = identityGuessLimiter();
   const limited = { ...conflictResponses, 429: Type.Ref('Error') };
 
   r.post('/api/v1/holds', {
@@ -124,9 +125,13 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
     if (!holdId === !slots) {
       throw new ApiError(400, 'invalid_input', { en: 'Give either holdId or slots.', fr: 'Indiquez soit holdId, soit slots.' }, holdId ? 'slots' : 'holdId');
     }
+    await guesses.check(persons.map((p) => p.identifier), reply);
     const outcome = await booking.createBooking(pool, { holdId, slots, persons, invitationCode,
       // Until staff accounts exist (#6), the admin token stands for an agent booking on the phone.
       channel: hasAdminToken(req, adminToken) ? 'call_centre' : 'portal' }, req.headers['idempotency-key']);
+    if ('refusal' in outcome && outcome.refusal === 'identity_mismatch') {
+      await guesses.miss(persons[(outcome.detail as { person?: number } | undefined)?.person ?? 0]?.identifier);
+    }
     return answer(req, reply, outcome);
   });
 
