@@ -52,7 +52,7 @@ export interface SearchResult {
   items: ClinicOffer[];
   nextCursor?: string;
   explanation?: {
-    reason: EmptyReason | 'not_yet_eligible' | 'outside_window' | 'no_room_together'; nearest: (CandidateClinic & { day: string; product: string }) | null;
+    reason: EmptyReason | 'not_yet_eligible' | 'outside_window' | 'no_room_together' | 'product_not_offered'; nearest: (CandidateClinic & { day: string; product: string }) | null;
     /** Why someone cannot book yet: `person` 0 is the person searched for, 1… those of `alsoFor`, in order. */
     eligibility?: Array<{ person: number; code: string; opensOn: string | null; messages: Msg }>;
   };
@@ -159,13 +159,13 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
     }) }));
   };
   const verdicts = new Map<string, boolean>(); // (product, day, clinic restriction) → allowed: the same few hundred recur
-  const allowedFor = (dobs: string[], ignoreRestriction = false) => (r: DayRow) => {
+  const allowedFor = (dobs: string[], ignoreRestriction = false, anyProduct = false) => (r: DayRow) => {
     const cohorts = ignoreRestriction ? null : cohortsOf.get(r.clinicId) ?? null;
-    const key = `${dobs.join(',')}:${r.productId}:${r.day}:${cohorts?.join(',') ?? ''}`;
+    const key = `${dobs.join(',')}:${r.productId}:${r.day}:${cohorts?.join(',') ?? ''}:${anyProduct}`;
     let ok = verdicts.get(key);
     if (ok === undefined) {
       const p = products.get(r.productId);
-      ok = !!p && wanted.includes(p) && dobs.every((dob) => productAllowed(p, dob, r.day, input.dose, previous)) && entitledAll(r.day, cohorts);
+      ok = !!p && (anyProduct || wanted.includes(p)) && dobs.every((dob) => productAllowed(p, dob, r.day, input.dose, previous)) && entitledAll(r.day, cohorts);
       verdicts.set(key, ok);
     }
     return ok;
@@ -245,6 +245,7 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
   if (page.length === 0 && !input.cursor && explain) {
     const all = await avail.dayRows(pool, withToday(inRadius), input.from, input.to, false);
     let reason: NonNullable<SearchResult['explanation']>['reason'] = explainEmpty(inRadius.length, all, allowed, everyone.map((dob) => allowedFor([dob])), allowedFor(everyone, true));
+    if (input.productCode && !input.unpaired && reason === 'not_eligible' && all.some(allowedFor(everyone, false, true))) reason = 'product_not_offered';
     if (seats > 1 && reason === 'no_dose2') {
       // Free places, but perhaps never enough in one time for everyone: the day totals cannot tell.
       const open = all.filter((r) => r.free > 0 && allowed(r));

@@ -327,7 +327,13 @@ async function bookChecked(pool: pg.Pool, req: BookingRequest, ids: Identity[], 
   }));
   if (answer.kind === 'history_changed') return answer;
   if (answer.kind === 'key_reused') return { kind: 'done', outcome: { status: 422, refusal: 'idempotency_key_reused' } };
-  if (answer.kind === 'refused') return { kind: 'done', outcome: { ...await withAlternatives(pool, refusalOf(answer.refusal), req.persons.length), replayed: answer.replay } };
+  if (answer.kind === 'refused') {
+    // A hold already turned into a booking is not one whose time ran out: say so, and where the booking is.
+    if (answer.refusal.refusal === 'hold_expired' && req.holdId && (await repo.holdStatus(pool, req.holdId)) === 'consumed') {
+      return { kind: 'done', outcome: { status: 409, refusal: 'hold_used', replayed: answer.replay } };
+    }
+    return { kind: 'done', outcome: { ...await withAlternatives(pool, refusalOf(answer.refusal), req.persons.length), replayed: answer.replay } };
+  }
   // The answer is built from what we asked for: every person has every dose, in the slots chosen.
   const slots = await slotFacts(pool, picks.map((p) => p.slotId));
   const sorted = [...picks].sort((a, b) => a.dose - b.dose);

@@ -240,7 +240,7 @@ test('an empty answer finds the nearest availability beyond the dates and produc
   assert.equal(later.explanation.reason, 'nothing_published');
   assert.ok(later.explanation.nearest, 'the nearest availability is found before the dates asked');
   const janssenChild = (await search({ place: 'Barrie', radiusKm: 10, dateOfBirth: addDays(today, -(14 * 366)), product: 'janssen' })).json();
-  assert.equal(janssenChild.explanation.reason, 'not_eligible');
+  assert.equal(janssenChild.explanation.reason, 'product_not_offered', 'the product filter, not their age, leaves nothing');
   assert.ok(janssenChild.explanation.nearest, 'another vaccine for them nearby');
   const past = await search({ place: 'Barrie', dateOfBirth: '1980-05-01', to: addDays(today, -1) }, 'fr');
   assert.equal(past.json().field, 'to');

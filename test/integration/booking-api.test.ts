@@ -356,3 +356,17 @@ test('guessing a card holder\'s date of birth through bookings is throttled per 
   assert.ok(Number(right.headers['retry-after']) > 0);
   assert.equal((await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }], persons: [person(91)] } })).statusCode, 201, 'other cards book as usual');
 });
+
+test('a hold already booked is said to be used, not to have run out; the booking\'s own repeat still replays', async () => {
+  const [d1] = await session(pool, ref, { daysAhead: 16, capacity: 5, slotCount: 1 });
+  const [d2] = await session(pool, ref, { daysAhead: 16 + 56, capacity: 5, slotCount: 1 });
+  const hold = (await app.inject({ method: 'POST', url: '/api/v1/holds', payload: { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }] } })).json();
+  const body = { holdId: hold.holdId, persons: [person(92)] };
+  const first = await app.inject({ method: 'POST', url: '/api/v1/bookings', headers: { 'idempotency-key': 'key-0000-hold-used' }, payload: body });
+  assert.equal(first.statusCode, 201, first.body);
+  const repeat = await app.inject({ method: 'POST', url: '/api/v1/bookings', headers: { 'idempotency-key': 'key-0000-hold-used' }, payload: body });
+  assert.equal(repeat.json().confirmationCode, first.json().confirmationCode);
+  const again = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { holdId: hold.holdId, persons: [person(93)] } });
+  assert.equal(again.statusCode, 409, again.body);
+  assert.equal(again.json().code, 'hold_used');
+});

@@ -91,6 +91,11 @@ export async function slotsByIds(db: Db, ids: number[]): Promise<SlotRow[]> {
   return r.rows;
 }
 
+/** A hold's status (active, released, expired, consumed), or undefined for an unknown hold. */
+export async function holdStatus(db: Db, holdId: string): Promise<string | undefined> {
+  return (await db.query<{ status: string }>('SELECT status FROM holds WHERE id = $1', [holdId])).rows[0]?.status;
+}
+
 export async function holdSlotIds(db: Db, holdId: string): Promise<Array<{ dose_number: number; slot_id: number; seats: number }>> {
   const r = await db.query<{ dose_number: number; slot_id: number; seats: number }>(
     'SELECT i.dose_number, i.slot_id, h.seats FROM hold_items i JOIN holds h ON h.id = i.hold_id WHERE i.hold_id = $1 ORDER BY i.dose_number', [holdId]);

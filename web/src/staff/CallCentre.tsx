@@ -17,10 +17,12 @@ interface Person {
   invitationCode?: string;
   /** Groups the roll-out knows them in (health-care worker, …): the search offers what those open. */
   groups?: string[];
+  /** The roll-out cohorts they come in through now: times in sessions serving only those show to the agent. */
+  cohorts?: string[];
 }
 interface PersonRecord {
   person: Person & { id: string };
-  eligibility: { eligible: boolean; dose: number; reasons: Array<{ message: string }> };
+  eligibility: { eligible: boolean; dose: number; reasons: Array<{ message: string }>; ways?: Array<{ cohort: { id: string } | null }> };
   doses: Array<{ dose: number; product: string; productName: string; administeredAt: string; source: string }>;
   bookings: Array<{ confirmationCode: string; appointments: Appointment[]; messages?: Array<{ kind: string; channel: string; status: string; createdAt: string; sentAt: string | null }> }>;
   notes: Array<{ id: string; note: string; createdAt: string; by: string }>;
@@ -39,7 +41,8 @@ export default function CallCentre() {
       {step.name === 'record' && <Record id={step.id} reason={reason} back={() => setStep({ name: 'find' })}
         onBook={(r) => {
           const last = r.doses.at(-1);
-          setStep({ name: 'book', person: r.person, dose: r.eligibility.dose, previous: last && r.eligibility.dose > 1 ? { date: last.administeredAt.slice(0, 10), product: last.product } : undefined });
+          const cohorts = (r.eligibility.ways ?? []).flatMap((w) => (w.cohort ? [w.cohort.id] : []));
+          setStep({ name: 'book', person: { ...r.person, cohorts }, dose: r.eligibility.dose, previous: last && r.eligibility.dose > 1 ? { date: last.administeredAt.slice(0, 10), product: last.product } : undefined });
         }} />}
       {step.name === 'book' && <Book person={step.person} dose={step.dose} previous={step.previous} reason={reason} back={() => setStep(step.person.id ? { name: 'record', id: step.person.id } : { name: 'find' })}
         onBooked={(code, appointments) => setStep({ name: 'done', code, appointments, personId: step.person.id })} />}
@@ -292,7 +295,8 @@ function Book({ person, dose, previous, reason, back, onBooked }: {
   };
   const choose = async (clinic: Clinic, day: OfferedDay) => {
     setChosen({ clinic, day });
-    const get = (c: number, d: string) => staffApi<{ items: Slot[] }>('GET', `/api/v1/clinics/${c}/days/${d}/slots?product=${encodeURIComponent(day.product.code)}`);
+    const only = person.cohorts?.length ? `&cohorts=${encodeURIComponent(person.cohorts.join(','))}` : '';
+    const get = (c: number, d: string) => staffApi<{ items: Slot[] }>('GET', `/api/v1/clinics/${c}/days/${d}/slots?product=${encodeURIComponent(day.product.code)}${only}`);
     const [a, b] = await Promise.all([get(clinic.id, day.day), day.nextDose ? get(day.nextDose.clinicId, day.nextDose.day) : Promise.resolve(null)]);
     const first = a.ok ? a.body.items : [];
     const second = b && b.ok ? b.body.items : [];

@@ -74,6 +74,10 @@ const REASONS: Record<string, { en: string; fr: string }> = {
     en: 'The clinics near you with a vaccine for you serve only certain groups (for example health-care workers) on these dates.',
     fr: 'Les cliniques près de chez vous qui ont un vaccin pour vous ne servent que certains groupes (par exemple les travailleurs de la santé) à ces dates.',
   },
+  product_not_offered: {
+    en: 'The vaccine you chose is not offered near you for this age and dose on these dates, but another one is: search without choosing the vaccine.',
+    fr: 'Le vaccin choisi n’est pas offert près de chez vous pour cet âge et cette dose à ces dates, mais un autre l’est : cherchez sans choisir de vaccin.',
+  },
   no_room_together: {
     en: 'No time near you on these dates has room for everyone you are booking for at once. Book them separately, or try other dates.',
     fr: 'Aucune heure près de chez vous à ces dates n’a de place pour toutes les personnes de la réservation à la fois. Réservez séparément, ou essayez d’autres dates.',

@@ -45,6 +45,10 @@ const REFUSALS: Record<string, { en: string; fr: string }> = {
   series_invalid: { en: 'These appointments do not fit the vaccine’s rules (age, dose number or interval between doses).', fr: 'Ces rendez-vous ne respectent pas les règles du vaccin (âge, numéro de dose ou intervalle entre les doses).' },
   pairing_required: { en: 'A first dose is booked together with the second dose: choose a second-dose appointment too.', fr: 'La première dose se réserve avec la deuxième : choisissez aussi un rendez-vous pour la deuxième dose.' },
   idempotency_key_reused: KEY_REUSED,
+  hold_used: {
+    en: 'These times were already booked with this hold. Look the booking up with its confirmation code.',
+    fr: 'Ces créneaux ont déjà été réservés avec cette réservation temporaire. Retrouvez la réservation avec son code de confirmation.',
+  },
   identity_mismatch: {
     en: 'This health card number is already recorded with another date of birth. Check the date of birth; if it is right, call us to correct the record.',
     fr: "Ce numéro de carte santé est déjà inscrit avec une autre date de naissance. Vérifiez la date de naissance ; si elle est exacte, appelez-nous pour corriger le dossier.",
