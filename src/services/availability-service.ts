@@ -393,16 +393,11 @@ export async function searchFromRequest(pool: pg.Pool, b: SearchRequest): Promis
   const first = await resolvePerson(pool, { ...claims, dateOfBirth: b.dateOfBirth, groups: b.groups });
   const each = await Promise.all([first, ...await Promise.all((b.alsoFor ?? []).map((dob) => resolvePerson(pool, { ...claims, dateOfBirth: dob }, { asDependent: true })))]
     .map((person) => eligibilityOf(pool, person, next)));
-  const notYet = each.findIndex(({ e }) => e.entitlements.length === 0);
-  if (notYet >= 0 && !b.cursor) {
-    const { e, rules } = each[notYet]!;
-    const names = namesOf(rules);
-    return {
-      items: [], explanation: {
-        reason: 'not_yet_eligible', nearest: null,
-        eligibility: e.reasons.map((r) => ({ person: notYet, code: r.code, opensOn: r.opensOn ?? null, messages: reasonMessage(r, names) })),
-      },
-    };
+  // Everyone who cannot book yet, each with their own reasons.
+  const notYet = each.flatMap(({ e, rules }, person) => (e.entitlements.length ? [] : e.reasons.map((r) =>
+    ({ person, code: r.code, opensOn: r.opensOn ?? null, messages: reasonMessage(r, namesOf(rules)) }))));
+  if (each.some(({ e }) => e.entitlements.length === 0) && !b.cursor) {
+    return { items: [], explanation: { reason: 'not_yet_eligible', nearest: null, eligibility: notYet } };
   }
   return searchAvailability(pool, { ...base, entitlements: each[0]!.e.entitlements, alsoForEntitlements: each.slice(1).map(({ e }) => e.entitlements) });
 }

@@ -260,6 +260,8 @@ test('search offers only what the roll-out opens to the person, and says why whe
   assert.ok(open.json().items.length > 0, 'a resident of OTH may book at the TST clinic');
   assert.ok((await search({ regionCode: 'OTH', alsoFor: ['1960-05-05'] })).json().items.length > 0, 'with another adult of the household');
   const withChild = (await search({ regionCode: 'OTH', alsoFor: ['1960-05-05', '2015-05-05'] })).json();
+  const twoChildren = (await search({ regionCode: 'OTH', alsoFor: ['2015-05-05', '2016-06-06'] })).json();
+  assert.deepEqual([...new Set(twoChildren.explanation.eligibility.map((e: { person: number }) => e.person))], [1, 2], 'each child\'s reasons');
   assert.deepEqual(withChild.items, [], 'no phase is open to the child booked with them');
   assert.equal(withChild.explanation.reason, 'not_yet_eligible');
   assert.ok(withChild.explanation.eligibility.length > 0 && withChild.explanation.eligibility.every((e: { person: number }) => e.person === 2), 'the reasons are the child\'s');
