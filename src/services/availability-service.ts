@@ -388,7 +388,9 @@ export async function searchFromRequest(pool: pg.Pool, b: SearchRequest): Promis
   if (b.previousProduct && !prev) throw new InputError('previousProduct', { en: `There is no product "${b.previousProduct}".`, fr: `Le produit « ${b.previousProduct} » n'existe pas.` });
   const next = { dose, kind: prev && dose > prev.seriesDoses ? 'booster' as const : 'primary' as const, previous: prev && { day: b.previousDoseDate!, product: prev, dose: dose - 1 } };
   // Those booked with the person (children) live with them and come in on their invitation, as a booking treats them.
-  const claims = { regionCode, postalCode: regionCode ? undefined : postal, invitationCode: b.invitationCode };
+  // A postal code typed as the place searched from is refused, if it must be, under the name of that field.
+  const where = regionCode ? {} : b.postalCode ? { postalCode: b.postalCode } : postal ? { place: postal } : {};
+  const claims = { regionCode, ...where, invitationCode: b.invitationCode };
   // The person first: a claim they all share (the postal code) is named once, as theirs.
   const first = await resolvePerson(pool, { ...claims, dateOfBirth: b.dateOfBirth, groups: b.groups });
   const each = await Promise.all([first, ...await Promise.all((b.alsoFor ?? []).map((dob) => resolvePerson(pool, { ...claims, dateOfBirth: dob }, { asDependent: true })))]

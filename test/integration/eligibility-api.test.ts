@@ -259,6 +259,9 @@ test('search offers only what the roll-out opens to the person, and says why whe
   const open = await search({ regionCode: 'OTH' });
   assert.ok(open.json().items.length > 0, 'a resident of OTH may book at the TST clinic');
   assert.ok((await search({ regionCode: 'OTH', alsoFor: ['1960-05-05'] })).json().items.length > 0, 'with another adult of the household');
+  const fromVancouver = await app.inject({ method: 'POST', url: '/api/v1/availability/search', payload: { place: 'V6X 1A1', radiusKm: 25, dateOfBirth: '1990-01-01' } });
+  assert.equal(fromVancouver.statusCode, 400, fromVancouver.body);
+  assert.equal(fromVancouver.json().field, 'place', 'named as the field the person typed it in');
   const withChild = (await search({ regionCode: 'OTH', alsoFor: ['1960-05-05', '2015-05-05'] })).json();
   const twoChildren = (await search({ regionCode: 'OTH', alsoFor: ['2015-05-05', '2016-06-06'] })).json();
   assert.deepEqual([...new Set(twoChildren.explanation.eligibility.map((e: { person: number }) => e.person))], [1, 2], 'each child\'s reasons');
