@@ -5,7 +5,7 @@ import { addDays, localDate } from '../domain/calendar.js';
 import { windowBeforeNext } from '../domain/dose-series.js';
 import { InputError } from './input-error.js';
 import { clinicDirectory, productCatalogue, restrictedSessionsById } from './reference-cache.js';
-import { timeZone } from './reference-service.js';
+import { jurisdictionToday } from './reference-service.js';
 import { dateOfBirthProblem, isValidDay } from '../domain/age.js';
 export { forgetCachedReferenceData } from './reference-cache.js';
 import { nearestRegion, postalArea, resolvePlace } from './place-service.js';
@@ -262,7 +262,7 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
  * filter, any product (unless a booked next dose fixes it), 500 km, and the 90 days from today.
  */
 async function nearestOutsideFilters(pool: pg.Pool, input: SearchInput): Promise<NonNullable<SearchResult['explanation']>['nearest']> {
-  const today = localDate(new Date(), await timeZone(pool));
+  const today = await jurisdictionToday(pool);
   const from = input.unpaired && input.from > today ? input.from : today;
   const relaxed = await searchAvailability(pool, {
     ...input, radiusKm: Math.max(input.radiusKm, 500), from, to: input.unpaired ? input.to : addDays(today, 89), kind: undefined, accessibility: [],
@@ -336,7 +336,7 @@ async function keptNextDose(pool: pg.Pool, b: SearchRequest) {
 
 /** Resolves a request's place, default dates and dose number (in the jurisdiction's "today"), then searches. */
 export async function searchFromRequest(pool: pg.Pool, b: SearchRequest): Promise<SearchResult> {
-  const today = localDate(new Date(), await timeZone(pool));
+  const today = await jurisdictionToday(pool);
   let at: { latitude: number; longitude: number };
   if (b.latitude !== undefined && b.longitude !== undefined) at = { latitude: b.latitude, longitude: b.longitude };
   else if (b.place) at = await resolvePlace(pool, b.place);

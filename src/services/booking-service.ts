@@ -9,7 +9,7 @@ import type { ClinicRow } from '../db/repositories/reference-repository.js';
 import type { Product } from '../domain/availability.js';
 import { localDate } from '../domain/calendar.js';
 import { dateOfBirthProblem } from '../domain/age.js';
-import { timeZone } from './reference-service.js';
+import { jurisdictionToday } from './reference-service.js';
 import { BookingError } from '../domain/booking-errors.js';
 import { newConfirmationCode, normaliseConfirmationCode } from '../domain/confirmation-code.js';
 import { checkSeriesChoice, type ChoiceProblem } from '../domain/series-choice.js';
@@ -127,7 +127,7 @@ function refusalOf(err: BookingError): Outcome<never> {
 export async function createHold(pool: pg.Pool, picks: Array<{ dose: number; slotId: number }>, seats: number, holdMinutes: number,
   dateOfBirth?: string, idempotencyKey?: string): Promise<Outcome<{ holdId: string; expiresAt: string }>> {
   // The series rules hold for every hold; ages only when the date of birth is given.
-  const dobProblem = dateOfBirth ? dateOfBirthProblem(dateOfBirth, localDate(new Date(), await timeZone(pool))) : null;
+  const dobProblem = dateOfBirth ? dateOfBirthProblem(dateOfBirth, await jurisdictionToday(pool)) : null;
   if (dobProblem) throw new InputError('dateOfBirth', dobProblem);
   const problem = await checkChoice(pool, picks, [dateOfBirth ?? null]);
   if (problem === 'unknown_slot') return { status: 409, refusal: 'slot_unavailable' };
@@ -158,7 +158,7 @@ interface Identity { scheme: string; identifier: string; version?: string; docum
  * (dependents are reached through them); nobody is listed twice.
  */
 async function checkPeople(pool: pg.Pool, persons: PersonRequest[], channel: BookingRequest['channel']): Promise<Identity[]> {
-  const today = localDate(new Date(), await timeZone(pool));
+  const today = await jurisdictionToday(pool);
   persons.forEach((p, i) => {
     const problem = dateOfBirthProblem(p.dateOfBirth, today);
     if (problem) throw new InputError(`persons.${i}.dateOfBirth`, problem);

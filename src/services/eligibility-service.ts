@@ -1,6 +1,5 @@
 import type pg from 'pg';
 import * as invitations from '../db/repositories/invitation-repository.js';
-import * as repo from '../db/repositories/rollout-repository.js';
 import { dateOfBirthProblem, isValidDay } from '../domain/age.js';
 import type { Product } from '../domain/availability.js';
 import { localDate } from '../domain/calendar.js';
@@ -58,7 +57,7 @@ async function residence(pool: pg.Pool, c: PersonClaims, field: string): Promise
   if (c.postalCode) {
     const area = postalArea(c.postalCode);
     // The clinics' own addresses first, else the clinic nearest the area's centre (within the area served).
-    const region = area && ((await repo.regionOfPostalArea(pool, area)) ?? (await regionOfPlace(pool, area, `${field}postalCode`)));
+    const region = area && (await regionOfPlace(pool, area, `${field}postalCode`));
     if (!region) {
       throw new InputError(`${field}postalCode`, {
         en: `We cannot tell which region the postal code "${c.postalCode}" is in. Give your region instead.`,

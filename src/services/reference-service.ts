@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import * as refs from '../db/repositories/reference-repository.js';
+import { localDate } from '../domain/calendar.js';
 
 /** Public reference data (jurisdiction, regions, clinics, products) in the API's shape. */
 
@@ -72,4 +73,9 @@ export function jurisdictionSettings(pool: pg.Pool): Promise<JurisdictionSetting
 
 export async function timeZone(pool: pg.Pool): Promise<string> {
   return (await jurisdictionSettings(pool)).timeZone;
+}
+
+/** Today's date in the jurisdiction's time zone: the day ages, dates of birth and search ranges are judged on. */
+export async function jurisdictionToday(pool: pg.Pool): Promise<string> {
+  return localDate(new Date(), await timeZone(pool));
 }
