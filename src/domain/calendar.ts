@@ -30,3 +30,15 @@ export function isValidTimeZone(timeZone: string): boolean {
     return false;
   }
 }
+
+const hourFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The hour of the day (0–23) that `instant` falls in, in `timeZone`. */
+export function localHour(instant: Date, timeZone: string): number {
+  let f = hourFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' });
+    hourFormatters.set(timeZone, f);
+  }
+  return Number(f.format(instant));
+}

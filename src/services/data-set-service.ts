@@ -3,6 +3,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { localDate } from '../domain/calendar.js';
 import { withTransaction } from '../db/transaction.js';
+import { reorderSummary } from '../db/repositories/summary-order-repository.js';
 import * as seeds from '../db/repositories/seed-repository.js';
 import { canadianTowns } from '../seed/gazetteer.js';
 import { generateProvince, type HealthUnit, type ProvinceSeed } from '../seed/province.js';
@@ -84,6 +85,8 @@ export async function loadNationalDataSet(pool: pg.Pool, seed: number, onProgres
   };
   await Promise.all([worker(), worker()]);
   await withTransaction(pool, (db) => seeds.recordDataSet(db, 'national', seed, firstDay, NATIONAL_DAYS));
+  // The slots went in day by day across the country: store each clinic's summary rows together, as search reads them.
+  await reorderSummary(pool);
   await seeds.analyze(pool);
   return { loaded: true, clinics: province.clinics.length, slots, firstDay };
 }

@@ -11,8 +11,9 @@ type Db = pg.Pool | pg.PoolClient;
 export async function dayRows(db: Db, clinics: Array<{ id: number; today: string }>, fromDay: string, toDay: string | null,
   onlyFree: boolean): Promise<DayRow[]> {
   if (clinics.length === 0) return [];
-  const r = await db.query<DayRow>(
-    `SELECT * FROM (
+  const r = await db.query<DayRow>({
+    name: 'day_rows',
+    text: `SELECT * FROM (
        SELECT da.clinic_id AS "clinicId", da.clinic_day_id AS "clinicDayId", da.day::text AS day, da.product_id AS "productId",
               da.capacity,
               CASE WHEN da.day <= k.today
@@ -27,7 +28,7 @@ export async function dayRows(db: Db, clinics: Array<{ id: number; today: string
             AND (NOT $5 OR d.taken < d.capacity)
          OFFSET 0) da
      ) x WHERE NOT $5 OR free > 0`,
-    [clinics.map((c) => c.id), clinics.map((c) => c.today), fromDay, toDay, onlyFree]);
+    values: [clinics.map((c) => c.id), clinics.map((c) => c.today), fromDay, toDay, onlyFree] });
   return r.rows;
 }
 
@@ -40,8 +41,9 @@ export interface FreeDays { clinicId: number; productId: number; days: string[] 
 export async function freeDays(db: Db, clinics: Array<{ id: number; today: string }>, fromDay: string, toDay: string | null,
   seats = 1): Promise<FreeDays[]> {
   if (clinics.length === 0) return [];
-  const r = await db.query<FreeDays>(
-    `SELECT d.clinic_id AS "clinicId", d.product_id AS "productId", array_agg(d.day::text ORDER BY d.day) AS days
+  const r = await db.query<FreeDays>({
+    name: 'free_days',
+    text: `SELECT d.clinic_id AS "clinicId", d.product_id AS "productId", array_agg(d.day::text ORDER BY d.day) AS days
      FROM unnest($1::integer[], $2::date[]) AS k(clinic_id, today)
      CROSS JOIN LATERAL (
        SELECT d.clinic_id, d.product_id, d.day FROM day_availability d
@@ -53,7 +55,7 @@ export async function freeDays(db: Db, clinics: Array<{ id: number; today: strin
                                            AND s.starts_at > now() AND s.capacity - s.booked - s.held >= $5))
        OFFSET 0) d
      GROUP BY d.clinic_id, d.product_id`,
-    [clinics.map((c) => c.id), clinics.map((c) => c.today), fromDay, toDay, seats]);
+    values: [clinics.map((c) => c.id), clinics.map((c) => c.today), fromDay, toDay, seats] });
   return r.rows;
 }
 
@@ -63,8 +65,9 @@ export interface FreeTime { clinic_day_id: number; product_id: number; slot_id: 
 export async function firstFreeTimes(db: Db, keys: Array<{ clinicDayId: number; productId: number }>, n: number,
   excludedSessions: number[] = [], seats = 1): Promise<FreeTime[]> {
   if (keys.length === 0) return [];
-  const r = await db.query<FreeTime>(
-    `SELECT k.clinic_day_id, k.product_id, s.id AS slot_id, s.starts_at, s.free
+  const r = await db.query<FreeTime>({
+    name: 'first_free_times',
+    text: `SELECT k.clinic_day_id, k.product_id, s.id AS slot_id, s.starts_at, s.free
      FROM unnest($1::integer[], $2::smallint[]) AS k(clinic_day_id, product_id)
      CROSS JOIN LATERAL (
        SELECT s.id, s.starts_at, s.capacity - s.booked - s.held AS free FROM slots s
@@ -72,7 +75,7 @@ export async function firstFreeTimes(db: Db, keys: Array<{ clinicDayId: number; 
           AND s.starts_at > now() AND s.capacity - s.booked - s.held >= $5 AND s.session_id <> ALL ($4::integer[])
         ORDER BY s.starts_at LIMIT $3) s
      ORDER BY k.clinic_day_id, s.starts_at`,
-    [keys.map((k) => k.clinicDayId), keys.map((k) => k.productId), n, excludedSessions, seats]);
+    values: [keys.map((k) => k.clinicDayId), keys.map((k) => k.productId), n, excludedSessions, seats] });
   return r.rows;
 }
 
@@ -84,13 +87,14 @@ export async function firstFreeTimes(db: Db, keys: Array<{ clinicDayId: number; 
 export async function freePlaces(db: Db, keys: Array<{ clinicDayId: number; productId: number }>, excludedSessions: number[],
   seats = 1): Promise<Map<string, number>> {
   if (keys.length === 0) return new Map();
-  const r = await db.query<{ clinic_day_id: number; product_id: number; free: number }>(
-    `SELECT k.clinic_day_id, k.product_id,
+  const r = await db.query<{ clinic_day_id: number; product_id: number; free: number }>({
+    name: 'free_places',
+    text: `SELECT k.clinic_day_id, k.product_id,
             (SELECT coalesce(sum(s.capacity - s.booked - s.held), 0)::integer FROM slots s
               WHERE s.clinic_day_id = k.clinic_day_id AND s.product_id = k.product_id AND s.starts_at > now()
                 AND s.session_id <> ALL ($3::integer[]) AND s.capacity - s.booked - s.held >= $4) AS free
      FROM unnest($1::integer[], $2::smallint[]) AS k(clinic_day_id, product_id)`,
-    [keys.map((k) => k.clinicDayId), keys.map((k) => k.productId), excludedSessions, seats]);
+    values: [keys.map((k) => k.clinicDayId), keys.map((k) => k.productId), excludedSessions, seats] });
   return new Map(r.rows.map((x) => [`${x.clinic_day_id}:${x.product_id}`, x.free]));
 }
 
@@ -99,13 +103,15 @@ export interface DaySlot { slot_id: number; starts_at: Date; ends_at: Date; free
 /** Every future slot with `seats` free places of a published clinic-day (the times to choose from), leaving out `excludedSessions`. */
 export async function daySlots(db: Db, clinicId: number, day: string, productId: number | null, excludedSessions: number[] = [],
   seats = 1): Promise<DaySlot[]> {
-  const r = await db.query<DaySlot>(
-    `SELECT s.id AS slot_id, s.starts_at, s.ends_at, s.capacity - s.booked - s.held AS free, s.product_id
+  const r = await db.query<DaySlot>({
+    name: 'day_slots',
+    text: `SELECT s.id AS slot_id, s.starts_at, s.ends_at, s.capacity - s.booked - s.held AS free, s.product_id
      FROM clinic_days cd JOIN slots s ON s.clinic_day_id = cd.id
      WHERE cd.clinic_id = $1 AND cd.day = $2::date AND cd.published_at IS NOT NULL AND cd.cancelled_at IS NULL
        AND s.starts_at > now() AND s.capacity - s.booked - s.held >= $5 AND ($3::smallint IS NULL OR s.product_id = $3)
        AND s.session_id <> ALL ($4::integer[])
-     ORDER BY s.starts_at, s.id`, [clinicId, day, productId, excludedSessions, seats]);
+     ORDER BY s.starts_at, s.id`,
+    values: [clinicId, day, productId, excludedSessions, seats] });
   return r.rows;
 }
 
