@@ -57,7 +57,7 @@ async function slotFacts(db: pg.Pool, ids: number[]): Promise<Map<number, SlotFa
   let [clinics, products] = await Promise.all([clinicsById(db), productsById(db)]);
   if (missing.length) {
     if (cache.size > 200_000) cache.clear();
-    const rows = await repo.slotsByIds(db, missing);
+    const rows = await repo.slotsOfSessions(db, missing);
     if (rows.some((r) => !clinics.has(r.clinic_id) || !products.has(r.product_id)) && Date.now() - (lastReload.get(db) ?? 0) > 2_000) {
       // A clinic or product newer than the cached directory: read it afresh (at most every 2 s;
       // a closed clinic's slots stay unknown).

@@ -273,7 +273,8 @@ test('an agent and the portal race for the last place in a slot over real connec
   const agent = sessions.get('agent')!;
   for (const [round, slotId] of slots.slice(0, 5).entries()) {
     const person = (n: number) => ({ identifier: card(100 + round * 2 + n), dateOfBirth: '1960-01-01', givenName: `R${round}`, familyName: `P${n}`, email: `r${round}p${n}@example.org`,
-      previousDoses: [{ date: today, product: 'test-mrna' }] });
+      // The day before the clinic's today: its zone can be a day ahead of the jurisdiction's, where a dose given "today" would be in the future.
+      previousDoses: [{ date: new Date(Date.parse(`${today}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10), product: 'test-mrna' }] });
     const body = (n: number) => JSON.stringify({ slots: [{ dose: 2, slotId }], persons: [person(n)] });
     const [portal, phone] = await Promise.all([
       fetch(`${base}/api/v1/bookings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(0) }),

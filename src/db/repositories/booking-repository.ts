@@ -85,9 +85,16 @@ export async function slotStates(db: Db, ids: number[]): Promise<SlotState[]> {
 
 export interface SlotRow { id: number; clinic_id: number; product_id: number; session_id: number; starts_at: Date; ends_at: Date }
 
-/** The fixed facts of some slots (a primary-key read; clinics and products come from the in-memory directory). */
-export async function slotsByIds(db: Db, ids: number[]): Promise<SlotRow[]> {
-  const r = await db.query<SlotRow>({ name: 'slots_by_ids', text: 'SELECT id, clinic_id, product_id, session_id, starts_at, ends_at FROM slots WHERE id = ANY($1::bigint[])', values: [ids] });
+/**
+ * The fixed facts of some slots and of every other slot in their sessions (at most 1,440 a session: one a
+ * minute for a day). The next people to book there pick from the same sessions, so they need no read.
+ */
+export async function slotsOfSessions(db: Db, ids: number[]): Promise<SlotRow[]> {
+  const r = await db.query<SlotRow>({
+    name: 'slots_of_sessions',
+    text: `SELECT s.id, s.clinic_id, s.product_id, s.session_id, s.starts_at, s.ends_at FROM slots s
+           WHERE s.session_id IN (SELECT x.session_id FROM slots x WHERE x.id = ANY($1::bigint[]))`,
+    values: [ids] });
   return r.rows;
 }
 
