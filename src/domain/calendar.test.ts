@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addDays, isValidTimeZone, localDate, localHour } from './calendar.js';
+import { addDays, isValidTimeZone, localDate, localParts } from './calendar.js';
 
 test('localDate gives the calendar day in the clinic time zone, not UTC', () => {
   // 02:00 UTC on 15 March is still 14 March in Toronto.
@@ -20,10 +20,10 @@ test('isValidTimeZone', () => {
   assert.equal(isValidTimeZone('Mars/Olympus_Mons'), false);
 });
 
-test('localHour gives the hour on the clock in the time zone, across midnight and daylight saving', () => {
-  assert.equal(localHour(new Date('2026-12-02T08:30:00Z'), 'America/Toronto'), 3);
-  assert.equal(localHour(new Date('2026-12-02T04:59:00Z'), 'America/Toronto'), 23);
-  assert.equal(localHour(new Date('2026-07-02T08:30:00Z'), 'America/Toronto'), 4); // EDT
-  assert.equal(localHour(new Date('2026-12-02T00:15:00Z'), 'UTC'), 0);
-  assert.equal(localHour(new Date('2026-12-02T10:30:00Z'), 'America/St_Johns'), 7);
+test('localParts gives the hour on the clock in the time zone, across midnight and daylight saving', () => {
+  assert.equal(localParts(new Date('2026-12-02T08:30:00Z'), 'America/Toronto').hour, 3);
+  assert.equal(localParts(new Date('2026-12-02T04:59:00Z'), 'America/Toronto').hour, 23);
+  assert.equal(localParts(new Date('2026-07-02T08:30:00Z'), 'America/Toronto').hour, 4); // EDT
+  assert.equal(localParts(new Date('2026-12-02T00:15:00Z'), 'UTC').hour, 0);
+  assert.equal(localParts(new Date('2026-12-02T10:30:00Z'), 'America/St_Johns').hour, 7);
 });

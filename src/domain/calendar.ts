@@ -31,14 +31,16 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
-const hourFormatters = new Map<string, Intl.DateTimeFormat>();
+const partFormatters = new Map<string, Intl.DateTimeFormat>();
 
-/** The hour of the day (0–23) that `instant` falls in, in `timeZone`. */
-export function localHour(instant: Date, timeZone: string): number {
-  let f = hourFormatters.get(timeZone);
+/** The wall-clock date and time (hour 0–23) that `instant` shows in `timeZone`. */
+export function localParts(instant: Date, timeZone: string) {
+  let f = partFormatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' });
-    hourFormatters.set(timeZone, f);
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    partFormatters.set(timeZone, f);
   }
-  return Number(f.format(instant));
+  const parts = f.formatToParts(instant);
+  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return { year: n('year'), month: n('month'), day: n('day'), hour: n('hour'), minute: n('minute'), second: n('second') };
 }

@@ -3,6 +3,7 @@
  * number is written for a provider. Pure: the worker supplies the clock and
  * the randomness.
  */
+import { localParts } from './calendar.js';
 
 export interface RetryPolicy {
   /** Attempts in all before a message is dead (kept for an administrator to retry). */
@@ -39,13 +40,6 @@ export interface QuietHours {
 }
 
 export const DEFAULT_QUIET_HOURS: QuietHours = { startHour: 21, endHour: 8 };
-
-function localParts(at: Date, timeZone: string) {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
-    .formatToParts(at);
-  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return { year: n('year'), month: n('month'), day: n('day'), hour: n('hour'), minute: n('minute'), second: n('second') };
-}
 
 /** The instant of a local wall-clock time in a time zone (the later one when clocks go back, the first valid one when they spring forward). */
 export function zonedInstant(timeZone: string, year: number, month: number, day: number, hour: number): Date {

@@ -3,8 +3,8 @@
  * (the rewrite makes bookings wait about a second), and only once the order has decayed — new
  * sessions arrive day by day across the province, so each clinic's days drift apart over weeks.
  */
-export const QUIET_HOURS = { from: 3, to: 5 } as const; // local time, [from, to)
-export const REORDER_BELOW = 0.9;
+const QUIET_HOURS = { from: 3, to: 5 } as const; // local time, [from, to)
+const REORDER_BELOW = 0.9;
 
 export function summaryNeedsReorder(correlation: number | null, localHour: number): boolean {
   if (localHour < QUIET_HOURS.from || localHour >= QUIET_HOURS.to) return false;

@@ -23,7 +23,7 @@ export async function reorderSummary(pool: pg.Pool, lockTimeoutMs?: number): Pro
   let broken: Error | undefined;
   try {
     // A session setting: the connection goes back to the pool without it, or not at all.
-    if (lockTimeoutMs !== undefined) await client.query(`SET lock_timeout = ${Math.max(1, Math.round(lockTimeoutMs))}`);
+    if (lockTimeoutMs !== undefined) await client.query(`SELECT set_config('lock_timeout', $1, false)`, [`${Math.max(1, Math.round(lockTimeoutMs))}ms`]);
     try {
       await client.query('CLUSTER day_availability USING day_availability_clinic_day');
     } catch (err) {
