@@ -20,7 +20,7 @@ export async function baseReferenceData(pool: pg.Pool): Promise<{ regionId: numb
 
 /** A session `daysAhead` days from now with `slotCount` slots of `capacity` each; returns the slot ids. */
 export async function session(pool: pg.Pool, ref: { regionId: number; clinicId: number; productId: number },
-  opts: { daysAhead: number; capacity: number; slotCount: number; minutes?: number; published?: boolean }): Promise<number[]> {
+  opts: { daysAhead: number; capacity: number; slotCount: number; minutes?: number; published?: boolean; startsAt?: string }): Promise<number[]> {
   const minutes = opts.minutes ?? 10;
   const day = await pool.query<{ id: number; day: string }>(
     `INSERT INTO clinic_days (region_id, clinic_id, day, published_at)
@@ -29,9 +29,10 @@ export async function session(pool: pg.Pool, ref: { regionId: number; clinicId: 
      RETURNING id, day::text`, [ref.regionId, ref.clinicId, opts.daysAhead, opts.published ?? true]);
   const s = await pool.query<{ id: number }>(
     `INSERT INTO sessions (region_id, clinic_id, clinic_day_id, product_id, starts_at, ends_at, stations, minutes_per_appointment)
-     VALUES ($1, $2, $3, $4, ($5::date + time '09:00') AT TIME ZONE 'America/Toronto',
-             ($5::date + time '09:00') AT TIME ZONE 'America/Toronto' + make_interval(mins => $6::int * $7::int), $8, $6)
-     RETURNING id`, [ref.regionId, ref.clinicId, day.rows[0]!.id, ref.productId, day.rows[0]!.day, minutes, opts.slotCount, opts.capacity]);
+     VALUES ($1, $2, $3, $4, ($5::date + $9::time) AT TIME ZONE 'America/Toronto',
+             ($5::date + $9::time) AT TIME ZONE 'America/Toronto' + make_interval(mins => $6::int * $7::int), $8, $6)
+     RETURNING id`, [ref.regionId, ref.clinicId, day.rows[0]!.id, ref.productId, day.rows[0]!.day, minutes, opts.slotCount, opts.capacity,
+                     opts.startsAt ?? '09:00']);
   await insertSlotsForSessions(pool, s.rows[0]!.id, s.rows[0]!.id);
   const slots = await pool.query<{ id: number }>('SELECT id FROM slots WHERE session_id = $1 ORDER BY starts_at', [s.rows[0]!.id]);
   return slots.rows.map((r) => r.id);

@@ -61,6 +61,40 @@ test('100 concurrent series bookings over shared dose-2 slots: both doses or nei
   await assertNoDrift();
 });
 
+test('series bookings whose slots were published in a different order from their days never deadlock', async () => {
+  // Day A's afternoon session was published after day B's: its slot ids are higher than B's, its morning's lower.
+  // Bookings A-morning + B take A's summary row first; bookings A-afternoon + B would take B's first unless the
+  // lock order follows the clinic-day, not the slot id alone.
+  const morning = await session(pool, ref, { daysAhead: 8, capacity: 20, slotCount: 5 });
+  const dose2 = await session(pool, ref, { daysAhead: 45, capacity: 30, slotCount: 5 });
+  const afternoon = await session(pool, ref, { daysAhead: 8, capacity: 20, slotCount: 5, startsAt: '14:00' });
+  assert.ok(morning[0]! < dose2[0]! && dose2[0]! < afternoon[0]!);
+  const people = await persons(pool, 120, 'order');
+  const results = await Promise.allSettled(people.map((p, i) =>
+    bookings.book(pool, { personIds: [p], slots: [(i % 2 ? afternoon : morning)[i % 5]!, dose2[(i * 3) % 5]!], doses: [1, 2], channel: 'portal', code: code() })));
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []));
+  assert.deepEqual(failures, []);
+  await assertNoDrift();
+});
+
+test('reschedules crossing each other between two days never deadlock, and every booking keeps one dose 2', async () => {
+  const dose1 = await session(pool, ref, { daysAhead: 9, capacity: 40, slotCount: 2 });
+  const dayB = await session(pool, ref, { daysAhead: 50, capacity: 40, slotCount: 2 });
+  const dayC = await session(pool, ref, { daysAhead: 51, capacity: 40, slotCount: 2 });
+  const people = await persons(pool, 60, 'cross');
+  const booked = await Promise.all(people.map((p, i) =>
+    bookings.book(pool, { personIds: [p], slots: [dose1[i % 2]!, (i % 2 ? dayC : dayB)[0]!], doses: [1, 2], channel: 'portal', code: code() })));
+  // Half move B -> C while the other half move C -> B: a take-then-release order would lock the days oppositely.
+  const results = await Promise.allSettled(booked.map((id, i) => bookings.reschedule(pool, id, 2, (i % 2 ? dayB : dayC)[1]!)));
+  assert.deepEqual(results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : [])), []);
+  const dose2 = await pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM appointments WHERE booking_id = ANY ($1::bigint[]) AND dose_number = 2 AND status = 'booked'
+      GROUP BY booking_id`, [booked]);
+  assert.equal(dose2.rowCount, booked.length);
+  assert.ok(dose2.rows.every((r) => r.n === 1));
+  await assertNoDrift();
+});
+
 test('a hold takes capacity, expires, and its capacity returns; expiry is checked at use', async () => {
   const [slot] = await session(pool, ref, { daysAhead: 6, capacity: 1, slotCount: 1 });
   const [a, b] = await persons(pool, 2, 'hold');
