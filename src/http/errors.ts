@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { createRequire } from 'node:module';
+import Negotiator from 'negotiator';
 import { InputError } from '../services/input-error.js';
 
 /** The body of every error response: a stable code for programs, a sentence for people in EN and FR. */
@@ -24,12 +25,21 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The language of a message to a person: `?lang=`, else the best of en/fr in Accept-Language (weights and regional
+ * variants understood: "de, fr-CA" is French), else the language the request itself names (a search's or the
+ * first person's), else English.
+ */
 export function preferredLanguage(req: FastifyRequest): 'en' | 'fr' {
   const q = (req.query as Record<string, unknown> | undefined)?.lang;
   if (q === 'fr' || q === 'en') return q;
-  const header = String(req.headers['accept-language'] ?? '');
-  const first = header.split(',')[0]?.trim().toLowerCase() ?? '';
-  return first.startsWith('fr') ? 'fr' : 'en';
+  if (req.headers['accept-language']) {
+    const best = new Negotiator({ headers: { 'accept-language': req.headers['accept-language'] } }).language(['en', 'fr']);
+    if (best === 'en' || best === 'fr') return best;
+  }
+  const body = req.body as { language?: unknown; persons?: Array<{ language?: unknown }> } | undefined;
+  const named = typeof body === 'object' && body !== null ? body.language ?? (Array.isArray(body.persons) ? body.persons[0]?.language : undefined) : undefined;
+  return named === 'fr' ? 'fr' : 'en';
 }
 
 // ajv-i18n is CommonJS whose types declare an ES default export; require gives the function itself.

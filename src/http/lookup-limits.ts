@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type pg from 'pg';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { sharedLimiter } from '../db/rate-limit-store.js';
 import { normaliseConfirmationCode } from '../domain/confirmation-code.js';
 import { ApiError } from './errors.js';
 
@@ -12,14 +15,13 @@ function waitText(seconds: number, lang: 'en' | 'fr'): string {
 
 /**
  * A confirmation code plus a date of birth unlocks a booking, so guessing is
- * throttled twice: per client address and per code. In memory per instance
- * for now; rate-limiter-flexible's Redis store keeps the same API for many.
+ * throttled twice: per client address and per code, counted once for all workers.
  */
 export interface LookupLimits { perClient: number; perCode: number; windowSeconds: number }
 
-export function lookupLimiter(limits: LookupLimits = { perClient: 100, perCode: 20, windowSeconds: 600 }) {
-  const byClient = new RateLimiterMemory({ points: limits.perClient, duration: limits.windowSeconds });
-  const byCode = new RateLimiterMemory({ points: limits.perCode, duration: limits.windowSeconds });
+export function lookupLimiter(pool: pg.Pool, limits: LookupLimits = { perClient: 100, perCode: 20, windowSeconds: 600 }) {
+  const byClient = sharedLimiter(pool, { keyPrefix: 'lookup-client', points: limits.perClient, duration: limits.windowSeconds });
+  const byCode = sharedLimiter(pool, { keyPrefix: 'lookup-code', points: limits.perCode, duration: limits.windowSeconds });
   return async function check(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     // Counted per booking, however the code is typed (Z for 2, spaces, dashes): each spelling is the same guess.
     const typed = String((req.body as { confirmationCode?: unknown } | undefined)?.confirmationCode ?? '');
@@ -44,10 +46,12 @@ export function lookupLimiter(limits: LookupLimits = { perClient: 100, perCode: 
  * so guessing one is throttled per card: after `perCard` such answers in the window, every booking for that card
  * is told to wait, whatever the date of birth, until the window ends. Honest bookers never meet it.
  */
-export function identityGuessLimiter(limits: { perCard: number; windowSeconds: number } = { perCard: 5, windowSeconds: 600 }) {
-  const misses = new RateLimiterMemory({ points: limits.perCard, duration: limits.windowSeconds });
+export function identityGuessLimiter(pool: pg.Pool, limits: { perCard: number; windowSeconds: number } = { perCard: 5, windowSeconds: 600 }) {
+  const misses = sharedLimiter(pool, { keyPrefix: 'card-misses', points: limits.perCard, duration: limits.windowSeconds });
   // The card's number as typed, without separators or a trailing version code: each spelling is the same card.
-  const key = (identifier: string | undefined) => (identifier ?? '').replace(/[^0-9A-Za-z]/g, '').toUpperCase().replace(/(?<=\d)[A-Z]+$/, '');
+  // Stored hashed: the counters table holds no health-card numbers.
+  const key = (identifier: string | undefined) => createHash('sha256')
+    .update((identifier ?? '').replace(/[^0-9A-Za-z]/g, '').toUpperCase().replace(/(?<=\d)[A-Z]+$/, '')).digest('base64url');
   return {
     /** Refuses (429) when any of these cards has had its guesses. */
     async check(identifiers: Array<string | undefined>, reply: FastifyReply): Promise<void> {

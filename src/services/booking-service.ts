@@ -144,8 +144,10 @@ export async function createHold(pool: pg.Pool, picks: Array<{ dose: number; slo
   return withAlternatives(pool, outcome, seats);
 }
 
-export async function releaseHold(pool: pg.Pool, holdId: string): Promise<boolean> {
-  return repo.releaseHold(pool, holdId);
+/** Ends a hold: its capacity is free at once. Releasing one already ended changes nothing; one never made is 'not_found'. */
+export async function releaseHold(pool: pg.Pool, holdId: string): Promise<'released' | 'not_found'> {
+  if (await repo.releaseHold(pool, holdId)) return 'released';
+  return (await repo.holdStatus(pool, holdId)) === undefined ? 'not_found' : 'released';
 }
 
 /** How a person is identified: the jurisdiction's scheme, or another document (flagged for checking at the clinic). */
@@ -268,7 +270,7 @@ export async function createBooking(pool: pg.Pool, req: BookingRequest, idempote
   const ids = await checkPeople(pool, req.persons, req.channel);
   const held = req.holdId ? await repo.holdSlotIds(pool, req.holdId) : [];
   const picks = req.holdId ? held.map((h) => ({ dose: h.dose_number, slotId: h.slot_id })) : req.slots ?? [];
-  if (picks.length === 0) return req.holdId ? { status: 410, refusal: 'hold_expired' } : { status: 422, refusal: 'invalid_request' };
+  if (picks.length === 0) return req.holdId ? { status: 404, refusal: 'hold_not_found' } : { status: 422, refusal: 'invalid_request' };
   const seats = held[0]?.seats;
   if (seats !== undefined && seats !== req.persons.length) {
     throw new InputError('persons', {
@@ -328,9 +330,11 @@ async function bookChecked(pool: pg.Pool, req: BookingRequest, ids: Identity[], 
   if (answer.kind === 'history_changed') return answer;
   if (answer.kind === 'key_reused') return { kind: 'done', outcome: { status: 422, refusal: 'idempotency_key_reused' } };
   if (answer.kind === 'refused') {
-    // A hold already turned into a booking is not one whose time ran out: say so, and where the booking is.
-    if (answer.refusal.refusal === 'hold_expired' && req.holdId && (await repo.holdStatus(pool, req.holdId)) === 'consumed') {
-      return { kind: 'done', outcome: { status: 409, refusal: 'hold_used', replayed: answer.replay } };
+    // A hold already turned into a booking, or given up, is not one whose time ran out: say which.
+    if (answer.refusal.refusal === 'hold_expired' && req.holdId) {
+      const status = await repo.holdStatus(pool, req.holdId);
+      if (status === 'consumed') return { kind: 'done', outcome: { status: 409, refusal: 'hold_used', replayed: answer.replay } };
+      if (status === 'released') return { kind: 'done', outcome: { status: 410, refusal: 'hold_released', replayed: answer.replay } };
     }
     return { kind: 'done', outcome: { ...await withAlternatives(pool, refusalOf(answer.refusal), req.persons.length), replayed: answer.replay } };
   }

@@ -169,9 +169,15 @@ test('concurrent reschedules and bookings never leave a person without their app
   assert.deepEqual(await counterDrift(pool), []);
 });
 
-test('look-ups are throttled per code and per client, with Retry-After', async () => {
-  const limited = await buildApp({ pool, logLevel: 'silent', lookupLimits: { perClient: 6, perCode: 3, windowSeconds: 60 } });
-  const look = (code: string) => limited.inject({ method: 'POST', url: '/api/v1/bookings/lookup', payload: { confirmationCode: code, dateOfBirth: '1960-04-02' } });
+test('look-ups are throttled per code and per client, once for all workers, with Retry-After', async () => {
+  await pool.query('DELETE FROM rate_limits'); // this file's earlier look-ups came from the same address
+  // Two workers of one service: the limits count their requests together.
+  const workers = [
+    await buildApp({ pool, logLevel: 'silent', lookupLimits: { perClient: 6, perCode: 3, windowSeconds: 60 } }),
+    await buildApp({ pool, logLevel: 'silent', lookupLimits: { perClient: 6, perCode: 3, windowSeconds: 60 } }),
+  ];
+  let turn = 0;
+  const look = (code: string) => workers[turn++ % 2]!.inject({ method: 'POST', url: '/api/v1/bookings/lookup', payload: { confirmationCode: code, dateOfBirth: '1960-04-02' } });
   for (let i = 0; i < 3; i++) assert.equal((await look('AAAA-BBBB-CC')).statusCode, 404);
   const blocked = await look('AAAA-BBBB-CC');
   assert.equal(blocked.statusCode, 429);
@@ -180,7 +186,7 @@ test('look-ups are throttled per code and per client, with Retry-After', async (
   assert.equal((await look('DDDD-EEEE-FF')).statusCode, 404, 'another code still answers');
   assert.equal((await look('GGGG-HHHH-JJ')).statusCode, 404);
   assert.equal((await look('KKKK-MMMM-NN')).statusCode, 429, 'the client limit applies across codes');
-  await limited.close();
+  for (const w of workers) await w.close();
 });
 
 test('a guardian books a series for two children in one request, each with their own appointments', async () => {
@@ -263,6 +269,7 @@ test('a code typed with Z for 2, dots or other dashes is the same booking, and t
     const r = await app.inject({ method: 'POST', url: '/api/v1/bookings/lookup', payload: { confirmationCode: typed, dateOfBirth: '1960-04-02' } });
     assert.equal(r.statusCode, 200, typed);
   }
+  await pool.query('DELETE FROM rate_limits');
   const limited = await buildApp({ pool, logLevel: 'silent', lookupLimits: { perClient: 100, perCode: 2, windowSeconds: 60 } });
   const look = (typed: string) => limited.inject({ method: 'POST', url: '/api/v1/bookings/lookup', payload: { confirmationCode: typed, dateOfBirth: '1900-01-01' } });
   assert.equal((await look(code)).statusCode, 404);
@@ -369,4 +376,25 @@ test('a hold already booked is said to be used, not to have run out; the booking
   const again = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { holdId: hold.holdId, persons: [person(93)] } });
   assert.equal(again.statusCode, 409, again.body);
   assert.equal(again.json().code, 'hold_used');
+});
+
+test('a hold never made is not found (404), one given up is said to be released, not to have run out', async () => {
+  const unknown = '00000000-0000-4000-8000-000000000000';
+  const release = await app.inject({ method: 'DELETE', url: `/api/v1/holds/${unknown}` });
+  assert.equal(release.statusCode, 404, release.body);
+  assert.equal(release.json().code, 'hold_not_found');
+  const fromUnknown = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { holdId: unknown, persons: [person(94)] } });
+  assert.equal(fromUnknown.statusCode, 404, fromUnknown.body);
+  assert.equal(fromUnknown.json().code, 'hold_not_found');
+
+  const [d1] = await session(pool, ref, { daysAhead: 17, capacity: 5, slotCount: 1 });
+  const [d2] = await session(pool, ref, { daysAhead: 17 + 56, capacity: 5, slotCount: 1 });
+  const hold = (await app.inject({ method: 'POST', url: '/api/v1/holds', payload: { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }] } })).json();
+  assert.equal((await app.inject({ method: 'DELETE', url: `/api/v1/holds/${hold.holdId}` })).statusCode, 204);
+  assert.equal((await app.inject({ method: 'DELETE', url: `/api/v1/holds/${hold.holdId}` })).statusCode, 204, 'releasing it again changes nothing');
+  const fromReleased = await app.inject({ method: 'POST', url: '/api/v1/bookings', headers: { 'accept-language': 'fr' }, payload: { holdId: hold.holdId, persons: [person(94)] } });
+  assert.equal(fromReleased.statusCode, 410, fromReleased.body);
+  assert.equal(fromReleased.json().code, 'hold_released');
+  assert.match(fromReleased.json().message, /libérés/);
+  assert.deepEqual(await counterDrift(pool), []);
 });

@@ -106,6 +106,29 @@ test('clinics are paginated with a cursor that never skips or repeats', async ()
   assert.equal(new Set(seen).size, total);
 });
 
+test('the language of a message follows Accept-Language by weight, then the language the request names', async () => {
+  const lang = async (headers: Record<string, string>, payload?: object) => {
+    const r = payload
+      ? await app.inject({ method: 'POST', url: '/api/v1/bookings/lookup', headers, payload })
+      : await app.inject({ url: '/api/v1/clinics/999999', headers });
+    const body = r.json();
+    assert.notEqual(body.messages.en, body.messages.fr);
+    return body.message === body.messages.fr ? 'fr' : 'en';
+  };
+  assert.equal(await lang({ 'accept-language': 'en;q=0.1, fr;q=0.9' }), 'fr');
+  assert.equal(await lang({ 'accept-language': 'de, fr' }), 'fr');
+  assert.equal(await lang({ 'accept-language': 'en-GB;q=0.2, fr-CA' }), 'fr');
+  assert.equal(await lang({ 'accept-language': 'fr;q=0.5, en' }), 'en');
+  assert.equal(await lang({ 'accept-language': 'de' }), 'en');
+  // No header: a booking's first person's language, or a search's, says which.
+  const lookup = { confirmationCode: 'AAAA-BBBB-CC', dateOfBirth: '1960-04-02' };
+  assert.equal(await lang({}, lookup), 'en');
+  const search = await app.inject({ method: 'POST', url: '/api/v1/availability/search', payload: { place: 'x', dateOfBirth: '1960-04-02', language: 'fr' } });
+  assert.equal(search.statusCode, 400);
+  assert.equal(search.json().message, search.json().messages.fr);
+  assert.equal(await lang({ 'accept-language': 'en' }, { ...lookup, language: 'fr' }), 'en', 'a header the caller sent wins');
+});
+
 test('bad input gets a 400 naming the field, in the caller’s language, without internals', async () => {
   const en = await app.inject({ url: '/api/v1/clinics', query: { limit: '100000' } });
   assert.equal(en.statusCode, 400);

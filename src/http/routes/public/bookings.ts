@@ -45,6 +45,14 @@ const REFUSALS: Record<string, { en: string; fr: string }> = {
   series_invalid: { en: 'These appointments do not fit the vaccine’s rules (age, dose number or interval between doses).', fr: 'Ces rendez-vous ne respectent pas les règles du vaccin (âge, numéro de dose ou intervalle entre les doses).' },
   pairing_required: { en: 'A first dose is booked together with the second dose: choose a second-dose appointment too.', fr: 'La première dose se réserve avec la deuxième : choisissez aussi un rendez-vous pour la deuxième dose.' },
   idempotency_key_reused: KEY_REUSED,
+  hold_not_found: {
+    en: 'These reserved times are not known here. Please choose the times again; what you typed is kept.',
+    fr: 'Ces créneaux réservés sont inconnus ici. Veuillez choisir les créneaux à nouveau ; vos informations sont conservées.',
+  },
+  hold_released: {
+    en: 'These reserved times were given up. Please choose the times again; what you typed is kept.',
+    fr: 'Ces créneaux réservés ont été libérés. Veuillez choisir les créneaux à nouveau ; vos informations sont conservées.',
+  },
   hold_used: {
     en: 'These times were already booked with this hold. Look the booking up with its confirmation code.',
     fr: 'Ces créneaux ont déjà été réservés avec cette réservation temporaire. Retrouvez la réservation avec son code de confirmation.',
@@ -77,6 +85,8 @@ export function answer<T>(req: FastifyRequest, reply: FastifyReply, outcome: boo
   return reply.status(outcome.status).send({ code: outcome.refusal, message: messages[preferredLanguage(req)], messages, requestId: req.id, detail: outcome.detail });
 }
 
+const holdNotFound = () => new ApiError(404, 'hold_not_found', REFUSALS.hold_not_found!);
+
 const notFound = () => new ApiError(404, 'booking_not_found', {
   en: 'No booking matches this confirmation code and date of birth. Check both and try again.',
   fr: 'Aucune réservation ne correspond à ce code de confirmation et à cette date de naissance. Vérifiez-les et réessayez.',
@@ -84,8 +94,8 @@ const notFound = () => new ApiError(404, 'booking_not_found', {
 
 export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: number; lookupLimits?: LookupLimits; adminToken: string }> = async (app, { pool, holdMinutes, lookupLimits, adminToken }) => {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const throttle = lookupLimiter(lookupLimits);
-  const guesses = identityGuessLimiter();
+  const throttle = lookupLimiter(pool, lookupLimits);
+  const guesses = identityGuessLimiter(pool);
   const limited = { ...conflictResponses, 429: Type.Ref('Error') };
 
   r.post('/api/v1/holds', {
@@ -107,7 +117,7 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
       response: { 204: Type.Null(), ...errorResponses },
     },
   }, async (req, reply) => {
-    await booking.releaseHold(pool, req.params.holdId);
+    if (await booking.releaseHold(pool, req.params.holdId) === 'not_found') throw holdNotFound();
     return reply.status(204).send(null);
   });
 
@@ -122,7 +132,7 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
         persons: Type.Array(Person, { minItems: 1, maxItems: 10 }),
         invitationCode: EligibilityClaims.invitationCode,
       }),
-      response: { 201: Type.Object({ confirmationCode: Type.String(), appointments: Type.Array(Appointment) }), ...conflictResponses },
+      response: { 201: Type.Object({ confirmationCode: Type.String(), appointments: Type.Array(Appointment) }), ...limited },
     },
   }, async (req, reply) => {
     const { holdId, slots, persons, invitationCode } = req.body;

@@ -2,7 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type pg from 'pg';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { sharedLimiter } from '../../../db/rate-limit-store.js';
 import { appendAudit } from '../../../db/repositories/audit-repository.js';
 import { ROLES } from '../../../domain/staff-policy.js';
 import * as staff from '../../../services/staff-service.js';
@@ -31,7 +32,7 @@ const REFUSALS = {
 export const staffAuthRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken: string; cookies: CookieSettings; loginsPerMinute?: number }> = async (app, { pool, adminToken, cookies, loginsPerMinute }) => {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   // Guessing passwords from one address is slowed here; an account is locked after repeated failures whatever the address.
-  const perClient = new RateLimiterMemory({ points: loginsPerMinute ?? 20, duration: 60 });
+  const perClient = sharedLimiter(pool, { keyPrefix: 'staff-login', points: loginsPerMinute ?? 20, duration: 60 });
 
   r.post('/api/v1/staff/login', {
     schema: {
