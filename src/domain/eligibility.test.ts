@@ -155,7 +155,7 @@ test('too young for every product: the day the first one fits; no roll-out means
   assert.equal(e.from, '2022-03-15', 'the 6-month product');
   const none = check(baby, '2021-12-01', [], { ...rules, phases: [] });
   assert.equal(none.eligible, false);
-  assert.deepEqual(none.reasons.map((r) => r.code), ['not_in_cohort']);
+  assert.deepEqual(none.reasons.map((r) => [r.code, r.opensOn]), [['not_in_cohort', undefined], ['too_young', '2022-03-15']]);
   assert.equal(rolloutVerdict(null, baby, 'booster', '2021-12-01').entitlements.length, 1);
   assert.equal(check(person(), '2021-01-01', [], null).from, '2021-01-01');
 });
@@ -170,4 +170,16 @@ test('a child ages out of the 5–11 cohort on the 12th birthday', () => {
   assert.equal(twelve.eligible, false, 'too old for the children, too young for the adults');
   assert.deepEqual(twelve.reasons.map((r) => r.code), ['not_in_cohort'], 'adults at 18 is six years away');
 
+});
+
+test('a baby in a group whose booking opens soon is told first that no vaccine suits their age until later', () => {
+  // Children's phase opens on 23 November 2021; the youngest vaccine (6 months) fits this baby from 1 April 2022.
+  const r: Rollout = { cohorts: [{ id: 'all', name: { en: 'Everyone', fr: 'Tout le monde' } }],
+    phases: [{ id: 'all', name: { en: 'All', fr: 'Tous' }, cohorts: ['all'], regions: 'all', opens: '2021-11-23', doses: 'primary' }] };
+  const baby = check(person({ dateOfBirth: '2021-10-01' }), '2021-11-02', [], r);
+  assert.equal(baby.eligible, false);
+  assert.deepEqual(baby.reasons.map((x) => [x.code, x.opensOn]), [['too_young', '2022-04-01'], ['opens_later', '2021-11-23']]);
+  // Old enough when booking opens: only the opening date is news.
+  const child = check(person({ dateOfBirth: '2015-10-01' }), '2021-11-02', [], r);
+  assert.deepEqual(child.reasons.map((x) => x.code), ['opens_later']);
 });

@@ -104,6 +104,18 @@ export function eligibility(input: EligibilityInput): Eligibility {
       from = null;
     }
   }
+  if (from === null && !reasons.some((r) => r.code === 'too_young' || r.code === 'no_product' || r.code === 'interval')) {
+    // The roll-out says "not yet"; if no vaccine suits the person's age by then either, say so too, and first when
+    // it is the later "yes" (a baby in a group opening next week still waits for the age of the first vaccine).
+    const dated = reasons.map((r) => r.opensOn).filter((d): d is string => !!d).sort()[0];
+    const opens = dated ?? today;
+    if (allowedOn(opens).length === 0) {
+      const fit = input.products.map((p) => dayTurningMonths(person.dateOfBirth, p.minAgeMonths))
+        .filter((d) => d > opens && allowedOn(d).length > 0).sort()[0];
+      const age: EligibilityReason = fit ? { code: 'too_young', opensOn: fit } : { code: 'no_product' };
+      reasons = dated ? [age, ...reasons] : [...reasons, age];
+    }
+  }
   return {
     dose: next.dose, kind: next.kind, previous: next.previous, eligible: from !== null, from, window, products,
     entitlements: from === null ? [] : entitlements, reasons: from === null ? reasons : [],

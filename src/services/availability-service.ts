@@ -52,7 +52,7 @@ export interface SearchResult {
   items: ClinicOffer[];
   nextCursor?: string;
   explanation?: {
-    reason: EmptyReason | 'not_yet_eligible' | 'outside_window' | 'no_room_together' | 'product_not_offered'; nearest: (CandidateClinic & { day: string; product: string }) | null;
+    reason: EmptyReason | 'not_yet_eligible' | 'too_young' | 'outside_window' | 'no_room_together' | 'product_not_offered'; nearest: (CandidateClinic & { day: string; product: string }) | null;
     /** Why someone cannot book yet: `person` 0 is the person searched for, 1… those of `alsoFor`, in order. */
     eligibility?: Array<{ person: number; code: string; opensOn: string | null; messages: Msg }>;
   };
@@ -398,8 +398,11 @@ export async function searchFromRequest(pool: pg.Pool, b: SearchRequest): Promis
   // Everyone who cannot book yet, each with their own reasons.
   const notYet = each.flatMap(({ e, rules }, person) => (e.entitlements.length ? [] : e.reasons.map((r) =>
     ({ person, code: r.code, opensOn: r.opensOn ?? null, messages: reasonMessage(r, namesOf(rules)) }))));
-  if (each.some(({ e }) => e.entitlements.length === 0) && !b.cursor) {
-    return { items: [], explanation: { reason: 'not_yet_eligible', nearest: null, eligibility: notYet } };
+  const blocked = each.filter(({ e }) => e.entitlements.length === 0);
+  if (blocked.length && !b.cursor) {
+    // Waiting only for an age no vaccine reaches yet is its own reason; the details still say from when.
+    const reason = blocked.every(({ e }) => e.reasons[0]?.code === 'too_young') ? 'too_young' : 'not_yet_eligible';
+    return { items: [], explanation: { reason, nearest: null, eligibility: notYet } };
   }
   return searchAvailability(pool, { ...base, entitlements: each[0]!.e.entitlements, alsoForEntitlements: each.slice(1).map(({ e }) => e.entitlements) });
 }
