@@ -43,6 +43,12 @@ export function dateOfBirthProblem(dateOfBirth: string, today: string): { en: st
   return null;
 }
 
+/** Why `day` cannot be the date of a dose already had by someone born on `dateOfBirth`, as of `today`; null when it can. */
+export function pastDoseDateProblem(day: string, dateOfBirth: string, today: string): { en: string; fr: string } | null {
+  if (isValidDay(day) && day <= today && day >= dateOfBirth) return null;
+  return { en: 'A dose date must be a real date between birth and today.', fr: 'La date d’une dose doit être une vraie date entre la naissance et aujourd’hui.' };
+}
+
 /**
  * Whole months completed from `dateOfBirth` to `onDay`.
  *

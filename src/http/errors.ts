@@ -58,6 +58,7 @@ function validationDetail(err: FastifyError, lang: 'en' | 'fr'): string {
   const branches = errors.some((e) => e.keyword === 'anyOf' && e.instancePath === first.instancePath)
     ? errors.filter((e) => e.instancePath === first.instancePath && e.keyword !== 'anyOf') : [first];
   const say = (e: AjvErrors[number]): string => {
+    if (e.keyword === 'pattern' && (e.params as { pattern?: string }).pattern === '\\S') return lang === 'en' ? 'must not be blank' : 'ne doit pas être vide';
     if (e.keyword === 'pattern') return lang === 'en' ? 'is not in the expected form' : "n'a pas la forme attendue";
     const allowed = (e.params as { allowedValue?: unknown }).allowedValue;
     if (e.keyword === 'const') return lang === 'en' ? `must be ${JSON.stringify(allowed)}` : `doit être ${JSON.stringify(allowed)}`;

@@ -7,6 +7,9 @@ export const errorResponses = {
   500: Type.Ref('Error'),
 };
 
+/** A person's given or family name: up to 100 characters, not blank. */
+export const PersonName = () => Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' });
+
 export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 /** Ids of the tables keyed by PostgreSQL `integer`: regions, clinics, sessions, invitation and letter batches, staff. */

@@ -345,6 +345,10 @@ export async function searchFromRequest(pool: pg.Pool, b: SearchRequest): Promis
     const problem = dateOfBirthProblem(dob, today);
     if (problem) throw new InputError(field, problem);
   }
+  // The dose before may still be ahead (dose 2 chosen with the dose 1 being booked), never before birth.
+  if (b.previousDoseDate && b.previousDoseDate < b.dateOfBirth) {
+    throw new InputError('previousDoseDate', { en: 'The previous dose cannot be before the date of birth.', fr: 'La dose précédente ne peut pas précéder la date de naissance.' });
+  }
   if (b.to && b.to < today) {
     throw new InputError('to', { en: 'The end date is in the past: search from today on.', fr: "La date de fin est passée : cherchez à partir d'aujourd'hui." });
   }

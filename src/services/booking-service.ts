@@ -8,7 +8,7 @@ import { clinicsById, forgetCachedReferenceData, productsById, restrictedSession
 import type { ClinicRow } from '../db/repositories/reference-repository.js';
 import type { Product } from '../domain/availability.js';
 import { localDate } from '../domain/calendar.js';
-import { dateOfBirthProblem } from '../domain/age.js';
+import { dateOfBirthProblem, pastDoseDateProblem } from '../domain/age.js';
 import { jurisdictionToday } from './reference-service.js';
 import { BookingError } from '../domain/booking-errors.js';
 import { newConfirmationCode, normaliseConfirmationCode } from '../domain/confirmation-code.js';
@@ -164,6 +164,10 @@ async function checkPeople(pool: pg.Pool, persons: PersonRequest[], channel: Boo
   persons.forEach((p, i) => {
     const problem = dateOfBirthProblem(p.dateOfBirth, today);
     if (problem) throw new InputError(`persons.${i}.dateOfBirth`, problem);
+    p.previousDoses?.forEach((d, j) => {
+      const bad = pastDoseDateProblem(d.date, p.dateOfBirth, today);
+      if (bad) throw new InputError(`persons.${i}.previousDoses.${j}.date`, bad);
+    });
   });
   const ids = await Promise.all(persons.map(async (p, i): Promise<Identity> => {
     if (p.identityDocument) {

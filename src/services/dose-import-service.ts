@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { importPersonDoses } from '../db/repositories/dose-record-repository.js';
 import { withTransaction } from '../db/transaction.js';
-import { dateOfBirthProblem, isValidDay } from '../domain/age.js';
+import { dateOfBirthProblem, pastDoseDateProblem } from '../domain/age.js';
 import { localDate } from '../domain/calendar.js';
 import { checkIdentifier, isIdentifierScheme } from '../domain/identifiers.js';
 import type { Msg } from '../domain/rollout.js';
@@ -37,8 +37,8 @@ export async function importDoseRecords(pool: pg.Pool, rows: ImportRow[]) {
     }
     const dob = dateOfBirthProblem(row.dateOfBirth, today);
     if (dob) return problem('dateOfBirth', dob);
-    const bad = row.doses.findIndex((d) => !isValidDay(d.date) || d.date > today || d.date < row.dateOfBirth);
-    if (bad >= 0) return problem(`doses.${bad}.date`, { en: 'A dose date must be a real date between birth and today.', fr: 'La date d’une dose doit être une vraie date entre la naissance et aujourd’hui.' });
+    const bad = row.doses.findIndex((d) => pastDoseDateProblem(d.date, row.dateOfBirth, today));
+    if (bad >= 0) return problem(`doses.${bad}.date`, pastDoseDateProblem(row.doses[bad]!.date, row.dateOfBirth, today)!);
     const unknown = row.doses.findIndex((d) => !products.some((p) => p.code === d.product));
     if (unknown >= 0) return problem(`doses.${unknown}.product`, { en: `There is no product "${row.doses[unknown]!.product}".`, fr: `Le produit « ${row.doses[unknown]!.product} » n'existe pas.` });
     good.push({

@@ -398,3 +398,25 @@ test('a hold never made is not found (404), one given up is said to be released,
   assert.match(fromReleased.json().message, /libérés/);
   assert.deepEqual(await counterDrift(pool), []);
 });
+
+test('a blank name, or a dose already had before birth or in the future, is refused by name and nothing is taken', async () => {
+  const [d1] = await session(pool, ref, { daysAhead: 18, capacity: 5, slotCount: 1 });
+  const [d2] = await session(pool, ref, { daysAhead: 18 + 56, capacity: 5, slotCount: 1 });
+  const book = (p: object) => app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 2, slotId: d2 }], persons: [p] } });
+  const blank = await app.inject({ method: 'POST', url: '/api/v1/bookings', headers: { 'accept-language': 'fr' },
+    payload: { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }], persons: [{ ...person(95), givenName: '   ' }] } });
+  assert.equal(blank.statusCode, 400, blank.body);
+  assert.equal(blank.json().field, 'persons.0.givenName');
+  assert.match(blank.json().message, /vide/);
+  for (const date of ['1959-01-01', '2099-01-01']) {
+    const r = await book({ ...person(95), previousDoses: [{ date, product: 'test-mrna' }] });
+    assert.equal(r.statusCode, 400, r.body);
+    assert.equal(r.json().field, 'persons.0.previousDoses.0.date');
+  }
+  const search = await app.inject({ method: 'POST', url: '/api/v1/availability/search',
+    payload: { latitude: 43.7, longitude: -79.4, radiusKm: 25, dateOfBirth: '1980-01-01', dose: 2, previousDoseDate: '1800-11-20', previousProduct: 'test-mrna' } });
+  assert.equal(search.statusCode, 400, search.body);
+  assert.equal(search.json().field, 'previousDoseDate');
+  const { rows } = await pool.query<{ n: number }>('SELECT sum(booked + held)::int AS n FROM slots WHERE id = ANY($1)', [[d1, d2]]);
+  assert.deepEqual(rows[0], { n: 0 });
+});

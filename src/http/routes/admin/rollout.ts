@@ -11,7 +11,7 @@ import { jurisdictionSettings } from '../../../services/reference-service.js';
 import { importDoseRecords } from '../../../services/dose-import-service.js';
 import { authorize } from '../../staff-auth.js';
 import { ApiError } from '../../errors.js';
-import { Day, errorResponses, Id, Nullable } from '../../schemas.js';
+import { Day, Id, Nullable, PersonName, errorResponses } from '../../schemas.js';
 
 /** The two bulk operations take up to 8 MiB of JSON. */
 const LARGE_BODY_BYTES = 8 * 1024 * 1024;
@@ -104,7 +104,7 @@ export const adminRolloutRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken:
       body: Type.Object({
         rows: Type.Array(Type.Object({
           identifier: Type.String({ minLength: 1, maxLength: 40 }), dateOfBirth: Day,
-          givenName: Type.String({ minLength: 1, maxLength: 100 }), familyName: Type.String({ minLength: 1, maxLength: 100 }),
+          givenName: PersonName(), familyName: PersonName(),
           doses: Type.Array(Type.Object({ date: Day, product: Type.String({ minLength: 1, maxLength: 40 }) }), { minItems: 1, maxItems: 10 }),
         }), { minItems: 1, maxItems: 5000 }),
       }),
@@ -152,7 +152,7 @@ export const adminRolloutRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken:
       params: BatchId,
       body: Type.Object({
         recipients: Type.Array(Type.Object({
-          givenName: Type.String({ minLength: 1, maxLength: 100 }), familyName: Type.String({ minLength: 1, maxLength: 100 }),
+          givenName: PersonName(), familyName: PersonName(),
           language: Type.String({ pattern: '^[a-z]{2}$', description: 'en or fr (a language of the jurisdiction)' }),
           email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })), mobile: Type.Optional(Type.String({ pattern: '^\\+?[0-9 ()-]{7,20}$' })),
           address: Type.Optional(Type.Object({ line: Type.String({ minLength: 1, maxLength: 200 }), city: Type.String({ minLength: 1, maxLength: 100 }), postalCode: Type.String({ minLength: 3, maxLength: 12 }) })),

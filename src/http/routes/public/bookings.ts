@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type pg from 'pg';
 import * as booking from '../../../services/booking-service.js';
 import { ApiError, KEY_REUSED, preferredLanguage } from '../../errors.js';
-import { BigId, Day, errorResponses, IdempotencyHeaders } from '../../schemas.js';
+import { BigId, Day, IdempotencyHeaders, PersonName, errorResponses } from '../../schemas.js';
 import { identityGuessLimiter, lookupLimiter, type LookupLimits } from '../../lookup-limits.js';
 import { EligibilityClaims } from './eligibility.js';
 import { hasAdminToken } from '../../admin-auth.js';
@@ -17,8 +17,8 @@ export const Person = Type.Object({
     number: Type.String({ minLength: 3, maxLength: 40 }),
   }, { description: 'For someone without a health card: recorded by an agent (staff token) only; the person is flagged for checking at the clinic' })),
   dateOfBirth: Day,
-  givenName: Type.String({ minLength: 1, maxLength: 100 }),
-  familyName: Type.String({ minLength: 1, maxLength: 100 }),
+  givenName: PersonName(),
+  familyName: PersonName(),
   language: Type.Optional(Type.Union([Type.Literal('en'), Type.Literal('fr')])),
   email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
   mobile: Type.Optional(Type.String({ pattern: '^\\+?[0-9 ()-]{7,20}$' })),

@@ -6,7 +6,7 @@ import * as clinic from '../../../services/clinic-ops-service.js';
 import { appointmentPlace } from '../../../db/repositories/clinic-ops-repository.js';
 import type { Operation } from '../../../domain/staff-policy.js';
 import { ApiError } from '../../errors.js';
-import { BigId, Day, errorResponses, Id, Nullable } from '../../schemas.js';
+import { BigId, Day, Id, Nullable, PersonName, errorResponses } from '../../schemas.js';
 import { authorize } from '../../staff-auth.js';
 import { answer, Appointment, conflictResponses } from '../public/bookings.js';
 
@@ -109,7 +109,7 @@ export const staffClinicRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken: 
       operationId: 'registerWalkIn', tags: ['staff'], summary: 'Registers someone who came without an appointment and records their dose',
       params: Clinic,
       body: Type.Object({
-        identifier: Type.String({ maxLength: 40 }), dateOfBirth: Day, givenName: Type.String({ maxLength: 100 }), familyName: Type.String({ maxLength: 100 }),
+        identifier: Type.String({ maxLength: 40 }), dateOfBirth: Day, givenName: PersonName(), familyName: PersonName(),
         language: Type.Optional(Type.Union([Type.Literal('en'), Type.Literal('fr')])), email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
         mobile: Type.Optional(Type.String({ pattern: '^\\+?[0-9 ()-]{7,20}$' })), doseNumber: Type.Integer({ minimum: 1, maximum: 10 }),
         administration: Type.Object({ ...Administration.properties, product: Type.String({ maxLength: 40 }) }),
