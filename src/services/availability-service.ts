@@ -3,7 +3,7 @@ import * as avail from '../db/repositories/availability-repository.js';
 import type { ClinicRow } from '../db/repositories/reference-repository.js';
 import { addDays, localDate } from '../domain/calendar.js';
 import { windowBeforeNext } from '../domain/dose-series.js';
-import { InputError } from './input-error.js';
+import { foreignCursor, InputError } from './input-error.js';
 import { clinicDirectory, productCatalogue, restrictedSessionsById } from './reference-cache.js';
 import { jurisdictionToday } from './reference-service.js';
 import { dateOfBirthProblem, isValidDay } from '../domain/age.js';
@@ -71,7 +71,7 @@ function decodeCursor(cursor: string): [number, number] {
     if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && Number.isFinite(v[0]) && v[0] >= 0
       && Number.isSafeInteger(v[1]) && v[1] > 0) return [v[0], v[1]];
   } catch { /* fall through */ }
-  throw new InputError('cursor', { en: 'The cursor is not one this service gave out: start again without it.', fr: "Ce curseur n'a pas été fourni par ce service : recommencez sans lui." });
+  throw foreignCursor();
 }
 
 /** Open clinics within the radius that match the filters, nearest first. */

@@ -5,3 +5,9 @@ export class InputError extends Error {
     this.name = 'InputError';
   }
 }
+
+/** A `cursor` that no page of ours handed out (typed, truncated, or from another list). */
+export const foreignCursor = () => new InputError('cursor', {
+  en: 'The cursor is not one this service gave out: start again without it.',
+  fr: "Ce curseur n'a pas été fourni par ce service : recommencez sans lui.",
+});

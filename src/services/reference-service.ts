@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import * as refs from '../db/repositories/reference-repository.js';
 import { localDate } from '../domain/calendar.js';
+import { foreignCursor } from './input-error.js';
 
 /** Public reference data (jurisdiction, regions, clinics, products) in the API's shape. */
 
@@ -29,7 +30,9 @@ export function clinicView(c: refs.ClinicRow) {
 
 /** A page of clinics; `nextCursor` is absent on the last page. */
 export async function clinics(pool: pg.Pool, q: { region?: string; kind?: string; cursor?: string; limit: number }) {
-  const afterId = q.cursor ? Number(Buffer.from(q.cursor, 'base64url').toString()) || 0 : 0;
+  // The cursor is the last id of the page before, as we wrote it: anything else is refused, never read as page 1.
+  const afterId = q.cursor === undefined ? 0 : Number(Buffer.from(q.cursor, 'base64url').toString());
+  if (q.cursor !== undefined && !(Number.isSafeInteger(afterId) && afterId > 0 && afterId <= 2_147_483_647)) throw foreignCursor();
   const rows = await refs.listClinics(pool, { regionCode: q.region, kind: q.kind, afterId, limit: q.limit + 1 });
   const page = rows.slice(0, q.limit);
   const more = rows.length > q.limit;

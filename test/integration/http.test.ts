@@ -106,6 +106,14 @@ test('clinics are paginated with a cursor that never skips or repeats', async ()
   assert.equal(new Set(seen).size, total);
 });
 
+test('a clinics cursor we never gave out is refused by name, never read as the first page', async () => {
+  for (const cursor of ['garbage', 'AAAA', Buffer.from('-5').toString('base64url'), Buffer.from('1e99').toString('base64url')]) {
+    const r = await app.inject({ url: '/api/v1/clinics', query: { cursor, limit: '2' } });
+    assert.equal(r.statusCode, 400, `${cursor}: ${r.body}`);
+    assert.equal(r.json().field, 'cursor');
+  }
+});
+
 test('the language of a message follows Accept-Language by weight, then the language the request names', async () => {
   const lang = async (headers: Record<string, string>, payload?: object) => {
     const r = payload
