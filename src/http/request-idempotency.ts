@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type pg from 'pg';
-import { claimRequestKey, settleRequestKey } from '../services/idempotency.js';
+import { claimRequestKey, keyFitsTarget, settleRequestKey } from '../services/idempotency.js';
 import { ApiError, KEY_REUSED } from './errors.js';
 import { IdempotencyHeaders } from './schemas.js';
 import { cookieToken } from './staff-auth.js';
@@ -33,13 +33,26 @@ export function replayRepeatedRequests(app: FastifyInstance, pool: pg.Pool): voi
   app.addHook('onRoute', (route: RouteOptions) => {
     const operationId = (route.schema as { operationId?: string } | undefined)?.operationId;
     const methods = [route.method].flat();
-    if (!operationId || ANSWERED_IN_THEIR_TRANSACTION.has(operationId) || NOT_REPLAYED.has(operationId)) return;
-    if (!methods.some((m) => CHANGING.has(m))) return;
+    if (!operationId || NOT_REPLAYED.has(operationId) || !methods.some((m) => CHANGING.has(m))) return;
+    if (ANSWERED_IN_THEIR_TRANSACTION.has(operationId)) {
+      route.preHandler = [keyUsedOnce(pool, operationId), ...[route.preHandler ?? []].flat()];
+      return;
+    }
     const schema = (route.schema ??= {}) as { headers?: { properties?: Record<string, unknown> } };
     schema.headers = { ...IdempotencyHeaders, ...schema.headers, properties: { ...schema.headers?.properties, ...IdempotencyHeaders.properties } };
-    route.preHandler = [claimKey(pool, operationId), ...[route.preHandler ?? []].flat()];
+    route.preHandler = [keyUsedOnce(pool, operationId), claimKey(pool, operationId), ...[route.preHandler ?? []].flat()];
     route.onSend = [storeAnswer(pool), ...[route.onSend ?? []].flat()];
   });
+}
+
+/** A key sent before to another operation, or to this one on another resource (another hold's URL), is a reuse. */
+function keyUsedOnce(pool: pg.Pool, operationId: string) {
+  return async (req: FastifyRequest) => {
+    const key = req.headers['idempotency-key'];
+    if (typeof key !== 'string') return;
+    const target = `${operationId} ${req.url.split('?')[0]}`;
+    if (!(await keyFitsTarget(pool, callerOf(req), key, target))) throw new ApiError(422, 'idempotency_key_reused', KEY_REUSED, 'idempotency-key');
+  };
 }
 
 function claimKey(pool: pg.Pool, operationId: string) {

@@ -41,6 +41,11 @@ function replayed<T>(answer: T): T {
   return answer !== null && typeof answer === 'object' && !Array.isArray(answer) ? { ...answer, replayed: true } : answer;
 }
 
+/** False when this caller already sent `key` to another operation or resource than `target` (a reused key). */
+export async function keyFitsTarget(pool: pg.Pool, caller: string, key: string, target: string): Promise<boolean> {
+  return (await idem.bindTarget(pool, caller, key, target)) === target;
+}
+
 export function purgeIdempotencyKeys(pool: pg.Pool, olderThanHours: number): Promise<number> {
   return idem.purgeOlderThan(pool, olderThanHours);
 }

@@ -420,3 +420,24 @@ test('a blank name, or a dose already had before birth or in the future, is refu
   const { rows } = await pool.query<{ n: number }>('SELECT sum(booked + held)::int AS n FROM slots WHERE id = ANY($1)', [[d1, d2]]);
   assert.deepEqual(rows[0], { n: 0 });
 });
+
+test('an Idempotency-Key is bound to what it was first sent to: another operation or another hold is a reuse (422)', async () => {
+  const [d1, d1b] = await session(pool, ref, { daysAhead: 19, capacity: 5, slotCount: 2 });
+  const [d2] = await session(pool, ref, { daysAhead: 19 + 56, capacity: 5, slotCount: 1 });
+  const booked = await app.inject({ method: 'POST', url: '/api/v1/bookings', headers: { 'idempotency-key': 'key-0000-bound-1' },
+    payload: { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }], persons: [person(96)] } });
+  assert.equal(booked.statusCode, 201, booked.body);
+  const hold = await app.inject({ method: 'POST', url: '/api/v1/holds', headers: { 'idempotency-key': 'key-0000-bound-1' }, payload: { slots: [{ dose: 1, slotId: d1b }, { dose: 2, slotId: d2 }] } });
+  assert.equal(hold.statusCode, 422, hold.body);
+  assert.equal(hold.json().code, 'idempotency_key_reused');
+
+  const holds = await Promise.all([d1, d1b].map(async (slotId) =>
+    (await app.inject({ method: 'POST', url: '/api/v1/holds', payload: { slots: [{ dose: 1, slotId }, { dose: 2, slotId: d2 }] } })).json().holdId as string));
+  const release = (id: string) => app.inject({ method: 'DELETE', url: `/api/v1/holds/${id}`, headers: { 'idempotency-key': 'key-0000-bound-2' } });
+  assert.equal((await release(holds[0]!)).statusCode, 204);
+  assert.equal((await release(holds[0]!)).statusCode, 204, 'the same request again');
+  const other = await release(holds[1]!);
+  assert.equal(other.statusCode, 422, other.body);
+  assert.equal((await pool.query('SELECT status FROM holds WHERE id = $1', [holds[1]])).rows[0].status, 'active', 'the second hold is kept');
+  assert.deepEqual(await counterDrift(pool), []);
+});

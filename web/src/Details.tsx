@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, newKey } from './api';
+import { api, keySpent, newKey } from './api';
 import { ErrorSummary, Page, TextField } from './forms';
 import type { Booking, Person } from './types';
 
@@ -28,7 +28,7 @@ export function DetailsStep({ person, holdId, expiresAt, typed, setTyped, back, 
   /** The API's verdict on each identifier as it was typed (shown beside the field, before any submit). */
   const [idChecks, setIdChecks] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
-  const [key] = useState(newKey);
+  const [key, setKey] = useState(newKey);
   const [left, setLeft] = useState(() => Date.parse(expiresAt) - Date.now());
   useEffect(() => {
     const timer = setInterval(() => setLeft(Date.parse(expiresAt) - Date.now()), 1000);
@@ -76,6 +76,7 @@ export function DetailsStep({ person, holdId, expiresAt, typed, setTyped, back, 
       })),
     }, { 'idempotency-key': key });
     setBusy(false);
+    if (keySpent(r)) setKey(newKey());
     if (r.ok) return onBooked(r.body);
     if (r.status === 410) return onExpired();
     setErrors([{ id: inputOf(r.error.field), message: r.error.message }]);

@@ -42,3 +42,10 @@ export async function api<T>(method: string, path: string, body?: unknown, heade
 
 /** An Idempotency-Key. randomUUID exists only on https and localhost; getRandomValues everywhere. */
 export const newKey = () => crypto.randomUUID?.() ?? Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+
+/**
+ * Whether a request's Idempotency-Key is spent: the server answered it with a refusal (a full slot, bad input), so a
+ * corrected request needs a new key. After no answer, a server failure, or "still in progress", the same key is kept,
+ * so sending again cannot book twice.
+ */
+export const keySpent = (r: ApiResult<unknown>) => !r.ok && r.status >= 400 && r.status < 500 && r.error.code !== 'idempotency_key_in_progress';

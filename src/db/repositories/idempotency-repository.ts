@@ -56,8 +56,20 @@ export async function abandonRequest(db: pg.Pool, operation: string, key: string
   await db.query('DELETE FROM idempotency_keys WHERE operation = $1 AND key = $2 AND running_until IS NOT NULL', [operation, key]);
 }
 
+/**
+ * Binds a caller's key to `target` the first time it is seen; returns what the key is bound to (`target` itself, or
+ * what an earlier request bound it to). A concurrent first use waits on the row and then reads it.
+ */
+export async function bindTarget(db: pg.Pool, caller: string, key: string, target: string): Promise<string> {
+  const r = await db.query<{ target: string }>(
+    `INSERT INTO idempotency_key_targets AS t (caller, key, target) VALUES ($1, $2, $3)
+     ON CONFLICT (caller, key) DO UPDATE SET target = t.target RETURNING target`, [caller, key, target]);
+  return r.rows[0]!.target;
+}
+
 /** Keys are kept at least 24 hours, as Stripe does; older ones may go. */
 export async function purgeOlderThan(db: pg.Pool, hours: number): Promise<number> {
   const r = await db.query(`DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`, [hours]);
+  await db.query(`DELETE FROM idempotency_key_targets WHERE created_at < now() - make_interval(hours => $1)`, [hours]);
   return r.rowCount ?? 0;
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { newKey } from '../api';
+import { keySpent, newKey } from '../api';
 import { dayIn, km, longDay, shortDay, time } from '../format';
 import { DateField, ErrorSummary, isoDate, Page, TextField } from '../forms';
 import type { Appointment, Clinic, OfferedDay, SearchAnswer, Slot } from '../types';
@@ -282,7 +282,7 @@ function Book({ person, dose, previous, reason, back, onBooked }: {
   const [times, setTimes] = useState<{ first: Slot[]; second: Slot[] }>({ first: [], second: [] });
   const [pick, setPick] = useState<{ first?: number; second?: number }>({});
   const [errors, setErrors] = useState<Array<{ id: string; message: string }>>([]);
-  const [key] = useState(newKey);
+  const [key, setKey] = useState(newKey);
   const search = async (e: React.FormEvent) => {
     e.preventDefault();
     const r = await staffApi<SearchAnswer>('POST', '/api/v1/availability/search', {
@@ -312,6 +312,7 @@ function Book({ person, dose, previous, reason, back, onBooked }: {
         ...(person.email ? { email: person.email } : {}), ...(person.mobile ? { mobile: person.mobile } : {}), ...(person.regionCode ? { regionCode: person.regionCode } : {}),
         ...(previous && !person.id ? { previousDoses: [previous] } : {}) }],
     }, { 'idempotency-key': key });
+    if (keySpent(r)) setKey(newKey());
     if (!r.ok) return setErrors([{ id: 'time1', message: r.error.message }]);
     onBooked(r.body.confirmationCode, r.body.appointments);
   };
