@@ -78,6 +78,14 @@ test('the OpenAPI document lists every operation with a unique operationId', asy
   assert.equal(new Set(ids).size, ids.length, 'operationIds are unique');
   for (const id of ['getHealth', 'getReadiness', 'getMetrics', 'listClinics', 'getClinic', 'listRegions', 'listProducts']) assert.ok(ids.includes(id), id);
   assert.equal((await app.inject('/docs/')).statusCode, 200);
+  // What the server fills in when left out is documented as optional; what it cannot do without stays required.
+  const search = doc.paths['/api/v1/availability/search'].post.requestBody.content['application/json'].schema;
+  assert.deepEqual(search.required, ['dateOfBirth']);
+  assert.equal(search.properties.radiusKm.default, 25);
+  const clinics = doc.paths['/api/v1/clinics'].get.parameters.find((p: { name: string }) => p.name === 'limit');
+  assert.equal(clinics.required, false);
+  const noLimit = await app.inject({ method: 'POST', url: '/api/v1/availability/search', payload: { latitude: 43.7, longitude: -79.4, dateOfBirth: '1980-01-01' } });
+  assert.equal(noLimit.statusCode, 200, noLimit.body);
 });
 
 test('GET /metrics is Prometheus text with per-route request counts and latencies', async () => {

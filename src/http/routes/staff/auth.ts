@@ -94,6 +94,7 @@ export const staffAuthRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken: st
   r.post('/api/v1/staff/session/totp', {
     schema: {
       operationId: 'startTotpEnrolment', tags: ['staff'], summary: 'A new authenticator secret (otpauth:// URI); in force once a code from it is confirmed',
+      description: 'Takes no Idempotency-Key: a replayed answer would have to keep the secret; asking again issues another secret, to be confirmed like the first.',
       response: { 200: Type.Object({ secret: Type.String(), uri: Type.String() }), ...errorResponses },
     },
   }, async (req) => {
@@ -105,6 +106,7 @@ export const staffAuthRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken: st
   r.post('/api/v1/staff/session/totp/confirm', {
     schema: {
       operationId: 'confirmTotpEnrolment', tags: ['staff'], summary: 'Turns the second factor on with a current code',
+      description: 'Takes no Idempotency-Key: confirming again with a current code leaves the second factor on, as the first time.',
       body: Type.Object({ code: Type.String({ maxLength: 10 }) }), response: { 200: Type.Object({ totpEnabled: Type.Boolean() }), ...errorResponses },
     },
   }, async (req) => {

@@ -1,0 +1,29 @@
+import type { FastifySchema } from 'fastify';
+
+type Json = Record<string, unknown>;
+
+/**
+ * A property with a default may be left out: the server fills it in (Ajv's useDefaults) before it checks what is
+ * required. TypeBox lists it as required all the same, so the document would tell clients to send it; this copy of a
+ * schema lists it as optional. Nested objects, arrays and alternatives are treated alike.
+ */
+export function defaultedOptional<T>(schema: T): T {
+  if (Array.isArray(schema)) return schema.map(defaultedOptional) as T;
+  if (schema === null || typeof schema !== 'object') return schema;
+  const copy: Json = {};
+  for (const [k, v] of Object.entries(schema as Json)) copy[k] = defaultedOptional(v);
+  const properties = copy.properties as Record<string, Json> | undefined;
+  if (Array.isArray(copy.required) && properties) {
+    const required = (copy.required as string[]).filter((name) => properties[name]?.default === undefined);
+    if (required.length) copy.required = required;
+    else delete copy.required;
+  }
+  return copy as T;
+}
+
+/** @fastify/swagger's transform: the request parts of each route, with defaulted properties optional. */
+export function documentDefaultsAsOptional({ schema, url }: { schema: FastifySchema; url: string }): { schema: FastifySchema; url: string } {
+  if (!schema) return { schema, url };
+  const { body, querystring, headers, params, ...rest } = schema as FastifySchema & Json;
+  return { url, schema: { ...rest, body: defaultedOptional(body), querystring: defaultedOptional(querystring), headers: defaultedOptional(headers), params } as FastifySchema };
+}
