@@ -39,7 +39,7 @@ export interface SearchInput {
 
 export interface OfferedDay {
   day: string; clinicDayId: number; product: { code: string; name: string }; freeCapacity: number;
-  /** The first free times, for each clinic's first FIRST_TIMES_DAYS offered days (others: listDaySlots). */
+  /** The first free times of the day (all of them: listDaySlots). */
   firstTimes: Array<{ slotId: number; startsAt: string; free: number }>;
   nextDose: (Dose2Suggestion & { clinicName: string; distanceKm: number; productCode: string }) | null;
 }
@@ -59,7 +59,6 @@ export interface SearchResult {
 }
 
 const FIRST_TIMES = 3;
-export const FIRST_TIMES_DAYS = 3;
 
 function encodeCursor(c: CandidateClinic): string {
   return Buffer.from(JSON.stringify([c.distanceKm, c.clinic.id])).toString('base64url');
@@ -232,7 +231,7 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
     }
   }
 
-  const wantTimes = page.flatMap((c) => c.days.slice(0, FIRST_TIMES_DAYS));
+  const wantTimes = page.flatMap((c) => c.days);
   const times = await avail.firstFreeTimes(pool, wantTimes.map((d) => ({ clinicDayId: d.clinicDayId, productId: byCode.get(d.product.code)!.id })), FIRST_TIMES, barredIds, seats);
   const timesOf = groupBy(times, (t) => `${t.clinic_day_id}:${t.product_id}`);
   for (const d of wantTimes) {

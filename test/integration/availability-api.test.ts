@@ -37,7 +37,7 @@ test('a town name finds clinics nearest first, each day paired with a dose 2 in 
     assert.ok(c.clinic.distanceKm <= 40);
     for (const d of c.days) {
       assert.ok(d.day >= today && d.freeCapacity > 0);
-      if (c.days.indexOf(d) < 3) assert.ok(d.firstTimes.length > 0, 'the first days come with their first free times');
+      assert.ok(d.firstTimes.length > 0, 'every day offered comes with its first free times');
       if (d.product.code !== 'janssen') {
         assert.ok(d.nextDose, 'dose 1 of a two-dose product comes with its dose 2');
         assert.ok(d.nextDose.day >= addDays(d.day, 21), 'dose 2 at least 21 days later');

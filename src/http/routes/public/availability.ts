@@ -39,7 +39,7 @@ const SearchBody = Type.Object({
 const OfferedDay = Type.Object({
   day: Type.String(), product: Type.Object({ code: Type.String(), name: Type.String() }), freeCapacity: Type.Integer(),
   firstTimes: Type.Array(Type.Object({ slotId: Type.Integer(), startsAt: Type.String(), free: Type.Integer() }), {
-    description: "The first free times (with room for everyone searched for), for each clinic's first 3 offered days; for the others, ask listDaySlots",
+    description: 'The first free times of the day (with room for everyone searched for); all of them: listDaySlots',
   }),
   nextDose: Nullable(Type.Object({
     day: Type.String(), clinicId: Type.Integer(), clinicName: Type.String(), distanceKm: Type.Number(), sameClinic: Type.Boolean(),
