@@ -29,6 +29,7 @@ const SearchBody = Type.Object({
   language: Type.Optional(Type.Union([Type.Literal('en'), Type.Literal('fr')])),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
   limit: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
+  firstTimesDays: Type.Integer({ minimum: 0, maximum: 92, default: 3, description: "For how many of each clinic's offered days the first free times come along (92: every day)" }),
   alsoFor: Type.Optional(Type.Array(Day, { maxItems: 9, description: 'Dates of birth of others booked at the same times (e.g. a parent’s children): only days whose vaccine suits them all' })),
   regionCode: EligibilityClaims.regionCode,
   postalCode: EligibilityClaims.postalCode,
@@ -39,7 +40,7 @@ const SearchBody = Type.Object({
 const OfferedDay = Type.Object({
   day: Type.String(), product: Type.Object({ code: Type.String(), name: Type.String() }), freeCapacity: Type.Integer(),
   firstTimes: Type.Array(Type.Object({ slotId: Type.Integer(), startsAt: Type.String(), free: Type.Integer() }), {
-    description: 'The first free times of the day (with room for everyone searched for); all of them: listDaySlots',
+    description: "The first free times (with room for everyone searched for), for each clinic's first firstTimesDays offered days (3 unless asked); every time of a day: listDaySlots",
   }),
   nextDose: Nullable(Type.Object({
     day: Type.String(), clinicId: Type.Integer(), clinicName: Type.String(), distanceKm: Type.Number(), sameClinic: Type.Boolean(),
