@@ -9,6 +9,7 @@ export type BookingRefusal =
   | 'identity_mismatch'  // the identifier is recorded with another date of birth
   | 'later_dose_booked'  // an earlier dose cannot be cancelled while a later one stays booked
   | 'nothing_to_reschedule' // no active appointment for that dose (cancelled meanwhile)
+  | 'too_many_attempts'  // too many wrong dates of birth for one of the identifiers lately
   | 'invitation_unknown' | 'invitation_revoked' | 'invitation_expired' | 'invitation_used'; // the code cannot be redeemed
 
 export class BookingError extends Error {

@@ -33,11 +33,13 @@ export interface BookingRequest {
   holdId?: string; slots?: Array<{ dose: number; slotId: number }>; persons: PersonRequest[]; channel: 'portal' | 'call_centre' | 'clinic';
   /** An invitation code: bound to the first person; the others book as their dependents. */
   invitationCode?: string;
+  /** Per person, the shared count of wrong dates of birth for their card that the booking call checks first (portal). */
+  guessGuards?: Array<{ guessKey: string; guessLimit: number } | undefined>;
 }
 
 /** What the HTTP layer answers: a status and either a result or a refusal. */
 /** An answer; `replayed` when it is the stored answer of an earlier request with the same Idempotency-Key. */
-export type Outcome<T> = ({ status: 200 | 201; result: T } | { status: 403 | 404 | 409 | 410 | 422; refusal: string; detail?: unknown }) & { replayed?: boolean };
+export type Outcome<T> = ({ status: 200 | 201; result: T } | { status: 403 | 404 | 409 | 410 | 422 | 429; refusal: string; detail?: unknown }) & { replayed?: boolean };
 
 export interface BookingResult { confirmationCode: string; appointments: repo.BookingView['appointments'] }
 
@@ -120,7 +122,8 @@ function seriesRefusal(problem: ChoiceProblem): Outcome<never> {
 }
 
 function refusalOf(err: BookingError): Outcome<never> {
-  const status = err.refusal === 'hold_expired' ? 410 : err.refusal === 'invalid_request' ? 422 : err.refusal.startsWith('invitation_') ? 403 : 409;
+  const status = err.refusal === 'hold_expired' ? 410 : err.refusal === 'invalid_request' ? 422 : err.refusal.startsWith('invitation_') ? 403
+    : err.refusal === 'too_many_attempts' ? 429 : 409;
   return { status, refusal: err.refusal, detail: err.slotId ? { slotId: err.slotId } : err.person !== undefined ? { person: err.person } : undefined };
 }
 
@@ -327,6 +330,7 @@ async function bookChecked(pool: pg.Pool, req: BookingRequest, ids: Identity[], 
       ...(people[i]!.declared && p.previousDoses?.length ? { declaredDoses: [...p.previousDoses].sort((a, b) => (a.date < b.date ? -1 : 1)) } : {}),
       ...(i === 0 && invitationCode ? { invitationCode } : {}),
       ...(people[i]!.knownDoses !== undefined ? { knownDoses: people[i]!.knownDoses } : {}),
+      ...req.guessGuards?.[i],
     })),
     holdId: req.holdId, slots: req.holdId ? undefined : picks.map((p) => p.slotId),
     doses: req.holdId ? undefined : picks.map((p) => p.dose), channel: req.channel, code: newConfirmationCode(),

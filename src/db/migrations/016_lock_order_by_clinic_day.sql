@@ -3,14 +3,8 @@
 -- alone, two series bookings could take the same two summary rows in opposite orders and deadlock (each waits a
 -- second, then one is aborted): the slots of a day published in two sessions have ids on both sides of another
 -- day's. Ordered by (clinic-day, product, slot id) — the summary's key first — every transaction that changes at
--- most one slot per summary row takes all its rows in one global order.
-
-CREATE FUNCTION vaxbook_in_lock_order(p_slots bigint[]) RETURNS SETOF bigint
-LANGUAGE sql STABLE AS $$
-  -- Unknown slots first: the caller refuses them before it locks anything.
-  SELECT x.id FROM (SELECT DISTINCT unnest(p_slots) AS id) x LEFT JOIN slots s ON s.id = x.id
-   ORDER BY s.clinic_day_id NULLS FIRST, s.product_id, x.id
-$$;
+-- most one slot per summary row takes all its rows in one global order. (The order is written out in each PL/pgSQL
+-- loop, not in an SQL helper function: PL/pgSQL keeps a statement's plan, an SQL function is planned on every call.)
 
 CREATE OR REPLACE FUNCTION vaxbook_take(p_slots bigint[], p_seats integer, p_as text) RETURNS void
 LANGUAGE plpgsql AS $$
@@ -18,7 +12,9 @@ DECLARE
   v_slot bigint;
   v_attempt integer;
 BEGIN
-  FOR v_slot IN SELECT vaxbook_in_lock_order(p_slots) LOOP
+  -- Unknown slots first: refused (VB404 below) before anything is locked.
+  FOR v_slot IN SELECT x.id FROM (SELECT DISTINCT unnest(p_slots) AS id) x LEFT JOIN slots s ON s.id = x.id
+                 ORDER BY s.clinic_day_id NULLS FIRST, s.product_id, x.id LOOP
     FOR v_attempt IN 1..2 LOOP
       UPDATE slots s
          SET held = s.held + CASE WHEN p_as = 'held' THEN p_seats ELSE 0 END,
@@ -50,7 +46,8 @@ BEGIN
    WHERE id = p_hold AND status = 'active'
   RETURNING seats INTO v_seats;
   IF NOT FOUND THEN RETURN false; END IF;
-  FOR v_slot IN SELECT vaxbook_in_lock_order(array_agg(slot_id)) FROM hold_items WHERE hold_id = p_hold LOOP
+  FOR v_slot IN SELECT i.slot_id FROM hold_items i JOIN slots s ON s.id = i.slot_id WHERE i.hold_id = p_hold
+                 ORDER BY s.clinic_day_id, s.product_id, i.slot_id LOOP
     UPDATE slots SET held = held - v_seats WHERE id = v_slot;
   END LOOP;
   RETURN true;
@@ -78,7 +75,8 @@ BEGIN
   IF FOUND THEN
     RAISE EXCEPTION 'slot % cannot be booked', v_slot USING ERRCODE = 'VB404', DETAIL = v_slot::text;
   END IF;
-  FOR v_slot IN SELECT vaxbook_in_lock_order(array_agg(i.slot_id)) FROM hold_items i WHERE i.hold_id = p_hold LOOP
+  FOR v_slot IN SELECT i.slot_id FROM hold_items i JOIN slots s ON s.id = i.slot_id WHERE i.hold_id = p_hold
+                 ORDER BY s.clinic_day_id, s.product_id, i.slot_id LOOP
     UPDATE slots SET held = held - v_seats, booked = booked + v_seats WHERE id = v_slot;
   END LOOP;
   RETURN QUERY SELECT i.dose_number, i.slot_id FROM hold_items i WHERE i.hold_id = p_hold ORDER BY i.dose_number;

@@ -14,6 +14,7 @@ export function refusalFrom(err: unknown): BookingError | undefined {
     case 'VB410': return new BookingError('hold_expired', 'hold expired');
     case 'VB422': return new BookingError('invalid_request', 'invalid request');
     case 'VB418': return new BookingError('identity_mismatch', 'identifier recorded with another date of birth'); // detail: the identifier, not a slot
+    case 'VB429': return new BookingError('too_many_attempts', 'too many wrong dates of birth for an identifier');
     case 'VB412': return new BookingError('later_dose_booked', 'a later dose stays booked');
     case 'VB416': return new BookingError('nothing_to_reschedule', 'no active appointment for that dose');
     case 'VB403': return new BookingError(`invitation_${e.detail === 'revoked' || e.detail === 'expired' || e.detail === 'used' ? e.detail : 'unknown'}`, 'invitation refused');

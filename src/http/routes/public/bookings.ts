@@ -73,6 +73,7 @@ const REFUSALS: Record<string, { en: string; fr: string }> = {
   invitation_revoked: { en: 'This invitation code has been withdrawn.', fr: "Ce code d'invitation a été retiré." },
   invitation_expired: { en: 'This invitation code has expired.', fr: "Ce code d'invitation est expiré." },
   invitation_used: { en: 'This invitation code has already been used by someone else.', fr: "Ce code d'invitation a déjà été utilisé par une autre personne." },
+  too_many_attempts: { en: 'Too many attempts for this health card. Please wait a moment, or call us.', fr: 'Trop de tentatives pour cette carte santé. Veuillez patienter un moment, ou appelez-nous.' },
   invalid_request: { en: 'The request is not consistent: give one slot per dose.', fr: 'La requête est incohérente : indiquez un créneau par dose.' },
 };
 
@@ -139,12 +140,16 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
     if (!holdId === !slots) {
       throw new ApiError(400, 'invalid_input', { en: 'Give either holdId or slots.', fr: 'Indiquez soit holdId, soit slots.' }, holdId ? 'slots' : 'holdId');
     }
-    await guesses.check(persons.map((p) => p.identifier), reply);
-    const outcome = await booking.createBooking(pool, { holdId, slots, persons, invitationCode,
+    const outcome = await booking.createBooking(pool, { holdId, slots, persons, invitationCode, guessGuards: persons.map((p) => guesses.guard(p.identifier)),
       // Until staff accounts exist (#6), the admin token stands for an agent booking on the phone.
       channel: hasAdminToken(req, adminToken) ? 'call_centre' : 'portal' }, req.headers['idempotency-key']);
     if ('refusal' in outcome && outcome.refusal === 'identity_mismatch') {
       await guesses.miss(persons[(outcome.detail as { person?: number } | undefined)?.person ?? 0]?.identifier);
+    }
+    // Refused by the booking call for a card's guesses: said with how long to wait (the window just ended: 1 s).
+    if ('refusal' in outcome && outcome.refusal === 'too_many_attempts') {
+      await guesses.check(persons.map((p) => p.identifier), reply);
+      reply.header('retry-after', '1');
     }
     return answer(req, reply, outcome);
   });
