@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { RateLimiterMemory, RateLimiterPostgres } from 'rate-limiter-flexible';
 
 /**
- * A limiter whose counts are shared by every process of the service (the rate_limits table, migration 017).
+ * A limiter whose counts are shared by every process of the service (the rate_limits table, migration 016).
  * If the database cannot be reached, each process goes on counting in its own memory rather than letting
  * every attempt through.
  */

@@ -53,7 +53,7 @@ export function identityGuessLimiter(pool: pg.Pool, limits: { perCard: number; w
   const key = (identifier: string | undefined) => createHash('sha256')
     .update((identifier ?? '').replace(/[^0-9A-Za-z]/g, '').toUpperCase().replace(/(?<=\d)[A-Z]+$/, '')).digest('base64url');
   return {
-    /** What the booking call needs to refuse this card itself when it has had its guesses (migration 019). */
+    /** What the booking call needs to refuse this card itself when it has had its guesses (migration 018). */
     guard(identifier: string | undefined): { guessKey: string; guessLimit: number } | undefined {
       // rate-limiter-flexible stores a key as "<keyPrefix>:<key>".
       return identifier ? { guessKey: `${misses.keyPrefix}:${key(identifier)}`, guessLimit: limits.perCard } : undefined;

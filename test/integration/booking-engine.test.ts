@@ -34,7 +34,7 @@ test('200 concurrent clients race for one slot of capacity 50: exactly 50 appoin
   assert.equal(refusals.length, 150);
   const [state] = await bookings.slotStates(pool, [slot!]);
   assert.equal(state!.booked, 50);
-  // The booking row and its message are written before the slot is taken: a refusal must take them back too.
+  // A refusal leaves nothing behind: no booking row, no message.
   const written = await pool.query<{ bookings: number; messaged: number }>(
     `SELECT (SELECT count(*)::int FROM bookings b JOIN persons p ON p.id = b.person_id WHERE p.identifier LIKE 'race%') AS bookings,
             (SELECT count(DISTINCT o.booking_id)::int FROM outbox o JOIN persons p ON p.id = o.person_id WHERE p.identifier LIKE 'race%') AS messaged`);

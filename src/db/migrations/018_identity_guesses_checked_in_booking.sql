@@ -1,4 +1,4 @@
--- Wrong dates of birth for a health card are counted once for all HTTP workers (rate_limits, 017). Checking that count
+-- Wrong dates of birth for a health card are counted once for all HTTP workers (rate_limits, 016). Checking that count
 -- before each booking was one more round trip per booking (about 0.6 ms of CPU, 10-15 % of bookings/s); the booking
 -- call checks it itself, in the person upsert, from the key and limit the API passes with each person.
 
