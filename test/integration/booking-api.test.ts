@@ -361,7 +361,7 @@ test('guessing a card holder\'s date of birth through bookings is throttled per 
   assert.equal(group.json().code, 'identity_mismatch', group.body);
   assert.equal(group.json().detail.person, 1, 'the second person\'s card');
   for (const dob of ['1960-04-03', '1960-04-04', '1960-04-05', '1960-04-06']) assert.equal((await guess(dob)).json().code, 'identity_mismatch');
-  for (const headers of [{}, { 'idempotency-key': 'key-0000-right-guess' }]) {
+  for (const headers of [{}, { 'idempotency-key': 'key-0000-right-guess' }] as Array<Record<string, string>>) {
     const right = await guess('1960-04-02', undefined, headers);
     assert.equal(right.statusCode, 429, 'after five wrong birthdays, even the right one waits: nothing tells them apart');
     assert.ok(Number(right.headers['retry-after']) > 0);
