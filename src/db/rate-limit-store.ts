@@ -13,9 +13,3 @@ export function sharedLimiter(pool: pg.Pool, o: { keyPrefix: string; points: num
     insuranceLimiter: new RateLimiterMemory({ keyPrefix: o.keyPrefix, points: o.points, duration: o.duration }),
   });
 }
-
-/** Forgets counts whose window has ended (the sweeper, hourly). */
-export async function purgeExpiredRateLimits(pool: pg.Pool): Promise<number> {
-  const r = await pool.query('DELETE FROM rate_limits WHERE expire < $1', [Date.now()]);
-  return r.rowCount ?? 0;
-}

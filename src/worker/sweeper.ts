@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { expireHolds } from '../services/booking-service.js';
-import { purgeExpiredRateLimits } from '../db/rate-limit-store.js';
+import { purgeExpiredRateLimits } from '../db/repositories/rate-limit-repository.js';
 import { purgeIdempotencyKeys } from '../services/idempotency.js';
 import { keepSummaryInClinicOrder } from '../services/summary-order-service.js';
 import { every } from './every.js';

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { buildApp } from '../../src/http/app.js';
 import { counterDrift } from '../../src/db/repositories/booking-repository.js';
+import { purgeExpiredRateLimits } from '../../src/db/repositories/rate-limit-repository.js';
 import { freshDatabase } from '../helpers/db.js';
 import { withCheckDigits } from '../../src/domain/identifiers.js';
 import { baseReferenceData, session } from '../helpers/fixtures.js';
@@ -447,4 +448,11 @@ test('an Idempotency-Key is bound to what it was first sent to: another operatio
   assert.equal(other.statusCode, 422, other.body);
   assert.equal((await pool.query('SELECT status FROM holds WHERE id = $1', [holds[1]])).rows[0].status, 'active', 'the second hold is kept');
   assert.deepEqual(await counterDrift(pool), []);
+});
+
+test('the sweeper forgets guessing counts whose window has ended, and keeps the others', async () => {
+  await pool.query(`INSERT INTO rate_limits (key, points, expire) VALUES ('test:ended', 3, $1), ('test:running', 3, $2)`, [Date.now() - 1000, Date.now() + 60_000]);
+  assert.ok((await purgeExpiredRateLimits(pool)) >= 1);
+  const { rows } = await pool.query<{ key: string }>(`SELECT key FROM rate_limits WHERE key LIKE 'test:%' ORDER BY key`);
+  assert.deepEqual(rows.map((r) => r.key), ['test:running']);
 });
