@@ -55,8 +55,7 @@ export function identityGuessLimiter(pool: pg.Pool, limits: { perCard: number; w
   return {
     /** What the booking call needs to refuse this card itself when it has had its guesses (migration 018). */
     guard(identifier: string | undefined): { guessKey: string; guessLimit: number } | undefined {
-      // rate-limiter-flexible stores a key as "<keyPrefix>:<key>".
-      return identifier ? { guessKey: `${misses.keyPrefix}:${key(identifier)}`, guessLimit: limits.perCard } : undefined;
+      return identifier ? { guessKey: misses.getKey(key(identifier)), guessLimit: limits.perCard } : undefined;
     },
     /** Refuses (429) when any of these cards has had its guesses. */
     async check(identifiers: Array<string | undefined>, reply: FastifyReply): Promise<void> {

@@ -37,8 +37,9 @@ export async function importDoseRecords(pool: pg.Pool, rows: ImportRow[]) {
     }
     const dob = dateOfBirthProblem(row.dateOfBirth, today);
     if (dob) return problem('dateOfBirth', dob);
-    const bad = row.doses.findIndex((d) => pastDoseDateProblem(d.date, row.dateOfBirth, today));
-    if (bad >= 0) return problem(`doses.${bad}.date`, pastDoseDateProblem(row.doses[bad]!.date, row.dateOfBirth, today)!);
+    const badDates = row.doses.map((d) => pastDoseDateProblem(d.date, row.dateOfBirth, today));
+    const bad = badDates.findIndex((p) => p !== null);
+    if (bad >= 0) return problem(`doses.${bad}.date`, badDates[bad]!);
     const unknown = row.doses.findIndex((d) => !products.some((p) => p.code === d.product));
     if (unknown >= 0) return problem(`doses.${unknown}.product`, { en: `There is no product "${row.doses[unknown]!.product}".`, fr: `Le produit « ${row.doses[unknown]!.product} » n'existe pas.` });
     good.push({
