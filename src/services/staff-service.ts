@@ -112,18 +112,18 @@ export const logout = (pool: pg.Pool, token: string) => repo.revokeSession(pool,
 /** A new TOTP secret for the account, not in force until a code from it is confirmed. */
 export async function startTotp(pool: pg.Pool, staffId: number, email: string): Promise<{ secret: string; uri: string }> {
   const secret = new OTPAuth.Secret({ size: 20 }).base32;
-  await repo.setTotpSecret(pool, staffId, secret);
+  await repo.setPendingTotpSecret(pool, staffId, secret);
   const issuer = (await jurisdictionSettings(pool)).name;
   return { secret, uri: totpOf(secret, email, issuer).toString() };
 }
 
 export async function confirmTotp(pool: pg.Pool, staffId: number, code: string): Promise<boolean> {
   const account = await repo.staffById(pool, staffId);
-  if (!account?.totp_secret) return false;
+  const pending = account?.totp_pending_secret;
+  if (!pending) return false;
   const issuer = (await jurisdictionSettings(pool)).name;
-  if (totpOf(account.totp_secret, account.email, issuer).validate({ token: code.replace(/\s/g, ''), window: 1 }) === null) return false;
-  await repo.enableTotp(pool, staffId);
-  return true;
+  if (totpOf(pending, account.email, issuer).validate({ token: code.replace(/\s/g, ''), window: 1 }) === null) return false;
+  return repo.enableTotp(pool, staffId, pending);
 }
 
 export const listStaff = async (pool: pg.Pool) => (await repo.listStaff(pool)).map(staffView);

@@ -82,6 +82,26 @@ test('a second factor: enrolled with a confirmed code, then required at every si
   assert.equal((await login('totp@health.example.org', 'another long password', totp.generate())).statusCode, 200);
 });
 
+test('a new enrolment leaves the second factor in force until a code from the new secret is confirmed', async () => {
+  await createStaff(pool, { email: 'renew@health.example.org', displayName: 'R', role: 'administrator', password: 'another long password' }, null);
+  const session = await login('renew@health.example.org', 'another long password');
+  const headers = { cookie: cookieOf(session), 'x-csrf-token': session.json().csrfToken };
+  const enrol = async () => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(
+    (await app.inject({ method: 'POST', url: '/api/v1/staff/session/totp', headers })).json().secret) });
+  const old = await enrol();
+  assert.equal((await app.inject({ method: 'POST', url: '/api/v1/staff/session/totp/confirm', headers, payload: { code: old.generate() } })).statusCode, 200);
+  const renewed = await enrol();
+  const meanwhile = await login('renew@health.example.org', 'another long password');
+  assert.deepEqual([meanwhile.statusCode, meanwhile.json().code], [401, 'totp_required'], 'starting an enrolment does not switch the factor off');
+  assert.equal((await login('renew@health.example.org', 'another long password', old.generate())).statusCode, 200, 'the old code still works');
+  assert.equal((await app.inject({ method: 'POST', url: '/api/v1/staff/session/totp/confirm', headers, payload: { code: old.generate() } })).statusCode, 400,
+    'a code of the old secret does not confirm the new one');
+  assert.equal((await app.inject({ method: 'POST', url: '/api/v1/staff/session/totp/confirm', headers, payload: { code: renewed.generate() } })).statusCode, 200);
+  assert.equal((await login('renew@health.example.org', 'another long password', renewed.generate())).statusCode, 200);
+  const oldAfter = await login('renew@health.example.org', 'another long password', old.generate());
+  assert.deepEqual([oldAfter.statusCode, oldAfter.json().code], [401, 'totp_invalid'], 'the replaced secret no longer signs in');
+});
+
 test('accounts: an administrator creates them (bad input names the field); disabling one ends its sessions at once', async () => {
   const admin = { authorization: `Bearer ${token}` };
   const bad = await app.inject({ method: 'POST', url: '/api/v1/staff/accounts', headers: admin, payload: { email: 'n@x.org', displayName: 'N', role: 'vaccinator', password: 'long enough password' } });

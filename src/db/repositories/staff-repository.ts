@@ -4,11 +4,11 @@ type Db = pg.Pool | pg.PoolClient;
 
 export interface StaffRow {
   id: number; email: string; display_name: string; role: string; region_ids: number[]; clinic_ids: number[];
-  password_hash: string; totp_secret: string | null; totp_enabled_at: Date | null; failed_logins: number;
+  password_hash: string; totp_secret: string | null; totp_pending_secret: string | null; totp_enabled_at: Date | null; failed_logins: number;
   locked_until: Date | null; disabled_at: Date | null; created_at: Date;
 }
 
-const COLUMNS = `id, email, display_name, role, region_ids, clinic_ids, password_hash, totp_secret, totp_enabled_at,
+const COLUMNS = `id, email, display_name, role, region_ids, clinic_ids, password_hash, totp_secret, totp_pending_secret, totp_enabled_at,
   failed_logins, locked_until, disabled_at, created_at`;
 
 export async function insertStaff(db: Db, s: { email: string; displayName: string; role: string; regionIds: number[]; clinicIds: number[]; passwordHash: string; createdBy: number | null }): Promise<StaffRow> {
@@ -52,12 +52,17 @@ export async function recordGoodLogin(db: Db, id: number): Promise<void> {
   await db.query(`UPDATE staff_accounts SET failed_logins = 0, locked_until = NULL WHERE id = $1`, [id]);
 }
 
-export async function setTotpSecret(db: Db, id: number, secret: string | null): Promise<void> {
-  await db.query(`UPDATE staff_accounts SET totp_secret = $2, totp_enabled_at = NULL WHERE id = $1`, [id, secret]);
+/** Keeps a new secret beside the one in force: the second factor stays on until the new one is confirmed. */
+export async function setPendingTotpSecret(db: Db, id: number, secret: string): Promise<void> {
+  await db.query(`UPDATE staff_accounts SET totp_pending_secret = $2 WHERE id = $1`, [id, secret]);
 }
 
-export async function enableTotp(db: Db, id: number): Promise<void> {
-  await db.query(`UPDATE staff_accounts SET totp_enabled_at = now() WHERE id = $1 AND totp_secret IS NOT NULL`, [id]);
+/** Puts the confirmed secret in force, only if it is still the pending one (a later start replaced it otherwise). */
+export async function enableTotp(db: Db, id: number, secret: string): Promise<boolean> {
+  const r = await db.query(
+    `UPDATE staff_accounts SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, totp_enabled_at = now()
+     WHERE id = $1 AND totp_pending_secret = $2`, [id, secret]);
+  return r.rowCount === 1;
 }
 
 /** Disables an account and ends its sessions at once. */
