@@ -95,6 +95,34 @@ test('reschedules crossing each other between two days never deadlock, and every
   await assertNoDrift();
 });
 
+test('moving a dose to another time of the same day never deadlocks with a booking of that time', async () => {
+  const day = await session(pool, ref, { daysAhead: 12, capacity: 5, slotCount: 3 });
+  const [person] = await persons(pool, 1, 'sameday');
+  const booking = await bookings.book(pool, { personIds: [person!], slots: [day[0]!], doses: [1], channel: 'portal', code: code() });
+  // A booking of the later time has locked its slot and is about to update the day's summary row.
+  const other = await pool.connect();
+  try {
+    await other.query('BEGIN');
+    await other.query('SELECT 1 FROM slots WHERE id = $1 FOR UPDATE', [day[1]]);
+    const moving = bookings.reschedule(pool, booking, 1, day[1]!);
+    for (let waited = 0; ; waited += 20) {
+      const r = await pool.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%vaxbook_reschedule%'`);
+      if (r.rowCount) break;
+      assert.ok(waited < 5000, 'the reschedule waits for the locked slot');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // Updating the slot's counter takes the summary row: had the reschedule taken it first, this is a deadlock.
+    await other.query(`SELECT vaxbook_take($1::bigint[], 1, 'booked')`, [[day[1]]]);
+    await other.query('ROLLBACK');
+    assert.equal(await moving, 1);
+  } finally {
+    other.release();
+  }
+  const [was, now] = await bookings.slotStates(pool, [day[0]!, day[1]!]);
+  assert.deepEqual([was!.booked, now!.booked], [0, 1]);
+  await assertNoDrift();
+});
+
 test('a hold takes capacity, expires, and its capacity returns; expiry is checked at use', async () => {
   const [slot] = await session(pool, ref, { daysAhead: 6, capacity: 1, slotCount: 1 });
   const [a, b] = await persons(pool, 2, 'hold');

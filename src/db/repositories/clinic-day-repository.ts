@@ -64,8 +64,11 @@ export async function affectedAppointments(db: Db, clinicDayIds: number[]): Prom
      GROUP BY a.booking_id, b.confirmation_code, a.dose_number, p.code ORDER BY min(a.starts_at)`, [clinicDayIds])).rows;
 }
 
-/** Cancels every appointment still active on the days, and returns their places, in one statement. */
-export async function cancelAppointmentsOn(db: Db, clinicDayIds: number[]): Promise<number> {
+/** Cancels every appointment still active on the days, and returns their places. Call inside a transaction. */
+export async function cancelAppointmentsOn(db: pg.PoolClient, clinicDayIds: number[]): Promise<number> {
+  // The days' slots first, in the order bookings lock them: one UPDATE would lock them in whatever order its join
+  // produced and could deadlock with a booking cancelled on two of these days at the same moment.
+  await db.query(`SELECT 1 FROM slots WHERE clinic_day_id = ANY ($1::int[]) ORDER BY clinic_day_id, product_id, id FOR UPDATE`, [clinicDayIds]);
   const r = await db.query<{ n: number }>(
     `WITH gone AS (
        UPDATE appointments a SET status = 'cancelled', cancelled_at = now() FROM slots s
