@@ -15,6 +15,7 @@ import { newConfirmationCode, normaliseConfirmationCode } from '../domain/confir
 import { checkSeriesChoice, type ChoiceProblem } from '../domain/series-choice.js';
 import { mayBook, reasonMessage, type Eligibility } from '../domain/eligibility.js';
 import { entitledOn, type Rollout } from '../domain/rollout.js';
+import { limitReached } from '../db/repositories/rate-limit-repository.js';
 import { doseHistory } from '../db/repositories/rollout-repository.js';
 import { eligibilityOf, namesOf, resolvePerson } from './eligibility-service.js';
 
@@ -225,7 +226,11 @@ async function checkEligible(pool: pg.Pool, req: BookingRequest, i: number, { sc
   if (i === 0 && resolved.invitation && resolved.invitation.status !== 'valid') {
     return { refusal: { status: 403, refusal: `invitation_${resolved.invitation.status}` } };
   }
-  // Doses recorded here win over doses declared in the request (optimistic: assumed none, see createBooking).
+  // Doses recorded or booked here win over doses declared in the request (optimistic: assumed none, see
+  // createBooking): a dose 2 booked apart from its dose 1 follows the dose 1 booked, not a date declared.
+  // Read doses answer differently for the right date of birth: a card out of guesses is refused before they are read.
+  const guard = req.guessGuards?.[i];
+  if (!optimistic && guard && await limitReached(pool, guard.guessKey, guard.guessLimit)) return { refusal: { status: 429, refusal: 'too_many_attempts', detail: { person: i } } };
   const recorded = optimistic ? [] : await doseHistory(pool, scheme, identifier, p.dateOfBirth);
   const products = await productsById(pool);
   const history = recorded.length ? recorded.flatMap((d) => (products.get(d.product_id) ? [{ day: d.day, product: products.get(d.product_id)! }] : [])) : resolved.history;
@@ -233,6 +238,7 @@ async function checkEligible(pool: pg.Pool, req: BookingRequest, i: number, { sc
   const [first, ...rest] = [...picks].sort((a, b) => a.dose - b.dose);
   const checked: Checked = { regionCode: resolved.facts.regionCode, declared: recorded.length === 0, knownDoses: optimistic ? 0 : undefined };
   if (!first) return checked;
+  if (recorded.some((d) => d.booked && picks.some((x) => x.dose === d.dose_number))) return { refusal: { status: 409, refusal: 'already_booked', detail: { person: i } } };
   if (first.dose !== e.dose) {
     return { refusal: { status: 422, refusal: 'dose_not_next', detail: { person: i, expectedDose: e.dose, window: e.window } } };
   }

@@ -349,6 +349,30 @@ test('dose 2 moves after dose 1 was given; dose 1 moves after dose 2 was cancell
   assert.deepEqual(await counterDrift(pool), []);
 });
 
+test('a dose 2 booked apart from its dose 1 follows the dose 1 booked here, whatever is declared', async () => {
+  const [d1] = await session(pool, ref, { daysAhead: 14, capacity: 5, slotCount: 1 });
+  const [sameDay] = await session(pool, ref, { daysAhead: 14, capacity: 5, slotCount: 1, startsAt: '15:00' });
+  const d2 = await session(pool, ref, { daysAhead: 14 + 56, capacity: 5, slotCount: 2 });
+  const code = await bookSeries(80, d1!, d2[0]!);
+  assert.deepEqual((await app.inject({ method: 'POST', url: '/api/v1/bookings/cancel', payload: { confirmationCode: code, dateOfBirth: '1960-04-02', doses: [2] } })).json(), { cancelled: 1 });
+  // A dose 1 declared as had long ago does not let dose 2 land on the day of the dose 1 still booked.
+  const declared = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: {
+    slots: [{ dose: 2, slotId: sameDay }], persons: [{ ...person(80), previousDoses: [{ date: '2026-01-05', product: 'test-mrna' }] }] } });
+  assert.equal(declared.statusCode, 403, declared.body);
+  assert.equal(declared.json().code, 'not_eligible');
+  assert.equal(await pool.query('SELECT 1 FROM dose_records d JOIN persons p ON p.id = d.person_id WHERE p.identifier = $1', [person(80).identifier]).then((r) => r.rowCount), 0,
+    'the declared dose is not recorded');
+  // Dose 1 booked again, while booked: already booked, not "dose 2 is next".
+  const again = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: {
+    slots: [{ dose: 1, slotId: sameDay }, { dose: 2, slotId: d2[1] }], persons: [{ ...person(80), previousDoses: [] }] } });
+  assert.deepEqual([again.statusCode, again.json().code], [409, 'already_booked']);
+  // Dose 2 in its window after the dose 1 booked, without declaring anything: booked.
+  const rebooked = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 2, slotId: d2[1] }], persons: [person(80)] } });
+  assert.equal(rebooked.statusCode, 201, rebooked.body);
+  assert.deepEqual(rebooked.json().appointments.map((a: { dose: number }) => a.dose), [2]);
+  assert.deepEqual(await counterDrift(pool), []);
+});
+
 test('guessing a card holder\'s date of birth through bookings is throttled per card; a group says whose card it is', async () => {
   const [d1] = await session(pool, ref, { daysAhead: 14, capacity: 20, slotCount: 1 });
   const [d2] = await session(pool, ref, { daysAhead: 14 + 56, capacity: 20, slotCount: 1 });
@@ -368,6 +392,9 @@ test('guessing a card holder\'s date of birth through bookings is throttled per 
     assert.ok(Number(right.headers['retry-after']) > 0);
     assert.match(right.json().message, /minutes|seconds/);
   }
+  // With doses declared, the doses recorded or booked are read, and would answer for the right birthday: not any more.
+  const declaring = await guess('1960-04-02', [{ ...person(69), previousDoses: [{ date: '2025-01-06', product: 'test-mrna' }] }]);
+  assert.deepEqual([declaring.statusCode, declaring.json().code], [429, 'too_many_attempts']);
   await workers[1]!.close();
   assert.equal((await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }], persons: [person(91)] } })).statusCode, 201, 'other cards book as usual');
 });

@@ -45,14 +45,24 @@ export async function regionOfPostalArea(db: Db, area: string): Promise<string |
   return r.rows[0]?.code;
 }
 
-export interface PastDoseRow { day: string; product_id: number; dose_number: number }
+export interface PastDoseRow { day: string; product_id: number; dose_number: number; booked: boolean }
 
-/** A person's recorded and declared doses (calendar days in the jurisdiction's time zone), by identity. */
+/**
+ * A person's doses, by identity: recorded and declared ones, then booked ones not yet given (calendar days in the
+ * jurisdiction's and the clinic's time zone). `booked` marks the latter: a dose booked here is the one the next
+ * dose follows, whatever the person declares.
+ */
 export async function doseHistory(db: Db, scheme: string, identifier: string, dateOfBirth: string): Promise<PastDoseRow[]> {
   const r = await db.query<PastDoseRow>(
-    `SELECT (d.administered_at AT TIME ZONE coalesce(j.time_zone, 'America/Toronto'))::date::text AS day, d.product_id, d.dose_number
+    `SELECT (d.administered_at AT TIME ZONE coalesce(j.time_zone, 'America/Toronto'))::date::text AS day, d.product_id, d.dose_number, false AS booked
      FROM persons p JOIN dose_records d ON d.person_id = p.id LEFT JOIN jurisdiction j ON true
-     WHERE p.identifier_scheme = $1 AND p.identifier = $2 AND p.date_of_birth = $3::date ORDER BY d.dose_number`,
+     WHERE p.identifier_scheme = $1 AND p.identifier = $2 AND p.date_of_birth = $3::date
+     UNION ALL
+     SELECT (a.starts_at AT TIME ZONE c.time_zone)::date::text, a.product_id, a.dose_number, true
+     FROM persons p JOIN appointments a ON a.person_id = p.id AND a.status IN ('booked', 'checked_in') JOIN clinics c ON c.id = a.clinic_id
+     WHERE p.identifier_scheme = $1 AND p.identifier = $2 AND p.date_of_birth = $3::date
+       AND NOT EXISTS (SELECT 1 FROM dose_records d WHERE d.person_id = p.id AND d.dose_number = a.dose_number)
+     ORDER BY dose_number`,
     [scheme, identifier, dateOfBirth]);
   return r.rows;
 }
