@@ -238,7 +238,7 @@ async function checkEligible(pool: pg.Pool, req: BookingRequest, i: number, { sc
   const [first, ...rest] = [...picks].sort((a, b) => a.dose - b.dose);
   const checked: Checked = { regionCode: resolved.facts.regionCode, declared: recorded.length === 0, knownDoses: optimistic ? 0 : undefined };
   if (!first) return checked;
-  if (recorded.some((d) => d.booked && picks.some((x) => x.dose === d.dose_number))) return { refusal: { status: 409, refusal: 'already_booked', detail: { person: i } } };
+  if (recorded.some((d) => d.booked && d.dose_number === first.dose)) return { refusal: { status: 409, refusal: 'already_booked', detail: { person: i } } };
   if (first.dose !== e.dose) {
     return { refusal: { status: 422, refusal: 'dose_not_next', detail: { person: i, expectedDose: e.dose, window: e.window } } };
   }
