@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { createRequire } from 'node:module';
 import Negotiator from 'negotiator';
 import { InputError } from '../services/input-error.js';
+import { PATTERN_MEANINGS } from './schemas.js';
 
 /** The body of every error response: a stable code for programs, a sentence for people in EN and FR. */
 export const ErrorBody = Type.Object({
@@ -58,7 +59,8 @@ function validationDetail(err: FastifyError, lang: 'en' | 'fr'): string {
   const branches = errors.some((e) => e.keyword === 'anyOf' && e.instancePath === first.instancePath)
     ? errors.filter((e) => e.instancePath === first.instancePath && e.keyword !== 'anyOf') : [first];
   const say = (e: AjvErrors[number]): string => {
-    if (e.keyword === 'pattern' && (e.params as { pattern?: string }).pattern === '\\S') return lang === 'en' ? 'must not be blank' : 'ne doit pas être vide';
+    const meaning = e.keyword === 'pattern' ? PATTERN_MEANINGS[(e.params as { pattern?: string }).pattern ?? ''] : undefined;
+    if (meaning) return meaning[lang];
     if (e.keyword === 'pattern') return lang === 'en' ? 'is not in the expected form' : "n'a pas la forme attendue";
     const allowed = (e.params as { allowedValue?: unknown }).allowedValue;
     if (e.keyword === 'const') return lang === 'en' ? `must be ${JSON.stringify(allowed)}` : `doit être ${JSON.stringify(allowed)}`;

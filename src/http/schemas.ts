@@ -7,8 +7,29 @@ export const errorResponses = {
   500: Type.Ref('Error'),
 };
 
+/**
+ * At least one character a person can see: not only spaces, nor only invisible ones (zero-width spaces, joiners,
+ * Hangul fillers, the blank Braille cell) that would print a name or an address as nothing.
+ */
+const VISIBLE = '[^\\s\\p{C}\\p{Z}\\u115F\\u1160\\u3164\\uFFA0\\u2800]';
+/** A phone number: 7 to 15 digits, with an optional leading + and spaces, dashes or brackets between them. */
+const PHONE = '^\\+?[ ()-]*(?:[0-9][ ()-]*){7,15}$';
+/** A postal code: letters and digits, spaces or a dash between them. */
+const POSTAL_CODE = '^[A-Za-z0-9](?:[A-Za-z0-9 -]*[A-Za-z0-9])?$';
+
+/** What each pattern asks for, said in place of the regular expression when a value does not match it. */
+export const PATTERN_MEANINGS: Record<string, { en: string; fr: string }> = {
+  [VISIBLE]: { en: 'must not be blank', fr: 'ne doit pas être vide' },
+  [PHONE]: { en: 'must be a phone number of 7 to 15 digits', fr: 'doit être un numéro de téléphone de 7 à 15 chiffres' },
+  [POSTAL_CODE]: { en: 'must be a postal code (letters and digits)', fr: 'doit être un code postal (lettres et chiffres)' },
+};
+
 /** A person's given or family name: up to 100 characters, not blank. */
-export const PersonName = () => Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' });
+export const PersonName = () => Type.String({ minLength: 1, maxLength: 100, pattern: VISIBLE });
+/** Free text a person must fill in (an address line, a city): not blank. */
+export const VisibleText = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: VISIBLE });
+export const MobileNumber = () => Type.String({ maxLength: 30, pattern: PHONE, description: 'a phone number of 7 to 15 digits, e.g. +1 416 555 0100' });
+export const PostalCode = () => Type.String({ minLength: 3, maxLength: 10, pattern: POSTAL_CODE });
 
 export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 

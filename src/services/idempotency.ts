@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
+import { stringify as stableStringify } from 'safe-stable-stringify';
 import * as idem from '../db/repositories/idempotency-repository.js';
 import { withTransaction } from '../db/transaction.js';
 
+/** The same request whatever the order of its JSON object keys: a client may serialise a retry differently. */
 export function requestHash(body: unknown): string {
-  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
+  return createHash('sha256').update(stableStringify(body) ?? '').digest('hex');
 }
 
 /**

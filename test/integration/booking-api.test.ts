@@ -64,12 +64,18 @@ test('the same booking sent 3 times at once with one Idempotency-Key has one eff
   assert.equal(rs.filter((r) => r.headers['idempotent-replayed'] === 'true').length, 2, 'the two repeats say they are replays');
   const n = await pool.query(`SELECT count(*)::int n FROM appointments WHERE slot_id = ANY($1::bigint[]) AND status = 'booked'`, [[d1, d2]]);
   assert.equal(n.rows[0].n, 2);
+  // The same request serialised with its keys in another order is the same request.
+  const reordered = JSON.stringify({ persons: [Object.fromEntries(Object.entries(person(3)).reverse())], slots: payload.slots.map((x) => ({ slotId: x.slotId, dose: x.dose })) });
+  const shuffled = await app.inject({ method: 'POST', url: '/api/v1/bookings', headers: { ...headers, 'content-type': 'application/json' }, payload: reordered });
+  assert.deepEqual([shuffled.statusCode, shuffled.headers['idempotent-replayed'], shuffled.json().confirmationCode], [201, 'true', rs[0]!.json().confirmationCode]);
   const other = await app.inject({ method: 'POST', url: '/api/v1/bookings', headers, payload: { ...payload, persons: [person(4)] } });
   assert.equal(other.statusCode, 422);
   assert.equal(other.json().code, 'idempotency_key_reused');
   const later = await app.inject({ method: 'POST', url: '/api/v1/bookings/cancel', headers: { 'idempotency-key': 'key-0000-cancel-once' }, payload: { confirmationCode: rs[0]!.json().confirmationCode, dateOfBirth: '1960-04-02', doses: [2] } });
   const again = await app.inject({ method: 'POST', url: '/api/v1/bookings/cancel', headers: { 'idempotency-key': 'key-0000-cancel-once' }, payload: { confirmationCode: rs[0]!.json().confirmationCode, dateOfBirth: '1960-04-02', doses: [2] } });
   assert.deepEqual([later.headers['idempotent-replayed'], again.headers['idempotent-replayed']], [undefined, 'true']);
+  const againReordered = await app.inject({ method: 'POST', url: '/api/v1/bookings/cancel', headers: { 'idempotency-key': 'key-0000-cancel-once' }, payload: { doses: [2], dateOfBirth: '1960-04-02', confirmationCode: rs[0]!.json().confirmationCode } });
+  assert.equal(againReordered.headers['idempotent-replayed'], 'true');
   assert.deepEqual(again.json(), later.json());
 });
 
@@ -454,6 +460,34 @@ test('a blank name, or a dose already had before birth or in the future, is refu
   assert.equal(search.json().field, 'previousDoseDate');
   const { rows } = await pool.query<{ n: number }>('SELECT sum(booked + held)::int AS n FROM slots WHERE id = ANY($1)', [[d1, d2]]);
   assert.deepEqual(rows[0], { n: 0 });
+});
+
+test('a contact channel or a name that cannot reach or name anyone is refused by name, in the person\'s language', async () => {
+  const [d1] = await session(pool, ref, { daysAhead: 18, capacity: 5, slotCount: 1 });
+  const [d2] = await session(pool, ref, { daysAhead: 18 + 56, capacity: 5, slotCount: 1 });
+  const book = (who: Record<string, unknown>, lang = 'en') => app.inject({ method: 'POST', url: '/api/v1/bookings', headers: { 'accept-language': lang },
+    payload: { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }], persons: [{ ...person(81), email: undefined, ...who }] } });
+  const cases: Array<[Record<string, unknown>, string, RegExp]> = [
+    [{ mobile: '       ' }, 'persons.0.mobile', /phone number of 7 to 15 digits/],
+    [{ mobile: '-------' }, 'persons.0.mobile', /phone number/],
+    [{ mobile: '+1 (416) 55' }, 'persons.0.mobile', /phone number/],
+    [{ address: { line: ' ', city: 'Ottawa', postalCode: 'K1A 0B1' } }, 'persons.0.address.line', /must not be blank/],
+    [{ address: { line: '1 Main St', city: '\u00a0', postalCode: 'K1A 0B1' } }, 'persons.0.address.city', /must not be blank/],
+    [{ address: { line: '1 Main St', city: 'Ottawa', postalCode: '   ' } }, 'persons.0.address.postalCode', /postal code/],
+    [{ email: 'a@example.org', givenName: '\u200b\u200b' }, 'persons.0.givenName', /must not be blank/],
+    [{ email: 'a@example.org', givenName: '\u2060' }, 'persons.0.givenName', /must not be blank/],
+    [{ email: 'a@example.org', familyName: '\u3164' }, 'persons.0.familyName', /must not be blank/],
+  ];
+  for (const [who, field, message] of cases) {
+    const r = await book(who);
+    assert.deepEqual([r.statusCode, r.json().field], [400, field], `${JSON.stringify(who)}: ${r.body}`);
+    assert.match(r.json().message, message);
+  }
+  const fr = await book({ mobile: '-------' }, 'fr-CA');
+  assert.match(fr.json().message, /numéro de téléphone/);
+  assert.equal(await pool.query('SELECT 1 FROM persons WHERE identifier = $1', [person(81).identifier]).then((r) => r.rowCount), 0, 'nobody was recorded');
+  const ok = await book({ mobile: '+1 (416) 555-0100', givenName: 'Zoë', familyName: 'Ó Briain-李' });
+  assert.equal(ok.statusCode, 201, ok.body);
 });
 
 test('an Idempotency-Key is bound to what it was first sent to: another operation or another hold is a reuse (422)', async () => {

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type pg from 'pg';
 import * as booking from '../../../services/booking-service.js';
 import { ApiError, KEY_REUSED, preferredLanguage } from '../../errors.js';
-import { BigId, Day, IdempotencyHeaders, PersonName, errorResponses } from '../../schemas.js';
+import { BigId, Day, IdempotencyHeaders, MobileNumber, PersonName, PostalCode, VisibleText, errorResponses } from '../../schemas.js';
 import { identityGuessLimiter, lookupLimiter, type LookupLimits } from '../../lookup-limits.js';
 import { EligibilityClaims } from './eligibility.js';
 import { hasAdminToken } from '../../admin-auth.js';
@@ -21,8 +21,8 @@ export const Person = Type.Object({
   familyName: PersonName(),
   language: Type.Optional(Type.Union([Type.Literal('en'), Type.Literal('fr')])),
   email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
-  mobile: Type.Optional(Type.String({ pattern: '^\\+?[0-9 ()-]{7,20}$' })),
-  address: Type.Optional(Type.Object({ line: Type.String({ minLength: 1 }), city: Type.String({ minLength: 1 }), postalCode: Type.String({ minLength: 3, maxLength: 10 }) })),
+  mobile: Type.Optional(MobileNumber()),
+  address: Type.Optional(Type.Object({ line: VisibleText(200), city: VisibleText(100), postalCode: PostalCode() })),
   regionCode: EligibilityClaims.regionCode,
   postalCode: EligibilityClaims.postalCode,
   groups: Type.Optional(EligibilityClaims.groups),

@@ -6,7 +6,7 @@ import * as clinic from '../../../services/clinic-ops-service.js';
 import { appointmentPlace } from '../../../db/repositories/clinic-ops-repository.js';
 import type { Operation } from '../../../domain/staff-policy.js';
 import { ApiError } from '../../errors.js';
-import { BigId, Day, Id, Nullable, PersonName, errorResponses } from '../../schemas.js';
+import { BigId, Day, Id, MobileNumber, Nullable, PersonName, errorResponses } from '../../schemas.js';
 import { authorize } from '../../staff-auth.js';
 import { answer, Appointment, conflictResponses } from '../public/bookings.js';
 
@@ -111,7 +111,7 @@ export const staffClinicRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken: 
       body: Type.Object({
         identifier: Type.String({ maxLength: 40 }), dateOfBirth: Day, givenName: PersonName(), familyName: PersonName(),
         language: Type.Optional(Type.Union([Type.Literal('en'), Type.Literal('fr')])), email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
-        mobile: Type.Optional(Type.String({ pattern: '^\\+?[0-9 ()-]{7,20}$' })), doseNumber: Type.Integer({ minimum: 1, maximum: 10 }),
+        mobile: Type.Optional(MobileNumber()), doseNumber: Type.Integer({ minimum: 1, maximum: 10 }),
         administration: Type.Object({ ...Administration.properties, product: Type.String({ maxLength: 40 }) }),
       }),
       response: { 201: Type.Object({ personId: Type.String(), doseRecordId: Type.String() }), ...errorResponses, 409: Type.Ref('Error') },
