@@ -8,6 +8,7 @@ import { clinicsById, forgetCachedReferenceData, productsById, restrictedSession
 import type { ClinicRow } from '../db/repositories/reference-repository.js';
 import type { Product } from '../domain/availability.js';
 import { localDate } from '../domain/calendar.js';
+import { distanceKm } from '../domain/geo.js';
 import { dateOfBirthProblem, pastDoseDateProblem } from '../domain/age.js';
 import { jurisdictionToday } from './reference-service.js';
 import { BookingError } from '../domain/booking-errors.js';
@@ -107,12 +108,38 @@ async function checkChoice(db: pg.Pool, picks: Array<{ dose: number; slotId: num
 
 const REUSED: Outcome<never> = { status: 422, refusal: 'idempotency_key_reused' };
 
-/** A full slot's refusal carries the nearest times at the same clinic with room for `seats` people, so nobody starts over. */
-async function withAlternatives<T>(pool: pg.Pool, outcome: Outcome<T>, seats: number): Promise<Outcome<T>> {
+/** How many alternatives a full slot's refusal offers, and how far away (km) another clinic may be to be among them. */
+const ALTERNATIVES = 5;
+const NEARBY_KM = 25;
+
+/**
+ * A full slot's refusal carries the nearest times with room for `seats` people that also fit the rest of the series
+ * chosen with it (`picks`, for the people born on `dobs`): at the same clinic first (±7 days), then at the nearest
+ * clinics within 25 km that serve everyone (±3 days). Every one of them can be booked in place of the full slot.
+ */
+async function withAlternatives<T>(pool: pg.Pool, outcome: Outcome<T>, seats: number, picks: Array<{ dose: number; slotId: number }>,
+  dobs: Array<string | null>): Promise<Outcome<T>> {
   if (!('refusal' in outcome) || outcome.refusal !== 'slot_full') return outcome;
   const slotId = (outcome.detail as { slotId?: number } | undefined)?.slotId;
-  if (!slotId) return outcome;
-  const alternatives = (await repo.alternativesTo(pool, slotId, seats)).map((a) => ({
+  const full = picks.find((p) => p.slotId === slotId);
+  if (!slotId || !full) return outcome;
+  const fits = async (candidate: number) => {
+    const problem = await checkChoice(pool, picks.map((p) => (p === full ? { dose: p.dose, slotId: candidate } : p)), dobs);
+    return problem === null || (problem !== 'unknown_slot' && problem.problem === 'pairing_required');
+  };
+  const clinic = (await slotFacts(pool, [slotId])).get(slotId)?.clinic;
+  const nearby = clinic ? [...(await clinicsById(pool)).values()]
+    .filter((c) => c.id !== clinic.id && c.cohorts === null)
+    .map((c) => ({ id: c.id, km: distanceKm(clinic, c) })).filter((c) => c.km <= NEARBY_KM)
+    .sort((a, b) => a.km - b.km).slice(0, 10).map((c) => c.id) : [];
+  const found: repo.Alternative[] = [];
+  for (const [clinicIds, days] of [[clinic ? [clinic.id] : [], 7], [nearby, 3]] as const) {
+    if (found.length >= ALTERNATIVES || clinicIds.length === 0) continue;
+    for (const a of await repo.alternativesTo(pool, slotId, [...clinicIds], days, seats, 8 * ALTERNATIVES)) {
+      if (found.length < ALTERNATIVES && await fits(a.slot_id)) found.push(a);
+    }
+  }
+  const alternatives = found.map((a) => ({
     slotId: a.slot_id, startsAt: a.starts_at.toISOString(), free: a.free, clinicId: a.clinic_id, clinicName: a.clinic_name, day: a.day,
   }));
   return { ...outcome, detail: { slotId, alternatives } };
@@ -145,7 +172,7 @@ export async function createHold(pool: pg.Pool, picks: Array<{ dose: number; slo
       throw err;
     }
   }, REUSED);
-  return withAlternatives(pool, outcome, seats);
+  return withAlternatives(pool, outcome, seats, picks, [dateOfBirth ?? null]);
 }
 
 /** Ends a hold: its capacity is free at once. Releasing one already ended changes nothing; one never made is 'not_found'. */
@@ -350,7 +377,7 @@ async function bookChecked(pool: pg.Pool, req: BookingRequest, ids: Identity[], 
       if (status === 'consumed') return { kind: 'done', outcome: { status: 409, refusal: 'hold_used', replayed: answer.replay } };
       if (status === 'released') return { kind: 'done', outcome: { status: 410, refusal: 'hold_released', replayed: answer.replay } };
     }
-    return { kind: 'done', outcome: { ...await withAlternatives(pool, refusalOf(answer.refusal), req.persons.length), replayed: answer.replay } };
+    return { kind: 'done', outcome: { ...await withAlternatives(pool, refusalOf(answer.refusal), req.persons.length, picks, req.persons.map((p) => p.dateOfBirth)), replayed: answer.replay } };
   }
   // The answer is built from what we asked for: every person has every dose, in the slots chosen.
   const slots = await slotFacts(pool, picks.map((p) => p.slotId));
@@ -439,5 +466,5 @@ export async function rescheduleBooking(pool: pg.Pool, code: string, dateOfBirth
       throw err;
     }
   }, REUSED);
-  return withAlternatives(pool, outcome, people.length);
+  return withAlternatives(pool, outcome, people.length, picks, people.map((p) => p.dateOfBirth));
 }

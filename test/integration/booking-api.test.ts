@@ -8,6 +8,7 @@ import { purgeExpiredRateLimits } from '../../src/db/repositories/rate-limit-rep
 import { freshDatabase } from '../helpers/db.js';
 import { withCheckDigits } from '../../src/domain/identifiers.js';
 import { baseReferenceData, session } from '../helpers/fixtures.js';
+import { forgetCachedReferenceData } from '../../src/services/reference-cache.js';
 
 let app: FastifyInstance;
 let pool: pg.Pool;
@@ -488,6 +489,37 @@ test('a contact channel or a name that cannot reach or name anyone is refused by
   assert.equal(await pool.query('SELECT 1 FROM persons WHERE identifier = $1', [person(81).identifier]).then((r) => r.rowCount), 0, 'nobody was recorded');
   const ok = await book({ mobile: '+1 (416) 555-0100', givenName: 'Zoë', familyName: 'Ó Briain-李' });
   assert.equal(ok.statusCode, 201, ok.body);
+});
+
+test('the alternatives of a full slot fit the rest of the series and the party\'s size, at a clinic nearby when not here', async () => {
+  const [d1] = await session(pool, ref, { daysAhead: 22, capacity: 5, slotCount: 1 });
+  const tooEarly = await session(pool, ref, { daysAhead: 22 + 20, capacity: 5, slotCount: 3 }); // dose 2 comes 21 days after at least
+  const [full] = await session(pool, ref, { daysAhead: 22 + 21, capacity: 1, slotCount: 1, startsAt: '08:00' });
+  const inWindow = await session(pool, ref, { daysAhead: 22 + 22, capacity: 5, slotCount: 2 });
+  await bookSeries(82, d1!, full!);
+  const refused = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: full }], persons: [person(83)] } });
+  assert.deepEqual([refused.statusCode, refused.json().code], [409, 'slot_full']);
+  const offered = refused.json().detail.alternatives.map((a: { slotId: number }) => a.slotId);
+  assert.ok(offered.length > 0 && offered.every((id: number) => !tooEarly.includes(id)), `none before dose 2 may come: ${offered}`);
+  assert.ok(offered.includes(inWindow[0]));
+  const taken = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: offered[0] }], persons: [person(83)] } });
+  assert.equal(taken.statusCode, 201, `an alternative books: ${taken.body}`);
+
+  // Two children on times of one place each: the times with room for two are at the clinic 1.4 km away.
+  const other = await pool.query<{ id: number }>(
+    `INSERT INTO clinics (region_id, code, name, kind, street, city, postal_code, latitude, longitude, time_zone)
+     VALUES ($1, 'TST-2', 'Nearby Clinic', 'pharmacy', '2 Main Street', 'Toronto', 'M5V 1A2', 43.71, -79.41, 'America/Toronto') RETURNING id`, [ref.regionId]);
+  forgetCachedReferenceData(pool);
+  const [single] = await session(pool, ref, { daysAhead: 90, capacity: 1, slotCount: 1, startsAt: '08:00' });
+  const [second] = await session(pool, ref, { daysAhead: 90 + 30, capacity: 5, slotCount: 1 });
+  const roomy = await session(pool, { ...ref, clinicId: other.rows[0]!.id }, { daysAhead: 90, capacity: 4, slotCount: 2 });
+  const pair = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: {
+    slots: [{ dose: 1, slotId: single }, { dose: 2, slotId: second }], persons: [person(84), { ...person(85), dateOfBirth: '2008-05-05' }] } });
+  assert.deepEqual([pair.statusCode, pair.json().code], [409, 'slot_full'], pair.body);
+  const nearby = pair.json().detail.alternatives;
+  assert.deepEqual(nearby.map((a: { slotId: number }) => a.slotId).sort(), [...roomy].sort());
+  assert.ok(nearby.every((a: { clinicName: string; free: number }) => a.clinicName === 'Nearby Clinic' && a.free >= 2));
+  assert.deepEqual(await counterDrift(pool), []);
 });
 
 test('an Idempotency-Key is bound to what it was first sent to: another operation or another hold is a reuse (422)', async () => {

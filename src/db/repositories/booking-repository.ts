@@ -220,20 +220,24 @@ export async function bookingPeopleAndDoses(db: Db, bookingId: number): Promise<
 
 export interface Alternative { slot_id: number; starts_at: Date; free: number; clinic_id: number; clinic_name: string; day: string }
 
-/** Free slots of the same product at the same clinic, nearest in time to a slot that was full (±7 days). */
-export async function alternativesTo(db: Db, slotId: number, seats = 1, limit = 5): Promise<Alternative[]> {
+/**
+ * Free slots (room for `seats`) of the full slot's product at `clinicIds`, on days within `days` of its day, nearest
+ * in time to it; the full slot's own clinic first.
+ */
+export async function alternativesTo(db: Db, slotId: number, clinicIds: number[], days: number, seats: number, limit: number): Promise<Alternative[]> {
   const r = await db.query<Alternative>(
-    `SELECT s2.id AS slot_id, s2.starts_at, s2.capacity - s2.booked - s2.held AS free, c.id AS clinic_id, c.name AS clinic_name,
+    `SELECT s2.id AS slot_id, s2.starts_at, s2.capacity - s2.booked - s2.held AS free, c2.id AS clinic_id, c2.name AS clinic_name,
             cd.day::text AS day
      FROM slots s
      JOIN clinics c ON c.id = s.clinic_id
-     JOIN clinic_days cd ON cd.clinic_id = s.clinic_id
-      AND cd.day BETWEEN (s.starts_at AT TIME ZONE c.time_zone)::date - 7 AND (s.starts_at AT TIME ZONE c.time_zone)::date + 7
+     JOIN clinics c2 ON c2.id = ANY ($2::int[])
+     JOIN clinic_days cd ON cd.clinic_id = c2.id
+      AND cd.day BETWEEN (s.starts_at AT TIME ZONE c.time_zone)::date - $3::int AND (s.starts_at AT TIME ZONE c.time_zone)::date + $3::int
       AND cd.published_at IS NOT NULL AND cd.cancelled_at IS NULL
      JOIN slots s2 ON s2.clinic_day_id = cd.id AND s2.product_id = s.product_id
-     WHERE s.id = $1 AND s2.id <> s.id AND s2.starts_at > now() AND s2.capacity - s2.booked - s2.held >= $3
-     ORDER BY abs(extract(epoch FROM s2.starts_at - s.starts_at)), s2.id
-     LIMIT $2`, [slotId, limit, seats]);
+     WHERE s.id = $1 AND s2.id <> s.id AND s2.starts_at > now() AND s2.capacity - s2.booked - s2.held >= $4
+     ORDER BY c2.id = s.clinic_id DESC, abs(extract(epoch FROM s2.starts_at - s.starts_at)), s2.id
+     LIMIT $5`, [slotId, clinicIds, days, seats, limit]);
   return r.rows;
 }
 
