@@ -190,6 +190,37 @@ test('a malformed or oversized body, or the wrong kind, is refused in the caller
   assert.match(mobile.json().messages.en, /not in the expected form/);
 });
 
+test('JSON is the only body taken: the same JSON sent as text/plain is a 415 like a form, never read as a string', async () => {
+  const search = JSON.stringify({ latitude: 43.7, longitude: -79.4, dateOfBirth: '1980-01-01' });
+  for (const type of ['text/plain', 'text/plain; charset=utf-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+    const r = await app.inject({ method: 'POST', url: '/api/v1/availability/search', headers: { 'content-type': type, 'accept-language': 'fr' }, payload: search });
+    assert.equal(r.statusCode, 415, `${type}: ${r.body}`);
+    assert.equal(r.json().code, 'unsupported_media_type');
+    assert.equal(r.json().message, r.json().messages.fr);
+  }
+  const json = await app.inject({ method: 'POST', url: '/api/v1/availability/search', headers: { 'content-type': 'application/json; charset=utf-8' }, payload: search });
+  assert.equal(json.statusCode, 200, json.body);
+});
+
+test('an empty body under a JSON Content-Type is no body: an operation without one runs, one that needs a body names it', async () => {
+  // What many clients send on every request, a DELETE too; with and without Content-Length: 0.
+  for (const headers of [{ 'content-type': 'application/json' }, { 'content-type': 'application/json', 'content-length': '0' }]) {
+    const release = await app.inject({ method: 'DELETE', url: '/api/v1/holds/00000000-0000-4000-8000-000000000000', headers });
+    assert.equal(release.statusCode, 404, release.body);
+    assert.equal(release.json().code, 'hold_not_found', 'the operation ran');
+  }
+  for (const headers of [{ 'content-type': 'application/json', 'accept-language': 'fr' }, { 'accept-language': 'fr' }]) {
+    const lookup = await app.inject({ method: 'POST', url: '/api/v1/bookings/lookup', headers, payload: '' });
+    assert.equal(lookup.statusCode, 400, lookup.body);
+    assert.equal(lookup.json().code, 'invalid_input');
+    assert.equal(lookup.json().field, 'body');
+    assert.match(lookup.json().message, /corps de la requête est absent/);
+  }
+  const text = await app.inject({ method: 'POST', url: '/api/v1/bookings/lookup', headers: { 'content-type': 'application/json' }, payload: '"AAAA"' });
+  assert.equal(text.statusCode, 400);
+  assert.equal(text.json().field, 'body', 'a body of the wrong kind names the body');
+});
+
 test('the bulk operations take bodies as large as their schemas allow (5,000 dose records: 1.2 MB)', async () => {
   const rows = Array.from({ length: 5000 }, (_, i) => ({ identifier: `99999${String(i).padStart(5, '0')}`, dateOfBirth: '1950-01-01',
     givenName: 'Abcdefghij', familyName: 'Abcdefghijklmno', doses: [{ date: '2021-05-01', product: 'no-such-vaccine' }, { date: '2021-06-01', product: 'no-such-vaccine' }] }));
