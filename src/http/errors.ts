@@ -165,9 +165,22 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
   });
 }
 
-export function notFoundHandler(req: FastifyRequest, reply: FastifyReply) {
+/**
+ * Nothing routed: a 405 listing the methods the path takes when it exists under others (an Allow header is required
+ * with 405), else a 404. `allowed` is every method of the routes whose pattern the path matches.
+ */
+export function notFoundHandler(req: FastifyRequest, reply: FastifyReply, allowed: string[] = []) {
+  const path = req.url.split('?')[0];
+  // A route that answers 404 itself (callNotFound) is reached by its own method: that stays a 404.
+  if (allowed.length > 0 && !allowed.includes(req.method)) {
+    reply.header('allow', allowed.join(', '));
+    return send(reply, req, 405, 'method_not_allowed', {
+      en: `${req.method} is not allowed at ${path}. Allowed: ${allowed.join(', ')}.`,
+      fr: `La méthode ${req.method} n'est pas permise à ${path}. Méthodes permises : ${allowed.join(', ')}.`,
+    });
+  }
   return send(reply, req, 404, 'not_found', {
-    en: `There is nothing at ${req.method} ${req.url.split('?')[0]}.`,
-    fr: `Il n'y a rien à ${req.method} ${req.url.split('?')[0]}.`,
+    en: `There is nothing at ${req.method} ${path}.`,
+    fr: `Il n'y a rien à ${req.method} ${path}.`,
   });
 }

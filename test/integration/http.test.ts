@@ -221,6 +221,33 @@ test('an empty body under a JSON Content-Type is no body: an operation without o
   assert.equal(text.json().field, 'body', 'a body of the wrong kind names the body');
 });
 
+test('a path that exists is a 405 with Allow for another method, whatever its parameters; an unknown path stays a 404', async () => {
+  const cases: Array<[string, string, string]> = [
+    ['GET', '/api/v1/bookings', 'POST'],
+    ['GET', '/api/v1/holds', 'POST'],
+    ['PUT', '/api/v1/availability/search', 'POST'],
+    ['POST', '/api/v1/holds/00000000-0000-4000-8000-000000000000', 'DELETE'],
+    ['DELETE', '/api/v1/clinics/3/days/2026-03-20/slots?lang=fr', 'GET, HEAD'],
+    ['PATCH', '/api/v1/staff/clinics/1/supply', 'GET, HEAD, PUT'],
+    ['OPTIONS', '/api/v1/staff/clinics/1', 'PATCH'],
+  ];
+  for (const [method, url, allow] of cases) {
+    const r = await app.inject({ method: method as 'GET', url, headers: { 'accept-language': 'fr' } });
+    assert.equal(r.statusCode, 405, `${method} ${url}: ${r.body}`);
+    assert.equal(r.headers.allow, allow, `${method} ${url}`);
+    assert.equal(r.json().code, 'method_not_allowed');
+    assert.equal(r.json().message, r.json().messages.fr);
+    assert.equal(r.json().messages.en, `${method} is not allowed at ${url.split('?')[0]}. Allowed: ${allow}.`);
+  }
+  for (const [method, url] of [['GET', '/api/v1/nope'], ['POST', '/api/v1/clinics/3/extra'], ['GET', '/api/v1/holdings'], ['DELETE', '/api/v1/holds/a/b']]) {
+    const r = await app.inject({ method: method as 'GET', url });
+    assert.equal(r.statusCode, 404, `${method} ${url}: ${r.body}`);
+    assert.equal(r.json().code, 'not_found');
+    assert.equal(r.headers.allow, undefined);
+  }
+  assert.equal((await app.inject({ method: 'HEAD', url: '/api/v1/clinics/3' })).statusCode, 200, 'HEAD goes where GET goes');
+});
+
 test('the bulk operations take bodies as large as their schemas allow (5,000 dose records: 1.2 MB)', async () => {
   const rows = Array.from({ length: 5000 }, (_, i) => ({ identifier: `99999${String(i).padStart(5, '0')}`, dateOfBirth: '1950-01-01',
     givenName: 'Abcdefghij', familyName: 'Abcdefghijklmno', doses: [{ date: '2021-05-01', product: 'no-such-vaccine' }, { date: '2021-06-01', product: 'no-such-vaccine' }] }));
