@@ -88,6 +88,25 @@ test('the OpenAPI document lists every operation with a unique operationId', asy
   assert.equal(noLimit.statusCode, 200, noLimit.body);
 });
 
+test('every operation that takes a body documents its refusal as too large (413) or not JSON (415)', async () => {
+  const doc = (await app.inject('/openapi.json')).json();
+  const missing: string[] = [];
+  let withBody = 0;
+  for (const methods of Object.values<Record<string, { operationId: string; requestBody?: unknown; responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> }>>(doc.paths)) {
+    for (const op of Object.values(methods)) {
+      if (!op.requestBody) continue;
+      withBody++;
+      for (const status of ['413', '415']) {
+        if (op.responses[status]?.content?.['application/json']?.schema.$ref !== '#/components/schemas/Error') missing.push(`${op.operationId} ${status}`);
+      }
+    }
+  }
+  assert.ok(withBody > 30, `${withBody} operations with a body`);
+  assert.deepEqual(missing, []);
+  // A body-less operation does not claim them.
+  assert.equal(doc.paths['/api/v1/clinics'].get.responses['415'], undefined);
+});
+
 test('GET /metrics is Prometheus text with per-route request counts and latencies', async () => {
   await app.inject('/api/v1/clinics/1');
   await app.inject('/api/v1/clinics/2');
