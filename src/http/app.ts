@@ -7,6 +7,7 @@ import type pg from 'pg';
 import { ErrorBody, errorHandler, notFoundHandler } from './errors.js';
 import { datesPostgresCanStore, refuseDeepJson, refuseUnstorableText } from './input-guards.js';
 import { replayRepeatedRequests } from './request-idempotency.js';
+import { routeMethods } from './method-not-allowed.js';
 import { registerMessageMetrics, registerMetrics, registerStatusMetrics } from './metrics.js';
 import { serviceStatus } from '../services/status-service.js';
 import { messageSummary } from '../services/message-service.js';
@@ -79,7 +80,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id); });
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler(notFoundHandler);
+  const methodsAt = routeMethods(app); // before any route, to see them all
+  app.setNotFoundHandler((req, reply) => notFoundHandler(req, reply, methodsAt(req.url.split('?')[0]!)));
   refuseDeepJson(app);
   refuseUnstorableText(app);
   replayRepeatedRequests(app, opts.pool);

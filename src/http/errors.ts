@@ -76,8 +76,6 @@ function validationDetail(err: FastifyError, lang: 'en' | 'fr'): string {
 const FRAMEWORK_REFUSALS: Record<string, { status: number; code: string; field?: string; messages: { en: string; fr: string } }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_json', field: 'body', messages: {
     en: 'The body is not valid JSON.', fr: "Le corps de la requête n'est pas du JSON valide." } },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_json', field: 'body', messages: {
-    en: 'The body is empty, but its Content-Type says JSON.', fr: 'Le corps de la requête est vide, alors que son Content-Type annonce du JSON.' } },
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'body_too_large', field: 'body', messages: {
     en: 'The body is too large. Send fewer items per request.', fr: 'Le corps de la requête est trop volumineux. Envoyez moins d’éléments par requête.' } },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', messages: {
@@ -116,14 +114,21 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
   if (err instanceof ApiError) return send(reply, req, err.statusCode, err.code, err.messages, err.field, err.extra);
   if (err instanceof InputError) return send(reply, req, 400, 'invalid_input', err.messages, err.field);
   if (err.validation) {
-    const field = fieldOf(err);
     const where = err.validationContext ?? 'request';
+    // No body at all (none sent, or an empty one under a JSON Content-Type) where the operation needs one.
+    if (where === 'body' && req.body === undefined) {
+      return send(reply, req, 400, 'invalid_input', {
+        en: 'The body is missing: send a JSON object (Content-Type: application/json).',
+        fr: 'Le corps de la requête est absent : envoyez un objet JSON (Content-Type: application/json).',
+      }, 'body');
+    }
+    const field = fieldOf(err);
     const detail = validationDetail(err, 'en');
     const frDetail = validationDetail(err, 'fr');
     return send(reply, req, 400, 'invalid_input', {
       en: field ? `The ${where} field "${field}" ${detail}.` : `The ${where} is invalid: ${detail}.`,
       fr: field ? `Le champ « ${field} » (${where}) est invalide : ${frDetail}.` : `La requête est invalide : ${frDetail}.`,
-    }, field);
+    }, field ?? (where === 'body' ? 'body' : undefined)); // a body of the wrong kind (a string, an array) is the body's fault
   }
   const framework = err.code ? FRAMEWORK_REFUSALS[err.code] : undefined;
   if (framework) return send(reply, req, framework.status, framework.code, framework.messages, framework.field);
@@ -162,9 +167,22 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
   });
 }
 
-export function notFoundHandler(req: FastifyRequest, reply: FastifyReply) {
+/**
+ * Nothing routed: a 405 listing the methods the path takes when it exists under others (an Allow header is required
+ * with 405), else a 404. `allowed` is every method of the routes whose pattern the path matches.
+ */
+export function notFoundHandler(req: FastifyRequest, reply: FastifyReply, allowed: string[] = []) {
+  const path = req.url.split('?')[0];
+  // A route that answers 404 itself (callNotFound) is reached by its own method: that stays a 404.
+  if (allowed.length > 0 && !allowed.includes(req.method)) {
+    reply.header('allow', allowed.join(', '));
+    return send(reply, req, 405, 'method_not_allowed', {
+      en: `${req.method} is not allowed at ${path}. Allowed: ${allowed.join(', ')}.`,
+      fr: `La méthode ${req.method} n'est pas permise à ${path}. Méthodes permises : ${allowed.join(', ')}.`,
+    });
+  }
   return send(reply, req, 404, 'not_found', {
-    en: `There is nothing at ${req.method} ${req.url.split('?')[0]}.`,
-    fr: `Il n'y a rien à ${req.method} ${req.url.split('?')[0]}.`,
+    en: `There is nothing at ${req.method} ${path}.`,
+    fr: `Il n'y a rien à ${req.method} ${path}.`,
   });
 }

@@ -75,12 +75,22 @@ export function jsonDepth(text: string): number {
   return deepest;
 }
 
-/** JSON bodies are parsed by Fastify's own parser (which refuses __proto__), once their nesting is known to be sane. */
+/**
+ * The only bodies the API takes are JSON, parsed by Fastify's own parser (which refuses __proto__) once their nesting
+ * is known to be sane. Fastify's default text/plain parser is dropped: it handed a JSON body sent as text/plain to
+ * validation as a string ("must be object"); any other type is now a 415, like a form or a body without a type.
+ */
 export function refuseDeepJson(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     const text = String(body);
+    // Many clients send "Content-Type: application/json" on every request, a DELETE without a body too: nothing sent is
+    // no body. An operation that needs one still refuses it by its schema (400 naming the body).
+    if (text.length === 0) {
+      done(null, undefined);
+      return;
+    }
     if (jsonDepth(text) > MAX_JSON_DEPTH) {
       done(new ApiError(400, 'invalid_input', {
         en: `The body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`,

@@ -21,9 +21,28 @@ export function defaultedOptional<T>(schema: T): T {
   return copy as T;
 }
 
-/** @fastify/swagger's transform: the request parts of each route, with defaulted properties optional. */
+/** Shared error responses, as the routes write them (a reference to the Error schema). */
+const ERROR = { $ref: 'Error' };
+
+/**
+ * Answers no route declares, because they come from around it: a body too large (413) or not JSON (415) is refused
+ * by the body parser for any operation that takes a body, and an Idempotency-Key sent before with another request
+ * (422) by request-idempotency.ts for any operation that takes the key. Added where a route has not said them itself.
+ */
+function sharedResponses(schema: FastifySchema & Json): Json | undefined {
+  const response = schema.response as Json | undefined;
+  if (!response) return response;
+  const added: Json = {};
+  if (schema.body) Object.assign(added, { 413: ERROR, 415: ERROR });
+  const headers = schema.headers as { properties?: Json } | undefined;
+  if (headers?.properties?.['idempotency-key']) added[422] = ERROR;
+  return { ...added, ...response };
+}
+
+/** @fastify/swagger's transform: the request parts of each route, with defaulted properties optional, and the shared responses. */
 export function documentDefaultsAsOptional({ schema, url }: { schema: FastifySchema; url: string }): { schema: FastifySchema; url: string } {
   if (!schema) return { schema, url };
   const { body, querystring, headers, params, ...rest } = schema as FastifySchema & Json;
-  return { url, schema: { ...rest, body: defaultedOptional(body), querystring: defaultedOptional(querystring), headers: defaultedOptional(headers), params } as FastifySchema };
+  return { url, schema: { ...rest, response: sharedResponses(schema as FastifySchema & Json),
+    body: defaultedOptional(body), querystring: defaultedOptional(querystring), headers: defaultedOptional(headers), params } as FastifySchema };
 }

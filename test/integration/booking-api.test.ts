@@ -441,6 +441,19 @@ test('a hold never made is not found (404), one given up is said to be released,
   assert.deepEqual(await counterDrift(pool), []);
 });
 
+test('a hold is released by a client that sends Content-Type: application/json with an empty body; its seats are free at once', async () => {
+  const [d1] = await session(pool, ref, { daysAhead: 18, capacity: 1, slotCount: 1 });
+  const [d2] = await session(pool, ref, { daysAhead: 18 + 56, capacity: 1, slotCount: 1 });
+  const take = () => app.inject({ method: 'POST', url: '/api/v1/holds', payload: { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }] } });
+  const hold = await take();
+  assert.equal(hold.statusCode, 201, hold.body);
+  assert.equal((await take()).statusCode, 409, 'the only seat is held');
+  const release = await app.inject({ method: 'DELETE', url: `/api/v1/holds/${hold.json().holdId}`, headers: { 'content-type': 'application/json' } });
+  assert.equal(release.statusCode, 204, release.body);
+  assert.equal((await take()).statusCode, 201, 'the seat is free again');
+  assert.deepEqual(await counterDrift(pool), []);
+});
+
 test('a blank name, or a dose already had before birth or in the future, is refused by name and nothing is taken', async () => {
   const [d1] = await session(pool, ref, { daysAhead: 18, capacity: 5, slotCount: 1 });
   const [d2] = await session(pool, ref, { daysAhead: 18 + 56, capacity: 5, slotCount: 1 });

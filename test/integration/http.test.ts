@@ -88,6 +88,25 @@ test('the OpenAPI document lists every operation with a unique operationId', asy
   assert.equal(noLimit.statusCode, 200, noLimit.body);
 });
 
+test('every operation that takes a body documents its refusal as too large (413) or not JSON (415)', async () => {
+  const doc = (await app.inject('/openapi.json')).json();
+  const missing: string[] = [];
+  let withBody = 0;
+  for (const methods of Object.values<Record<string, { operationId: string; requestBody?: unknown; responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> }>>(doc.paths)) {
+    for (const op of Object.values(methods)) {
+      if (!op.requestBody) continue;
+      withBody++;
+      for (const status of ['413', '415']) {
+        if (op.responses[status]?.content?.['application/json']?.schema.$ref !== '#/components/schemas/Error') missing.push(`${op.operationId} ${status}`);
+      }
+    }
+  }
+  assert.ok(withBody > 30, `${withBody} operations with a body`);
+  assert.deepEqual(missing, []);
+  // A body-less operation does not claim them.
+  assert.equal(doc.paths['/api/v1/clinics'].get.responses['415'], undefined);
+});
+
 test('GET /metrics is Prometheus text with per-route request counts and latencies', async () => {
   await app.inject('/api/v1/clinics/1');
   await app.inject('/api/v1/clinics/2');
@@ -188,6 +207,64 @@ test('a malformed or oversized body, or the wrong kind, is refused in the caller
   assert.equal(mobile.json().field, 'persons.0.mobile');
   assert.doesNotMatch(mobile.json().messages.en, /\^|\[0-9/);
   assert.match(mobile.json().messages.en, /not in the expected form/);
+});
+
+test('JSON is the only body taken: the same JSON sent as text/plain is a 415 like a form, never read as a string', async () => {
+  const search = JSON.stringify({ latitude: 43.7, longitude: -79.4, dateOfBirth: '1980-01-01' });
+  for (const type of ['text/plain', 'text/plain; charset=utf-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+    const r = await app.inject({ method: 'POST', url: '/api/v1/availability/search', headers: { 'content-type': type, 'accept-language': 'fr' }, payload: search });
+    assert.equal(r.statusCode, 415, `${type}: ${r.body}`);
+    assert.equal(r.json().code, 'unsupported_media_type');
+    assert.equal(r.json().message, r.json().messages.fr);
+  }
+  const json = await app.inject({ method: 'POST', url: '/api/v1/availability/search', headers: { 'content-type': 'application/json; charset=utf-8' }, payload: search });
+  assert.equal(json.statusCode, 200, json.body);
+});
+
+test('an empty body under a JSON Content-Type is no body: an operation without one runs, one that needs a body names it', async () => {
+  // What many clients send on every request, a DELETE too; with and without Content-Length: 0.
+  for (const headers of [{ 'content-type': 'application/json' }, { 'content-type': 'application/json', 'content-length': '0' }]) {
+    const release = await app.inject({ method: 'DELETE', url: '/api/v1/holds/00000000-0000-4000-8000-000000000000', headers });
+    assert.equal(release.statusCode, 404, release.body);
+    assert.equal(release.json().code, 'hold_not_found', 'the operation ran');
+  }
+  for (const headers of [{ 'content-type': 'application/json', 'accept-language': 'fr' }, { 'accept-language': 'fr' }]) {
+    const lookup = await app.inject({ method: 'POST', url: '/api/v1/bookings/lookup', headers, payload: '' });
+    assert.equal(lookup.statusCode, 400, lookup.body);
+    assert.equal(lookup.json().code, 'invalid_input');
+    assert.equal(lookup.json().field, 'body');
+    assert.match(lookup.json().message, /corps de la requête est absent/);
+  }
+  const text = await app.inject({ method: 'POST', url: '/api/v1/bookings/lookup', headers: { 'content-type': 'application/json' }, payload: '"AAAA"' });
+  assert.equal(text.statusCode, 400);
+  assert.equal(text.json().field, 'body', 'a body of the wrong kind names the body');
+});
+
+test('a path that exists is a 405 with Allow for another method, whatever its parameters; an unknown path stays a 404', async () => {
+  const cases: Array<[string, string, string]> = [
+    ['GET', '/api/v1/bookings', 'POST'],
+    ['GET', '/api/v1/holds', 'POST'],
+    ['PUT', '/api/v1/availability/search', 'POST'],
+    ['POST', '/api/v1/holds/00000000-0000-4000-8000-000000000000', 'DELETE'],
+    ['DELETE', '/api/v1/clinics/3/days/2026-03-20/slots?lang=fr', 'GET, HEAD'],
+    ['PATCH', '/api/v1/staff/clinics/1/supply', 'GET, HEAD, PUT'],
+    ['OPTIONS', '/api/v1/staff/clinics/1', 'PATCH'],
+  ];
+  for (const [method, url, allow] of cases) {
+    const r = await app.inject({ method: method as 'GET', url, headers: { 'accept-language': 'fr' } });
+    assert.equal(r.statusCode, 405, `${method} ${url}: ${r.body}`);
+    assert.equal(r.headers.allow, allow, `${method} ${url}`);
+    assert.equal(r.json().code, 'method_not_allowed');
+    assert.equal(r.json().message, r.json().messages.fr);
+    assert.equal(r.json().messages.en, `${method} is not allowed at ${url.split('?')[0]}. Allowed: ${allow}.`);
+  }
+  for (const [method, url] of [['GET', '/api/v1/nope'], ['POST', '/api/v1/clinics/3/extra'], ['GET', '/api/v1/holdings'], ['DELETE', '/api/v1/holds/a/b']]) {
+    const r = await app.inject({ method: method as 'GET', url });
+    assert.equal(r.statusCode, 404, `${method} ${url}: ${r.body}`);
+    assert.equal(r.json().code, 'not_found');
+    assert.equal(r.headers.allow, undefined);
+  }
+  assert.equal((await app.inject({ method: 'HEAD', url: '/api/v1/clinics/3' })).statusCode, 200, 'HEAD goes where GET goes');
 });
 
 test('the bulk operations take bodies as large as their schemas allow (5,000 dose records: 1.2 MB)', async () => {

@@ -33,6 +33,13 @@ test('the portal page is revalidated on every visit, its hashed files are kept a
   }
   assert.equal((await app.inject({ url: '/assets/nope-123.js' })).statusCode, 404);
   assert.equal((await app.inject({ url: '/api/v1/nope' })).json().code, 'not_found', 'the API keeps its JSON 404');
+  // The portal's pages and files are read-only: another method is told which ones they take.
+  for (const url of ['/manage', '/staff/clinic', assets[0]!]) {
+    const post = await app.inject({ method: 'POST', url });
+    assert.equal(post.statusCode, 405, url);
+    assert.equal(post.headers.allow, 'GET, HEAD', url);
+    assert.equal(post.json().code, 'method_not_allowed');
+  }
 });
 
 test('the portal entry JavaScript stays within 200 KB gzipped (Leaflet loads only with a map)', { skip: !built && 'the portal is not built' }, () => {

@@ -136,3 +136,18 @@ test('the OpenAPI document offers Idempotency-Key on every state-changing operat
   }
   assert.deepEqual(without, []);
 });
+
+test('the OpenAPI document says a reused Idempotency-Key (422) on every operation that takes one, releaseHold too', async () => {
+  const doc = (await app.inject('/openapi.json')).json();
+  const without: string[] = [];
+  const taking: string[] = [];
+  for (const methods of Object.values<Record<string, { operationId: string; parameters?: Array<{ in: string; name: string }>; responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> }>>(doc.paths)) {
+    for (const op of Object.values(methods)) {
+      if (!op.parameters?.some((p) => p.in === 'header' && p.name === 'idempotency-key')) continue;
+      taking.push(op.operationId);
+      if (op.responses['422']?.content?.['application/json']?.schema.$ref !== '#/components/schemas/Error') without.push(op.operationId);
+    }
+  }
+  assert.ok(taking.includes('releaseHold') && taking.includes('createHold'), taking.join());
+  assert.deepEqual(without, []);
+});
