@@ -2,7 +2,7 @@ import type pg from 'pg';
 import * as avail from '../db/repositories/availability-repository.js';
 import type { ClinicRow } from '../db/repositories/reference-repository.js';
 import { addDays, localDate } from '../domain/calendar.js';
-import { windowBeforeNext } from '../domain/dose-series.js';
+import { nextDoseWindow, windowBeforeNext, type DoseWindow } from '../domain/dose-series.js';
 import { foreignCursor, InputError } from './input-error.js';
 import { clinicDirectory, productCatalogue, restrictedSessionsById } from './reference-cache.js';
 import { jurisdictionToday } from './reference-service.js';
@@ -54,7 +54,7 @@ export interface SearchResult {
   items: ClinicOffer[];
   nextCursor?: string;
   explanation?: {
-    reason: EmptyReason | 'not_yet_eligible' | 'too_young' | 'outside_window' | 'no_room_together' | 'product_not_offered'; nearest: (CandidateClinic & { day: string; product: string }) | null;
+    reason: EmptyReason | 'not_yet_eligible' | 'too_young' | 'outside_window' | 'no_room_together' | 'product_not_offered' | 'dose_not_due'; nearest: (CandidateClinic & { day: string; product: string }) | null;
     /** Why someone cannot book yet: `person` 0 is the person searched for, 1… those of `alsoFor`, in order. */
     eligibility?: Array<{ person: number; code: string; opensOn: string | null; messages: Msg }>;
   };
@@ -360,6 +360,12 @@ export async function searchFromRequest(pool: pg.Pool, b: SearchRequest): Promis
   }
   let from = b.from && b.from > today ? b.from : today;
   let to = b.to ?? addDays(from, 27);
+  // A later dose is due only from its interval after the dose before: asked without a start date, search from then.
+  const due = await dueWindow(pool, b);
+  if (due && !b.from && due.earliest > from && (!b.to || due.earliest <= b.to)) {
+    from = due.earliest;
+    to = b.to ?? addDays(from, 27);
+  }
   const keep = await keptNextDose(pool, b);
   if (keep) {
     // Only days that keep the booked next dose inside its interval, with the same vaccine.
@@ -389,7 +395,14 @@ export async function searchFromRequest(pool: pg.Pool, b: SearchRequest): Promis
     productCode: keep ? keep.product.code : b.product, unpaired: !!keep, kind: b.kind, accessibility: b.accessibility, language: b.language, cursor: b.cursor, limit: b.limit, firstTimesDays: b.firstTimesDays,
     alsoFor: b.alsoFor,
   };
-  if (!(await currentRollout(pool)).rules) return searchAvailability(pool, base); // no roll-out: open to all
+  // Nothing, and no day searched falls in the dose's interval: that is why (a search judged on ages alone would say
+  // the vaccines do not suit this dose).
+  const saidWhy = (result: SearchResult): SearchResult => {
+    const outside = due && (due.earliest > to || (due.latest !== null && due.latest < from));
+    return outside && result.items.length === 0 && result.explanation?.reason === 'not_eligible'
+      ? { ...result, explanation: { ...result.explanation, reason: 'dose_not_due' } } : result;
+  };
+  if (!(await currentRollout(pool)).rules) return saidWhy(await searchAvailability(pool, base)); // no roll-out: open to all
   // Where the person lives decides which phases are open to them: as given, else the place searched from.
   const postal = b.postalCode ?? (b.place && postalArea(b.place) ? b.place : undefined);
   const regionCode = b.regionCode ?? (postal ? undefined : (await nearestRegion(pool, at))?.region);
@@ -414,5 +427,18 @@ export async function searchFromRequest(pool: pg.Pool, b: SearchRequest): Promis
     const reason = blocked.every(({ e }) => e.reasons[0]?.code === 'too_young') ? 'too_young' : 'not_yet_eligible';
     return { items: [], explanation: { reason, nearest: null, eligibility: notYet } };
   }
-  return searchAvailability(pool, { ...base, entitlements: each[0]!.e.entitlements, alsoForEntitlements: each.slice(1).map(({ e }) => e.entitlements) });
+  return saidWhy(await searchAvailability(pool, { ...base, entitlements: each[0]!.e.entitlements, alsoForEntitlements: each.slice(1).map(({ e }) => e.entitlements) }));
+}
+
+/** When the dose searched for may be given, after the previous dose named in the request; null for a first dose. */
+async function dueWindow(pool: pg.Pool, b: SearchRequest): Promise<DoseWindow | null> {
+  if (b.dose === 1 || !b.previousDoseDate || !b.previousProduct || !isValidDay(b.previousDoseDate)) return null;
+  const prev = (await productCatalogue(pool)).find((p) => p.code === b.previousProduct);
+  if (!prev) return null; // refused by name further on
+  try {
+    return nextDoseWindow(prev, b.dose === 'booster' ? prev.seriesDoses + 1 : b.dose, b.previousDoseDate);
+  } catch (err) {
+    if (err instanceof RangeError) return null; // a dose the product does not have: the search says so
+    throw err;
+  }
 }

@@ -102,6 +102,19 @@ test('a second dose is offered only inside its window; a booster only after its 
   for (const c of early.json().items) for (const d of c.days) assert.ok(d.day >= addDays(today, 74), `booster on ${d.day}`);
 });
 
+test('a dose 2 due after today is searched from its due day; dates before it are said to be too soon', async () => {
+  const d1 = addDays(today, 7); // a dose 1 still ahead (booked, or being booked)
+  const due = await search({ place: 'Ottawa', dateOfBirth: '1970-01-01', dose: 2, previousDoseDate: d1, previousProduct: 'moderna-spikevax', radiusKm: 30 });
+  assert.equal(due.statusCode, 200, due.body);
+  const days = due.json().items.flatMap((c: { days: Array<{ day: string }> }) => c.days.map((d) => d.day));
+  assert.ok(days.length > 0, 'offered from the day dose 2 is due, without dates asked');
+  assert.ok(days.every((d: string) => d >= addDays(d1, 28)), days.join());
+  const tooSoon = await search({ place: 'Ottawa', dateOfBirth: '1970-01-01', dose: 2, previousDoseDate: d1, previousProduct: 'moderna-spikevax', radiusKm: 30, to: addDays(today, 20) }, 'fr');
+  assert.deepEqual([tooSoon.statusCode, tooSoon.json().items.length, tooSoon.json().explanation.reason], [200, 0, 'dose_not_due']);
+  assert.match(tooSoon.json().explanation.message, /trop tôt/);
+  assert.ok(tooSoon.json().explanation.nearest.day >= addDays(d1, 28), 'the nearest is a day it is due');
+});
+
 test('bad search input names the field', async () => {
   const place = await search({ place: 'Atlantis', dateOfBirth: '1970-01-01' });
   assert.equal(place.statusCode, 400);

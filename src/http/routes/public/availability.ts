@@ -72,6 +72,10 @@ const REASONS: Record<string, { en: string; fr: string }> = {
     en: 'No day in this range keeps your next dose within its allowed interval. Choose other dates, or cancel and book both doses again.',
     fr: "Aucun jour de cette période ne garde votre dose suivante dans l'intervalle permis. Choisissez d'autres dates, ou annulez et réservez de nouveau les deux doses.",
   },
+  dose_not_due: {
+    en: 'This dose cannot be given on these dates: it is too soon (or too late) after the previous dose. Search the days it is due; the nearest is shown below.',
+    fr: 'Cette dose ne peut pas être donnée à ces dates : c’est trop tôt (ou trop tard) après la dose précédente. Cherchez les jours où elle est due ; la plus proche est indiquée ci-dessous.',
+  },
   clinics_restricted: {
     en: 'The clinics near you with a vaccine for you serve only certain groups (for example health-care workers) on these dates.',
     fr: 'Les cliniques près de chez vous qui ont un vaccin pour vous ne servent que certains groupes (par exemple les travailleurs de la santé) à ces dates.',
