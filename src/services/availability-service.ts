@@ -67,15 +67,23 @@ const FIRST_TIMES = 3;
  */
 const FIRST_TIMES_DAYS = 3;
 
-function encodeCursor(c: CandidateClinic): string {
-  return Buffer.from(JSON.stringify([c.distanceKm, c.clinic.id])).toString('base64url');
+/**
+ * Clinics are listed by the distance shown (to 0.1 km), then by their earliest day, then by id; a cursor is that key
+ * of the last clinic given.
+ */
+type OfferKey = [distanceShown: number, firstDay: string, clinicId: number];
+const offerKey = (o: ClinicOffer): OfferKey => [round1(o.distanceKm), o.days[0]!.day, o.clinic.id];
+const compareKeys = (a: OfferKey, b: OfferKey) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) || a[2] - b[2];
+
+function encodeCursor(o: ClinicOffer): string {
+  return Buffer.from(JSON.stringify(offerKey(o))).toString('base64url');
 }
 
-function decodeCursor(cursor: string): [number, number] {
+function decodeCursor(cursor: string): OfferKey {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && Number.isFinite(v[0]) && v[0] >= 0
-      && Number.isSafeInteger(v[1]) && v[1] > 0) return [v[0], v[1]];
+    if (Array.isArray(v) && v.length === 3 && typeof v[0] === 'number' && Number.isFinite(v[0]) && v[0] >= 0
+      && typeof v[1] === 'string' && isValidDay(v[1]) && Number.isSafeInteger(v[2]) && v[2] > 0) return [v[0], v[1], v[2]];
   } catch { /* fall through */ }
   throw foreignCursor();
 }
@@ -181,10 +189,8 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
   const now = new Date();
   const withToday = (cs: CandidateClinic[]) => cs.map(({ clinic: c }) => ({ id: c.id, today: localDate(now, c.time_zone) }));
   let candidates = inRadius;
-  if (input.cursor) {
-    const [d, id] = decodeCursor(input.cursor);
-    candidates = candidates.filter((c) => c.distanceKm > d || (c.distanceKm === d && c.clinic.id > id));
-  }
+  const after = input.cursor ? decodeCursor(input.cursor) : undefined;
+  if (after) candidates = candidates.filter((c) => round1(c.distanceKm) >= after[0]);
 
   const paired = (p: Product) => !input.unpaired && needsPairing(p, input.dose);
   const pairedProducts = wanted.filter(paired);
@@ -198,11 +204,14 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
     return everywhere;
   };
 
-  const page: ClinicOffer[] = [];
+  const offers: ClinicOffer[] = []; // in candidate order: the distance shown never decreases
   let consumed = 0;
+  // The page is full once it has `limit` clinics and the next candidate is shown farther than the last of them
+  // (a clinic shown at the same distance may come first, by its earliest day).
+  const full = (next: CandidateClinic) => offers.length >= input.limit && round1(next.distanceKm) > round1(offers[input.limit - 1]!.distanceKm);
   // A few more clinics than the page needs: most clinics offer something, and every row read costs.
   const batchSize = input.limit + 3;
-  while (page.length < input.limit && consumed < candidates.length) {
+  while (consumed < candidates.length && !full(candidates[consumed]!)) {
     const batch = candidates.slice(consumed, consumed + batchSize);
     const rows = await recounted((await avail.dayRows(pool, withToday(batch), input.from, input.to, true)).filter(allowed));
     // The days a next dose may fall on come as one sorted array per clinic and product: far fewer rows to read.
@@ -212,6 +221,7 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
     rows.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.productId - b.productId));
     const rowsOf = groupBy(rows, (r) => r.clinicId);
     for (const candidate of batch) {
+      if (full(candidate)) break;
       const { clinic } = candidate;
       consumed++;
       const days: OfferedDay[] = [];
@@ -233,10 +243,12 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
           },
         });
       }
-      if (days.length) page.push({ ...candidate, days });
-      if (page.length === input.limit) break;
+      const offer = { ...candidate, days };
+      if (days.length && (!after || compareKeys(offerKey(offer), after) > 0)) offers.push(offer);
     }
   }
+  offers.sort((a, b) => compareKeys(offerKey(a), offerKey(b)));
+  const page = offers.slice(0, input.limit);
 
   const wantTimes = page.flatMap((c) => c.days.slice(0, input.firstTimesDays ?? FIRST_TIMES_DAYS));
   const times = await avail.firstFreeTimes(pool, wantTimes.map((d) => ({ clinicDayId: d.clinicDayId, productId: byCode.get(d.product.code)!.id })), FIRST_TIMES, barredIds, seats);
@@ -247,7 +259,7 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
   }
 
   const result: SearchResult = { items: page };
-  if (page.length === input.limit && consumed < candidates.length) result.nextCursor = encodeCursor(page[page.length - 1]!);
+  if (page.length === input.limit && (offers.length > page.length || consumed < candidates.length)) result.nextCursor = encodeCursor(page[page.length - 1]!);
   if (page.length === 0 && !input.cursor && explain) {
     const all = await avail.dayRows(pool, withToday(inRadius), input.from, input.to, false);
     let reason: NonNullable<SearchResult['explanation']>['reason'] = explainEmpty(inRadius.length, all, allowed, everyone.map((dob) => allowedFor([dob])), allowedFor(everyone, true));

@@ -76,6 +76,26 @@ test('pages follow each other by cursor without repeats, until the end', async (
   assert.ok(seen.size > 2);
 });
 
+test('clinics shown at the same distance come by earliest day, and pages split them without repeats or gaps', async () => {
+  type Item = { clinic: { id: number; distanceKm: number }; days: Array<{ day: string }> };
+  const key = (c: Item) => [c.clinic.distanceKm, c.days[0]!.day, c.clinic.id] as const;
+  const whole: Item[] = (await search({ place: 'Toronto', dateOfBirth: '1980-01-01', radiusKm: 20, limit: 50 })).json().items;
+  for (let i = 1; i < whole.length; i++) {
+    const [a, b] = [key(whole[i - 1]!), key(whole[i]!)];
+    assert.ok(a[0] < b[0] || (a[0] === b[0] && (a[1] < b[1] || (a[1] === b[1] && a[2] < b[2]))), `${a} then ${b}`);
+  }
+  const ties = whole.filter((c, i) => i > 0 && c.clinic.distanceKm === whole[i - 1]!.clinic.distanceKm && c.days[0]!.day !== whole[i - 1]!.days[0]!.day);
+  assert.ok(ties.length > 0, 'the demo has clinics shown at the same distance with different first days');
+  const paged: number[] = [];
+  let cursor: string | undefined;
+  do {
+    const r = await search({ place: 'Toronto', dateOfBirth: '1980-01-01', radiusKm: 20, limit: 3, ...(cursor ? { cursor } : {}) });
+    paged.push(...r.json().items.map((c: Item) => c.clinic.id));
+    cursor = r.json().nextCursor;
+  } while (cursor && paged.length < whole.length);
+  assert.deepEqual(paged.slice(0, whole.length), whole.map((c) => c.clinic.id));
+});
+
 test('an empty answer says why and where the nearest availability is', async () => {
   // In Lake Superior: no clinic within 5 km.
   const lake = await search({ latitude: 47.6, longitude: -87.5, radiusKm: 5, dateOfBirth: '1970-01-01' });

@@ -104,6 +104,7 @@ export const availabilityRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (
     schema: {
       operationId: 'searchAvailability', tags: ['booking'],
       summary: 'Clinics near a place with the days a person may book, dose 2 paired with dose 1, or why there are none',
+      description: 'Clinics come nearest first by the distance shown (0.1 km), then by their earliest day; every clinic with a bookable day is on some page (follow nextCursor).',
       body: SearchBody, response: { 200: SearchResponse, ...errorResponses },
     },
   }, async (req) => {
