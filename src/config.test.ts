@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, trustProxySetting } from './config.js';
 
 test('defaults give a usable configuration', () => {
   const c = loadConfig({});
@@ -27,7 +27,17 @@ const bad: Array<[Record<string, string>, string, RegExp]> = [
   [{ VAXBOOK_DEMO: 'maybe' }, 'VAXBOOK_DEMO', /true or false/],
   [{ VAXBOOK_PG_PORT: '80' }, 'VAXBOOK_PG_PORT', /1024 to 65535/],
   [{ DB_POOL_SIZE: '0' }, 'DB_POOL_SIZE', /DB_POOL_SIZE/],
+  [{ VAXBOOK_TRUST_PROXY: 'yes please' }, 'VAXBOOK_TRUST_PROXY', /number of proxies/],
+  [{ VAXBOOK_TRUST_PROXY: '10.0.0.0/8, 300.1.1.1' }, 'VAXBOOK_TRUST_PROXY', /"300.1.1.1" is not an address or range/],
+  [{ VAXBOOK_TRUST_PROXY: '10.0.0.0/33' }, 'VAXBOOK_TRUST_PROXY', /"10.0.0.0\/33" is not an address or range/],
 ];
+
+test('VAXBOOK_TRUST_PROXY: off by default; a switch, a number of proxies, or addresses and ranges', () => {
+  assert.equal(trustProxySetting(loadConfig({}).VAXBOOK_TRUST_PROXY), false);
+  assert.equal(trustProxySetting(loadConfig({ VAXBOOK_TRUST_PROXY: 'true' }).VAXBOOK_TRUST_PROXY), true);
+  assert.equal(trustProxySetting(loadConfig({ VAXBOOK_TRUST_PROXY: '2' }).VAXBOOK_TRUST_PROXY), 2);
+  assert.equal(trustProxySetting(loadConfig({ VAXBOOK_TRUST_PROXY: '10.0.0.0/8, ::1' }).VAXBOOK_TRUST_PROXY), '10.0.0.0/8, ::1');
+});
 for (const [env, variable, message] of bad) {
   test(`a bad ${variable} is named in one clear error`, () => {
     assert.throws(() => loadConfig(env), (err: unknown) => {

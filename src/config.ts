@@ -1,3 +1,4 @@
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Type, type Static } from 'typebox';
@@ -20,6 +21,7 @@ const settings = {
   VAXBOOK_STAFF_COOKIE_SECURE: { schema: Type.Boolean(), default: 'true', expects: 'true or false: mark the staff session cookie Secure (browsers then send it only over https, and to localhost); false only behind no TLS on a private network' },
   VAXBOOK_DEMO: { schema: Type.Boolean(), default: 'true', expects: 'true or false: load the demo province into an empty database' },
   VAXBOOK_ADMIN_TOKEN: { schema: Type.Optional(Type.String({ minLength: 16, maxLength: 200 })), default: undefined, expects: 'at least 16 characters: the bearer token of the admin API (unset: a random token, printed at start)' },
+  VAXBOOK_TRUST_PROXY: { schema: Type.String({ pattern: '^(false|true|[0-9]{1,2}|[0-9a-fA-F.:/]+( *, *[0-9a-fA-F.:/]+)*)$', maxLength: 1000 }), default: 'false', expects: 'false (clients connect directly), true (any proxy), the number of proxies in front (e.g. 1), or their addresses or ranges, comma-separated (e.g. 10.0.0.0/8): behind them the client address, for per-client limits, is read from X-Forwarded-For' },
   VAXBOOK_HOLD_MINUTES: { schema: Type.Integer({ minimum: 1, maximum: 60 }), default: '10', expects: 'how long a hold keeps its slots, in whole minutes from 1 to 60' },
   VAXBOOK_PUBLIC_URL: { schema: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 300 })), default: undefined, expects: 'the address people open the portal at, e.g. https://vaccine.example.org/ (printed on invitation letters; unset: http://HOST:PORT/)' },
   VAXBOOK_ROLLOUT_FILE: { schema: Type.Optional(Type.String({ minLength: 1 })), default: undefined, expects: 'a roll-out rules file (.json, .yaml or .yml) stored as a new version at start when it differs from the rules in force' },
@@ -81,8 +83,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   for (const name of needs[String(out.VAXBOOK_SMS_PROVIDER)] ?? []) {
     if (out[name] === undefined) throw new ConfigError(name, `${name} is required with VAXBOOK_SMS_PROVIDER=${String(out.VAXBOOK_SMS_PROVIDER)}: expected ${settings[name as keyof Settings].expects}.`);
   }
+  const proxies = trustProxySetting(String(out.VAXBOOK_TRUST_PROXY));
+  const badProxy = typeof proxies === 'string' ? proxies.split(',').map((x) => x.trim()).find((x) => !isAddressOrRange(x)) : undefined;
+  if (badProxy !== undefined) throw new ConfigError('VAXBOOK_TRUST_PROXY', `VAXBOOK_TRUST_PROXY: "${badProxy}" is not an address or range: expected ${settings.VAXBOOK_TRUST_PROXY.expects}.`);
   out.VAXBOOK_DATA_DIR = path.resolve(String(out.VAXBOOK_DATA_DIR));
   return out as Config;
+}
+
+/** VAXBOOK_TRUST_PROXY as Fastify's trustProxy takes it: a switch, a number of hops, or addresses and ranges. */
+export function trustProxySetting(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+function isAddressOrRange(x: string): boolean {
+  const [address, bits, ...rest] = x.split('/');
+  const family = net.isIP(address ?? '');
+  if (family === 0 || rest.length) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
 }
 
 export function checkDatabaseUrl(url: string, variable: string): void {

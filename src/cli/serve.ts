@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { ConfigError, type Config } from '../config.js';
+import { ConfigError, trustProxySetting, type Config } from '../config.js';
 import { createPool, type Database } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { buildApp } from '../http/app.js';
@@ -56,7 +56,7 @@ async function prepare(config: Config, db: Database, say: Say): Promise<DemoCred
 
 /** Builds the app and listens; resolves with the port and a stop function that drains it. */
 async function startHttp(config: Config, pool: pg.Pool, adminToken: string, withSweeper: boolean) {
-  const app = await buildApp({ pool, logLevel: config.LOG_LEVEL, adminToken, holdMinutes: config.VAXBOOK_HOLD_MINUTES,
+  const app = await buildApp({ pool, logLevel: config.LOG_LEVEL, adminToken, holdMinutes: config.VAXBOOK_HOLD_MINUTES, trustProxy: trustProxySetting(config.VAXBOOK_TRUST_PROXY),
     publicUrl: config.VAXBOOK_PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}/`, staffCookies: { secure: config.VAXBOOK_STAFF_COOKIE_SECURE },
     portalSettings: { brandColour: config.VAXBOOK_BRAND_COLOUR, logoUrl: config.VAXBOOK_LOGO_URL ?? null,
       mapTiles: config.VAXBOOK_MAP_TILES === 'none' ? null : config.VAXBOOK_MAP_TILES, mapAttribution: config.VAXBOOK_MAP_ATTRIBUTION } });

@@ -15,7 +15,7 @@ import { registerPortal } from './portal.js';
 import { DEFAULT_PORTAL_SETTINGS, portalSettingsRoutes, type PortalSettings } from './routes/public/portal-settings.js';
 import { eligibilityRoutes } from './routes/public/eligibility.js';
 import { adminRolloutRoutes } from './routes/admin/rollout.js';
-import type { LookupLimits } from './lookup-limits.js';
+import type { HoldLimits, LookupLimits } from './lookup-limits.js';
 import { systemRoutes } from './routes/system.js';
 import { referenceRoutes } from './routes/public/reference.js';
 import { bookingRoutes } from './routes/public/bookings.js';
@@ -52,10 +52,14 @@ export interface AppOptions {
   smsReplies?: { token?: string; countryCode: string };
   /** Throttling of booking look-ups by code + date of birth. */
   lookupLimits?: LookupLimits;
+  /** Places one client address may hold per window. */
+  holdLimits?: HoldLimits;
   /** The staff session cookie (Secure by default). */
   staffCookies?: CookieSettings;
   /** Staff sign-in attempts per client address and minute. */
   staffLoginsPerMinute?: number;
+  /** Proxies whose X-Forwarded-For names the client (Fastify's trustProxy); none by default. */
+  trustProxy?: boolean | number | string;
 }
 
 // Headers that identify a person or a session never reach the logs.
@@ -77,6 +81,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false }, onCreate: datesPostgresCanStore },
+    // A number of proxies is trusted hop by hop, as proxy-addr counts them (Fastify's types take only the function).
+    trustProxy: typeof opts.trustProxy === 'number' ? ((hops: number) => (_address: string, hop: number) => hop < hops)(opts.trustProxy) : opts.trustProxy ?? false,
   });
   app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id); });
   app.setErrorHandler(errorHandler);
@@ -112,7 +118,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(systemRoutes, { pool: opts.pool, metrics });
   await app.register(referenceRoutes, { pool: opts.pool });
   const adminToken = opts.adminToken ?? randomUUID();
-  await app.register(bookingRoutes, { pool: opts.pool, holdMinutes: opts.holdMinutes ?? 10, lookupLimits: opts.lookupLimits, adminToken });
+  await app.register(bookingRoutes, { pool: opts.pool, holdMinutes: opts.holdMinutes ?? 10, lookupLimits: opts.lookupLimits, holdLimits: opts.holdLimits, adminToken });
   await app.register(availabilityRoutes, { pool: opts.pool });
   await app.register(eligibilityRoutes, { pool: opts.pool });
   await app.register(portalSettingsRoutes, { pool: opts.pool, settings: opts.portalSettings ?? DEFAULT_PORTAL_SETTINGS });

@@ -30,13 +30,38 @@ export function lookupLimiter(pool: pg.Pool, limits: LookupLimits = { perClient:
       await byClient.consume(req.ip);
       if (code) await byCode.consume(code);
     } catch (err) {
-      if (!(err instanceof RateLimiterRes)) throw err;
-      const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-      reply.header('retry-after', String(seconds));
-      throw new ApiError(429, 'too_many_attempts', {
-        en: `Too many attempts. Please wait ${waitText(seconds, 'en')} and try again.`,
-        fr: `Trop de tentatives. Veuillez patienter ${waitText(seconds, 'fr')}, puis réessayer.`,
-      }, undefined, { retryAfterSeconds: seconds });
+      throw refusalToWait(err, reply, 'too_many_attempts', (wait) => ({
+        en: `Too many attempts. Please wait ${wait.en} and try again.`,
+        fr: `Trop de tentatives. Veuillez patienter ${wait.fr}, puis réessayer.`,
+      }));
+    }
+  };
+}
+
+/** A limiter's refusal as a 429 with Retry-After and how long to wait in words; any other error as it is. */
+function refusalToWait(err: unknown, reply: FastifyReply, code: string, say: (wait: { en: string; fr: string }) => { en: string; fr: string }): unknown {
+  if (!(err instanceof RateLimiterRes)) return err;
+  const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
+  reply.header('retry-after', String(seconds));
+  return new ApiError(429, code, say({ en: waitText(seconds, 'en'), fr: waitText(seconds, 'fr') }), undefined, { retryAfterSeconds: seconds });
+}
+
+/**
+ * A hold takes places from everyone else for minutes, without a name: each client address may hold so many places
+ * in a window (counted once for all workers), so no one client can empty a clinic's day by holding it.
+ */
+export interface HoldLimits { placesPerClient: number; windowSeconds: number }
+
+export function holdLimiter(pool: pg.Pool, limits: HoldLimits = { placesPerClient: 60, windowSeconds: 600 }) {
+  const byClient = sharedLimiter(pool, { keyPrefix: 'hold-client', points: limits.placesPerClient, duration: limits.windowSeconds });
+  return async function check(req: FastifyRequest, reply: FastifyReply, places: number): Promise<void> {
+    try {
+      await byClient.consume(req.ip, places);
+    } catch (err) {
+      throw refusalToWait(err, reply, 'too_many_holds', (wait) => ({
+        en: `Many places have been kept from this connection in a short time. Book the times you kept, or wait ${wait.en} before keeping more.`,
+        fr: `Beaucoup de places ont été réservées depuis cette connexion en peu de temps. Confirmez les créneaux réservés, ou patientez ${wait.fr} avant d’en réserver d’autres.`,
+      }));
     }
   };
 }

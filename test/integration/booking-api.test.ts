@@ -102,6 +102,8 @@ test('bad input names the field; a full slot is a 409 with a stable code', async
   assert.ok(Array.isArray(second.json().detail.alternatives));
 });
 
+const bookingsState = async (slotId: number) => (await pool.query<{ held: number }>('SELECT held FROM slots WHERE id = $1', [slotId])).rows.map((r) => r.held);
+
 async function bookSeries(n: number, d1: number, d2: number) {
   const r = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }], persons: [person(n)] } });
   assert.equal(r.statusCode, 201, r.body);
@@ -195,6 +197,23 @@ test('look-ups are throttled per code and per client, once for all workers, with
   assert.equal((await look('GGGG-HHHH-JJ')).statusCode, 404);
   assert.equal((await look('KKKK-MMMM-NN')).statusCode, 429, 'the client limit applies across codes');
   for (const w of workers) await w.close();
+});
+
+test('each client address may hold so many places a window; behind a trusted proxy, the address it forwards', async () => {
+  const slots = await session(pool, ref, { daysAhead: 26, capacity: 20, slotCount: 4 });
+  const behindProxy = await buildApp({ pool, logLevel: 'silent', holdLimits: { placesPerClient: 5, windowSeconds: 60 }, trustProxy: '127.0.0.1' });
+  const hold = (client: string, slotId: number, seats: number) => behindProxy.inject({ method: 'POST', url: '/api/v1/holds',
+    headers: { 'x-forwarded-for': client, 'accept-language': 'fr' }, payload: { slots: [{ dose: 2, slotId }], seats } });
+  assert.equal((await hold('203.0.113.7', slots[0]!, 3)).statusCode, 201);
+  assert.equal((await hold('203.0.113.7', slots[1]!, 2)).statusCode, 201);
+  const refused = await hold('203.0.113.7', slots[2]!, 1);
+  assert.deepEqual([refused.statusCode, refused.json().code], [429, 'too_many_holds']);
+  assert.ok(Number(refused.headers['retry-after']) > 0);
+  assert.match(refused.json().message, /patientez/);
+  assert.equal((await hold('198.51.100.9', slots[2]!, 4)).statusCode, 201, 'another client, forwarded by the same proxy, holds as usual');
+  const [state] = await bookingsState(slots[2]!);
+  assert.equal(state, 4, 'the refused hold took nothing');
+  await behindProxy.close();
 });
 
 test('a guardian books a series for two children in one request, each with their own appointments', async () => {

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import * as booking from '../../../services/booking-service.js';
 import { ApiError, KEY_REUSED, preferredLanguage } from '../../errors.js';
 import { BigId, Day, IdempotencyHeaders, MobileNumber, PersonName, PostalCode, VisibleText, errorResponses } from '../../schemas.js';
-import { identityGuessLimiter, lookupLimiter, type LookupLimits } from '../../lookup-limits.js';
+import { holdLimiter, identityGuessLimiter, lookupLimiter, type HoldLimits, type LookupLimits } from '../../lookup-limits.js';
 import { EligibilityClaims } from './eligibility.js';
 import { hasAdminToken } from '../../admin-auth.js';
 
@@ -93,10 +93,11 @@ const notFound = () => new ApiError(404, 'booking_not_found', {
   fr: 'Aucune réservation ne correspond à ce code de confirmation et à cette date de naissance. Vérifiez-les et réessayez.',
 });
 
-export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: number; lookupLimits?: LookupLimits; adminToken: string }> = async (app, { pool, holdMinutes, lookupLimits, adminToken }) => {
+export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: number; lookupLimits?: LookupLimits; holdLimits?: HoldLimits; adminToken: string }> = async (app, { pool, holdMinutes, lookupLimits, holdLimits, adminToken }) => {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const throttle = lookupLimiter(pool, lookupLimits);
   const guesses = identityGuessLimiter(pool);
+  const holdThrottle = holdLimiter(pool, holdLimits);
   const limited = { ...conflictResponses, 429: Type.Ref('Error') };
 
   r.post('/api/v1/holds', {
@@ -104,10 +105,12 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
       operationId: 'createHold', tags: ['booking'], summary: 'Hold one slot per dose for a few minutes while details are typed',
       headers: IdempotencyHeaders,
       body: Type.Object({ slots: Type.Array(Pick, { minItems: 1, maxItems: 5 }), seats: Type.Integer({ minimum: 1, maximum: 10, default: 1 }), dateOfBirth: Type.Optional(Day) }),
-      response: { 201: Type.Object({ holdId: Type.String(), expiresAt: Type.String() }), ...conflictResponses },
+      response: { 201: Type.Object({ holdId: Type.String(), expiresAt: Type.String() }), ...limited },
     },
-  }, async (req, reply) => answer(req, reply,
-    await booking.createHold(pool, req.body.slots, req.body.seats, holdMinutes, req.body.dateOfBirth, req.headers['idempotency-key'])));
+  }, async (req, reply) => {
+    await holdThrottle(req, reply, req.body.seats * req.body.slots.length);
+    return answer(req, reply, await booking.createHold(pool, req.body.slots, req.body.seats, holdMinutes, req.body.dateOfBirth, req.headers['idempotency-key']));
+  });
 
   r.delete('/api/v1/holds/:holdId', {
     schema: {
