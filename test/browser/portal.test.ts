@@ -24,7 +24,8 @@ before(async () => {
   if (missing) return;
   ({ pool } = await freshDatabase());
   await loadDemoProvince(pool, 42);
-  app = await buildApp({ pool, logLevel: process.env.DBG ? 'error' : 'silent' });
+  // Behind a "proxy" at 127.0.0.1: the tests' other clients say who they are in X-Forwarded-For, each with its own limits.
+  app = await buildApp({ pool, logLevel: process.env.DBG ? 'error' : 'silent', trustProxy: '127.0.0.1' });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   browser = await launchChromium();
@@ -273,9 +274,10 @@ test('a time taken by someone else while choosing: the person is told and offere
   const others2 = (await page.locator('input[name="dose2"]').evaluateAll((els) => els.map((e) => e.id)))
     .filter((id) => id !== chosen2).map((id) => Number(id.replace('dose2-', '')));
   let k = 0;
+  let crowd = 0; // a crowd of other clients, each within its own hold limit
   for (let seats = 10; seats >= 1; seats--) {
     for (;;) {
-      const r = await fetch(`${base}/api/v1/holds`, { method: 'POST', headers: { 'content-type': 'application/json' },
+      const r = await fetch(`${base}/api/v1/holds`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': `192.0.2.${1 + (crowd++ % 250)}` },
         body: JSON.stringify({ slots: [{ dose: 1, slotId }, { dose: 2, slotId: others2[k] }], seats }) });
       if (r.status === 201) continue;
       const full = ((await r.json()) as { detail?: { slotId?: number } }).detail?.slotId;
