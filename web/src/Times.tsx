@@ -9,6 +9,9 @@ import type { Clinic, OfferedDay, Person, Slot } from './types';
 export interface Chosen { clinic: Clinic; day: string; slot: Slot }
 
 /** The free times of one clinic-day, as radio buttons (keyboard: arrows move, space chooses). */
+/** A free time the API offers instead of one just taken. */
+interface Alternative { slotId: number; startsAt: string; day: string; clinicId: number; clinicName: string }
+
 function TimeChoice({ name, slots, value, onChange, timeZone }: { name: string; slots: Slot[]; value: number | null; onChange: (s: Slot) => void; timeZone: string }) {
   return (
     <div className="govuk-radios govuk-radios--small vb-times">
@@ -42,7 +45,7 @@ export function TimesStep({ person, clinic, day, back, onHeld }: {
   const [pick1, setPick1] = useState<Slot | null>(null);
   const [pick2, setPick2] = useState<Slot | null>(null);
   const [errors, setErrors] = useState<Array<{ id: string; message: string }>>([]);
-  const [alternatives, setAlternatives] = useState<Array<{ slotId: number; startsAt: string; day: string; clinicName: string }>>([]);
+  const [alternatives, setAlternatives] = useState<{ dose: 1 | 2; times: Alternative[] }>({ dose: 1, times: [] });
   const [otherDay, setOtherDay] = useState<Picked | null>(null);
   const [picking, setPicking] = useState(false);
   const next = day.nextDose;
@@ -66,9 +69,10 @@ export function TimesStep({ person, clinic, day, back, onHeld }: {
     const r = await api<{ holdId: string; expiresAt: string }>('POST', '/api/v1/holds', { slots, seats, dateOfBirth: person.dateOfBirth }, { 'idempotency-key': newKey() });
     if (!r.ok) {
       // Taken while choosing: say so, offer the nearest free times the API found, and refresh the lists.
-      const detail = r.error.detail as { slotId?: number; alternatives?: Array<{ slotId: number; startsAt: string; day: string; clinicName: string }> } | undefined;
-      setErrors([{ id: detail?.slotId === pick2?.slotId ? 'dose2-choice' : 'dose1-choice', message: r.error.message }]);
-      setAlternatives(detail?.alternatives ?? []);
+      const detail = r.error.detail as { slotId?: number; alternatives?: Alternative[] } | undefined;
+      const dose = detail?.slotId === pick2?.slotId ? 2 : 1;
+      setErrors([{ id: dose === 2 ? 'dose2-choice' : 'dose1-choice', message: r.error.message }]);
+      setAlternatives({ dose, times: detail?.alternatives ?? [] });
       if (detail?.slotId === pick1.slotId) setPick1(null);
       void daySlots(clinic.id, day.day, day.product.code, seats, cohorts).then(setSlots1);
       if (next && !otherDay) void daySlots(next.clinicId, next.day, next.product, seats, cohorts).then(setSlots2);
@@ -77,20 +81,27 @@ export function TimesStep({ person, clinic, day, back, onHeld }: {
     onHeld(r.body, { clinic, day: day.day, slot: pick1 }, next && pick2 ? { clinic: clinic2, day: day2!, slot: pick2 } : null);
   };
 
+  // The times offered instead that this page lists: the same clinic and day as the dose that was taken (the API may
+  // also offer other days and clinics nearby, which are chosen from search).
+  const here = alternatives.times.filter((a) => alternatives.dose === 1 ? a.clinicId === clinic.id && a.day === day.day
+    : !otherDay && a.clinicId === clinic2.id && a.day === day2);
   const weeks = next ? Math.round((Date.parse(next.day) - Date.parse(day.day)) / (7 * 86_400_000)) : 0;
   return (
     <Page title={t('dose1.title')} back={back}>
       <ErrorSummary errors={errors} />
       <p className="govuk-body">{t('dose1.at', { clinic: clinic.name, day: longDay(day.day) })}</p>
       <p className="govuk-hint">{t('dose1.tz', { tz: zoneName(clinic.timeZone) })}</p>
-      {alternatives.length > 0 && (
+      {here.length > 0 && (
         <div className="govuk-inset-text">
           <h2 className="govuk-heading-s">{t('taken.title')}</h2>
           <p className="govuk-body">{t('taken.alternatives')}</p>
           <ul className="govuk-list">
-            {alternatives.filter((a) => a.day === day.day).map((a) => (
-              <li key={a.slotId}><button type="button" className="govuk-link vb-link" onClick={() => { const s = slots1.find((x) => x.slotId === a.slotId); if (s) setPick1(s); setAlternatives([]); }}>
-                {time(a.startsAt, clinic.timeZone)}</button></li>
+            {here.map((a) => (
+              <li key={a.slotId}><button type="button" className="govuk-link vb-link" onClick={() => {
+                const s = (alternatives.dose === 1 ? slots1 : slots2).find((x) => x.slotId === a.slotId);
+                if (s) (alternatives.dose === 1 ? setPick1 : setPick2)(s);
+                setAlternatives({ dose: 1, times: [] });
+              }}>{time(a.startsAt, (alternatives.dose === 1 ? clinic : clinic2).timeZone)}</button></li>
             ))}
           </ul>
         </div>
