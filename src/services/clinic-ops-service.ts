@@ -9,7 +9,11 @@ import { daySlots, searchAvailability } from './availability-service.js';
 import { createBooking, type BookingResult, type Outcome, type PersonRequest } from './booking-service.js';
 import { checkTypedIdentifier } from './identity-service.js';
 import { InputError } from './input-error.js';
-import { productCatalogue } from './reference-cache.js';
+import { productCatalogue, productsById } from './reference-cache.js';
+import { administrationMessage, administrationProblem } from '../domain/administration.js';
+import { dateOfBirthProblem } from '../domain/age.js';
+import { explainChange } from '../db/repositories/clinic-day-repository.js';
+import { doseHistory } from '../db/repositories/rollout-repository.js';
 import { getClinic } from '../db/repositories/reference-repository.js';
 
 /** The clinic console's use cases, on the same booking engine as every other channel. */
@@ -20,7 +24,8 @@ export class NotFound extends Error {
   constructor(readonly what: 'clinic' | 'appointment' | 'arrival' | 'person') { super(`${what} not found`); }
 }
 export class Conflict extends Error {
-  constructor(readonly code: 'appointment_not_open' | 'dose_already_recorded' | 'identity_mismatch' | 'no_next_dose', readonly messages: { en: string; fr: string }) { super(code); }
+  constructor(readonly code: 'appointment_not_open' | 'appointment_not_today' | 'dose_not_allowed' | 'dose_already_recorded' | 'identity_mismatch' | 'no_next_dose',
+    readonly messages: { en: string; fr: string }) { super(code); }
 }
 
 /** Any clinic, open or closed (staff close a clinic's books after it closes). */
@@ -51,7 +56,7 @@ export async function checkIn(pool: pg.Pool, clinicId: number, a: ArrivalInput):
   if (a.confirmationCode) {
     const code = normaliseConfirmationCode(a.confirmationCode);
     if (!code) throw new InputError('confirmationCode', { en: 'This is not a confirmation code: it has 10 letters and digits, like K7QX-M3PA-R2.', fr: "Ce n'est pas un code de confirmation : il compte 10 lettres et chiffres, comme K7QX-M3PA-R2." });
-    who = { code };
+    who = { code, ...(a.dateOfBirth ? { dateOfBirth: a.dateOfBirth } : {}) };
   } else if (a.identifier && a.dateOfBirth) {
     const c = await checkTypedIdentifier(pool, a.identifier, a.dateOfBirth);
     if (!c.ok) throw new InputError('identifier', c.message);
@@ -90,10 +95,34 @@ async function administration(pool: pg.Pool, clinicId: number, a: Administration
   return { productId: product.id, lotNumber: a.lotNumber.trim(), lotExpiry: a.lotExpiry, site: a.site, administeredAt: at, vaccinatorId };
 }
 
+/**
+ * Refuses a dose the booking engine would not have booked: a product not for the person's age on that day, a dose
+ * that is not the next one, a product that may not follow the dose before, or too soon after it.
+ */
+async function checkAdministrable(pool: pg.Pool, dateOfBirth: string, productId: number, dose: number, day: string,
+  recorded: Array<{ dose_number: number; product_id: number; day: string }>): Promise<void> {
+  const products = await productsById(pool);
+  const had = recorded.flatMap((d) => { const p = products.get(d.product_id); return p ? [{ dose: d.dose_number, day: d.day, product: p }] : []; });
+  const problem = administrationProblem(dateOfBirth, products.get(productId)!, dose, day, had);
+  if (problem) throw new Conflict('dose_not_allowed', administrationMessage(problem));
+}
+
 export async function recordDose(pool: pg.Pool, appointmentId: string, a: AdministrationInput, vaccinatorId: number | null): Promise<{ doseRecordId: string }> {
   const place = await ops.appointmentPlace(pool, appointmentId);
   if (!place) throw new NotFound('appointment');
-  const given = await administration(pool, place.clinic_id, a, await ops.productCodeOfAppointment(pool, appointmentId), vaccinatorId);
+  const given = await administration(pool, place.clinic_id, a, place.product_code, vaccinatorId);
+  // An appointment's dose is given on its day: not ahead of it, and a time given afterwards is on that day.
+  if (place.day > localDate(new Date(), place.time_zone)) {
+    throw new Conflict('appointment_not_today', { en: `This appointment is on ${place.day}: its dose is recorded that day.`, fr: `Ce rendez-vous a lieu le ${place.day} : sa dose s’inscrit ce jour-là.` });
+  }
+  const day = localDate(given.administeredAt, place.time_zone);
+  if (day !== place.day) {
+    throw new InputError('administeredAt', { en: `This appointment was on ${place.day}: give the time of the dose on that day.`, fr: `Ce rendez-vous avait lieu le ${place.day} : indiquez l’heure de la dose ce jour-là.` });
+  }
+  const catalogue = await productCatalogue(pool);
+  const recorded = (await people.dosesOf(pool, place.person_id)).map((d) => ({
+    dose_number: d.dose_number, product_id: catalogue.find((p) => p.code === d.product_code)?.id ?? 0, day: localDate(d.administered_at, place.time_zone) }));
+  await checkAdministrable(pool, place.date_of_birth, given.productId, place.dose_number, day, recorded);
   try {
     const r = await ops.recordAdministration(pool, appointmentId, given);
     if (!r) throw new Conflict('appointment_not_open', { en: 'This appointment is not open: the dose was given already, or it was cancelled or missed.', fr: "Ce rendez-vous n'est pas ouvert : la dose a déjà été administrée, ou il a été annulé ou manqué." });
@@ -108,6 +137,9 @@ export async function markNoShows(pool: pg.Pool, clinicId: number, day?: string)
   return ops.markNoShows(pool, clinicId, day ?? await clinicToday(pool, clinicId));
 }
 
+/** How far back a walk-in's dose may be recorded (a clinic catching up after working on paper). */
+const WALK_IN_BACKFILL_DAYS = 30;
+
 export interface WalkInInput {
   identifier: string; dateOfBirth: string; givenName: string; familyName: string; language?: string; email?: string; mobile?: string;
   doseNumber: number; administration: WalkInAdministration;
@@ -119,14 +151,32 @@ export async function registerWalkIn(pool: pg.Pool, clinicId: number, w: WalkInI
   if (!id.ok) throw new InputError('identifier', id.message);
   if (!w.givenName.trim()) throw new InputError('givenName', { en: 'Give the first name.', fr: 'Indiquez le prénom.' });
   if (!w.familyName.trim()) throw new InputError('familyName', { en: 'Give the last name.', fr: 'Indiquez le nom de famille.' });
+  const clinic = await clinicOf(pool, clinicId);
+  const today = localDate(new Date(), clinic.time_zone);
+  const dobProblem = dateOfBirthProblem(w.dateOfBirth, today);
+  if (dobProblem) throw new InputError('dateOfBirth', dobProblem);
   const given = await administration(pool, clinicId, w.administration, undefined, vaccinatorId);
+  const day = localDate(given.administeredAt, clinic.time_zone);
+  if (day < addDays(today, -WALK_IN_BACKFILL_DAYS)) {
+    throw new InputError('administeredAt', {
+      en: `A walk-in's dose is recorded within ${WALK_IN_BACKFILL_DAYS} days; an older dose is recorded with the dose history import.`,
+      fr: `La dose d’une personne sans rendez-vous s’inscrit dans les ${WALK_IN_BACKFILL_DAYS} jours ; une dose plus ancienne s’inscrit par l’import de l’historique.`,
+    });
+  }
+  // Doses recorded under this identity, whatever date of birth it carries (a mismatch is refused by the upsert below).
+  const recorded = (await doseHistory(pool, id.scheme, id.value, w.dateOfBirth)).filter((d) => !d.booked);
+  await checkAdministrable(pool, w.dateOfBirth, given.productId, w.doseNumber, day, recorded);
   try {
     return await withTransaction(pool, async (db) => {
       const personId = await ops.upsertPerson(db, {
         identifierScheme: id.scheme, identifier: id.value, identifierVersion: id.version, dateOfBirth: w.dateOfBirth, givenName: w.givenName.trim(),
         familyName: w.familyName.trim(), language: w.language ?? 'en', email: w.email ?? null, mobile: w.mobile ?? null,
       });
-      return { personId, doseRecordId: await ops.recordWalkIn(db, personId, clinicId, w.doseNumber, given) };
+      const doseRecordId = await ops.recordWalkIn(db, personId, clinicId, w.doseNumber, given);
+      // The appointment booked for this dose is no longer needed: cancelled, its place returned, and the person told why.
+      await explainChange(db, 'cancellation', 'This dose was given to you at a clinic without this appointment.');
+      await ops.cancelAppointmentOfDose(db, personId, w.doseNumber);
+      return { personId, doseRecordId };
     });
   } catch (err) {
     if ((err as { code?: string }).code === 'VB418') {

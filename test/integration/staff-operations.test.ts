@@ -8,6 +8,7 @@ import { OPERATIONS, ROLES, type Operation, type Role } from '../../src/domain/s
 import { createStaff } from '../../src/services/staff-service.js';
 import { baseReferenceData, middayZone } from '../helpers/fixtures.js';
 import { freshDatabase } from '../helpers/db.js';
+import { forgetCachedReferenceData } from '../../src/services/reference-cache.js';
 
 /**
  * The staff API on PostgreSQL: a clinic day end to end, and the authorization
@@ -126,6 +127,71 @@ test('a clinic day: the agent books for a caller, the nurse checks them in by co
   assert.deepEqual(summary.json().doses, [{ product: 'test-mrna', lot: 'FK1234', doses: 2 }]);
   const drift = await pool.query(`SELECT count(*)::int AS n FROM slots s WHERE s.booked <> (SELECT count(*) FROM appointments a WHERE a.slot_id = s.id AND a.status IN ('booked', 'checked_in'))`);
   assert.equal(drift.rows[0].n, 0, 'a dose given returns its seat: counters equal the rows');
+});
+
+test('a dose recorded at the clinic keeps the booking rules: its own day, the age, the next dose, the interval; a walk-in\'s dose ends the appointment booked for it', async () => {
+  const booked = await as('agent', 'POST', '/api/v1/staff/bookings', {
+    slots: [{ dose: 1, slotId: slotsToday[1] }, { dose: 2, slotId: slotsLater[1] }], reason: 'caller booking both doses',
+    persons: [{ identifier: card(5), dateOfBirth: '1971-07-07', givenName: 'Rita', familyName: 'Rules', email: 'rita@example.org' }],
+  });
+  assert.equal(booked.statusCode, 201, booked.body);
+  const appointments = (await pool.query<{ id: string; dose_number: number }>(
+    `SELECT a.id::text, a.dose_number FROM appointments a JOIN bookings b ON b.id = a.booking_id WHERE b.confirmation_code = $1 ORDER BY a.dose_number`,
+    [booked.json().confirmationCode])).rows;
+  const [first, second] = appointments.map((a) => a.id);
+  const record = (id: string, body: Record<string, unknown>) => as('vaccinator', 'POST', `/api/v1/staff/appointments/${id}/administration`, { ...lot, ...body });
+  const ahead = await record(second!, {});
+  assert.deepEqual([ahead.statusCode, ahead.json().code], [409, 'appointment_not_today'], 'dose 2 is in 28 days');
+  const longAgo = await record(first!, { administeredAt: '2020-03-01T10:00:00Z' });
+  assert.deepEqual([longAgo.statusCode, longAgo.json().field], [400, 'administeredAt']);
+  await pool.query(`INSERT INTO products (code, name, manufacturer, cvx, min_age_months, max_age_months, doses_per_vial, series_doses)
+    VALUES ('test-paediatric', 'Test paediatric', 'Test', '218', 6, 60, 10, 2) ON CONFLICT DO NOTHING`);
+  await pool.query(`INSERT INTO product_intervals SELECT id, 1, 21, 56, NULL FROM products WHERE code = 'test-paediatric' ON CONFLICT DO NOTHING`);
+  forgetCachedReferenceData(pool);
+  const child = await record(first!, { product: 'test-paediatric' });
+  assert.deepEqual([child.statusCode, child.json().code], [409, 'dose_not_allowed']);
+  assert.match(child.json().message, /not approved for this person's age/);
+  assert.equal((await record(first!, {})).statusCode, 201);
+
+  // Walk-ins: a date of birth ahead, a dose that is not the next one, a second dose too soon are refused by name.
+  const walkIn = (n: number, dob: string, doseNumber: number, extra: Record<string, unknown> = {}) => as('vaccinator', 'POST', `/api/v1/staff/clinics/${ids.clinic}/walk-ins`, {
+    identifier: card(n), dateOfBirth: dob, givenName: 'Wanda', familyName: 'Walkin', email: 'wanda@example.org', doseNumber, administration: { ...lot, product: 'test-mrna', ...extra } });
+  const unborn = await walkIn(6, '2099-01-01', 1);
+  assert.deepEqual([unborn.statusCode, unborn.json().field], [400, 'dateOfBirth']);
+  const third = await walkIn(6, '1972-02-02', 3);
+  assert.deepEqual([third.statusCode, third.json().code], [409, 'dose_not_allowed']);
+  assert.match(third.json().message, /dose 1/);
+  const tooSoon = await walkIn(5, '1971-07-07', 2);
+  assert.deepEqual([tooSoon.statusCode, tooSoon.json().code], [409, 'dose_not_allowed'], 'dose 1 was given today');
+  assert.match(tooSoon.json().message, /Too soon/);
+  // Given dose 1 as a walk-in while a dose-1 appointment was booked for another day: that appointment ends, its place returns.
+  const [farther] = await sessionAt(ids.clinic, ids.region, `now() + interval '56 days'`, 1, 5);
+  const planned = await as('agent', 'POST', '/api/v1/staff/bookings', {
+    slots: [{ dose: 1, slotId: slotsLater[2] }, { dose: 2, slotId: farther }], reason: 'caller booking both doses',
+    persons: [{ identifier: card(7), dateOfBirth: '1973-03-03', givenName: 'Paul', familyName: 'Planned', email: 'paul@example.org' }],
+  });
+  assert.equal(planned.statusCode, 201, planned.body);
+  const came = await walkIn(7, '1973-03-03', 1);
+  assert.equal(came.statusCode, 201, came.body);
+  const left = await pool.query<{ dose_number: number; status: string }>(
+    `SELECT a.dose_number, a.status FROM appointments a JOIN bookings b ON b.id = a.booking_id WHERE b.confirmation_code = $1 ORDER BY a.dose_number`, [planned.json().confirmationCode]);
+  assert.deepEqual(left.rows.map((r) => [r.dose_number, r.status]), [[1, 'cancelled'], [2, 'booked']]);
+  const drift = await pool.query(`SELECT count(*)::int AS n FROM slots s WHERE s.booked <> (SELECT count(*) FROM appointments a WHERE a.slot_id = s.id AND a.status IN ('booked', 'checked_in'))`);
+  assert.equal(drift.rows[0].n, 0);
+  const told = await pool.query(`SELECT count(*)::int AS n FROM outbox o JOIN bookings b ON b.id = o.booking_id WHERE b.confirmation_code = $1 AND o.kind = 'cancellation'`, [planned.json().confirmationCode]);
+  assert.ok(told.rows[0].n > 0, 'the person is told the appointment is no longer needed');
+});
+
+test('check-in by code with a date of birth: the wrong one finds nobody', async () => {
+  const booked = await as('agent', 'POST', '/api/v1/staff/bookings', {
+    slots: [{ dose: 1, slotId: slotsToday[2] }, { dose: 2, slotId: slotsLater[4] }], reason: 'caller booking both doses',
+    persons: [{ identifier: card(8), dateOfBirth: '1974-04-04', givenName: 'Cody', familyName: 'Code', email: 'cody@example.org' }],
+  });
+  const code = booked.json().confirmationCode;
+  const wrong = await as('reception', 'POST', `/api/v1/staff/clinics/${ids.clinic}/check-in`, { confirmationCode: code, dateOfBirth: '1974-04-05' });
+  assert.equal(wrong.statusCode, 404);
+  const right = await as('reception', 'POST', `/api/v1/staff/clinics/${ids.clinic}/check-in`, { confirmationCode: code, dateOfBirth: '1974-04-04' });
+  assert.equal(right.statusCode, 200, right.body);
 });
 
 test('unpublishing a day takes it off the public at once and keeps its appointments; publishing brings it back', async () => {

@@ -82,7 +82,7 @@ export async function cancelAppointmentsOn(db: pg.PoolClient, clinicDayIds: numb
  * Tells the outbox triggers, for the rest of this transaction, what kind of
  * change this is, why, and the time offered instead to each booking and dose ("booking:dose").
  */
-export async function explainChange(db: pg.PoolClient, change: 'reschedule' | 'clinic_day_cancelled', reason: string,
+export async function explainChange(db: pg.PoolClient, change: 'reschedule' | 'clinic_day_cancelled' | 'cancellation', reason: string,
   offers: Record<string, { startsAt: string; clinicId: number }> = {}): Promise<void> {
   await db.query(`SELECT set_config('vaxbook.change', $1, true), set_config('vaxbook.reason', $2, true), set_config('vaxbook.offers', $3, true)`,
     [change, reason, JSON.stringify(offers)]);

@@ -29,14 +29,14 @@ export async function roster(db: Db, clinicId: number, day: string): Promise<Ros
   return r.rows;
 }
 
-export type Arrival = { code: string } | { scheme: string; identifier: string; dateOfBirth: string } | { givenName: string; familyName: string; dateOfBirth: string };
+export type Arrival = { code: string; dateOfBirth?: string } | { scheme: string; identifier: string; dateOfBirth: string } | { givenName: string; familyName: string; dateOfBirth: string };
 
 /** Today's booked appointments at this clinic of the person (or booking) who just arrived. */
 export async function arrivals(db: Db, clinicId: number, day: string, who: Arrival): Promise<RosterRow[]> {
-  const where = 'code' in who ? 'b.confirmation_code = $3'
+  const where = 'code' in who ? `b.confirmation_code = $3${who.dateOfBirth ? ' AND p.date_of_birth = $4::date' : ''}`
     : 'identifier' in who ? 'p.identifier_scheme = $3 AND p.identifier = $4 AND p.date_of_birth = $5::date'
       : 'lower(p.given_name) = lower($3) AND lower(p.family_name) = lower($4) AND p.date_of_birth = $5::date';
-  const args = 'code' in who ? [who.code] : 'identifier' in who ? [who.scheme, who.identifier, who.dateOfBirth] : [who.givenName, who.familyName, who.dateOfBirth];
+  const args = 'code' in who ? [who.code, ...(who.dateOfBirth ? [who.dateOfBirth] : [])] : 'identifier' in who ? [who.scheme, who.identifier, who.dateOfBirth] : [who.givenName, who.familyName, who.dateOfBirth];
   const r = await db.query<RosterRow>(`${ROSTER_SELECT}
     WHERE a.clinic_id = $1 AND a.status IN ('booked', 'checked_in') AND (a.starts_at AT TIME ZONE c.time_zone)::date = $2::date AND ${where}
     ORDER BY a.starts_at`, [clinicId, day, ...args]);
@@ -48,11 +48,31 @@ export async function checkIn(db: Db, ids: string[]): Promise<number> {
   return r.rowCount ?? 0;
 }
 
-export async function appointmentPlace(db: Db, id: string): Promise<{ clinic_id: number; region_id: number; person_id: string; dose_number: number; booking_code: string } | undefined> {
-  const r = await db.query<{ clinic_id: number; region_id: number; person_id: string; dose_number: number; booking_code: string }>(
-    `SELECT a.clinic_id, a.region_id, a.person_id::text, a.dose_number, b.confirmation_code AS booking_code
-     FROM appointments a JOIN bookings b ON b.id = a.booking_id WHERE a.id = $1`, [id]);
+export interface AppointmentPlace {
+  clinic_id: number; region_id: number; person_id: string; dose_number: number; booking_code: string;
+  /** The appointment's day in its clinic's time zone. */
+  day: string; time_zone: string; date_of_birth: string; product_code: string;
+}
+
+export async function appointmentPlace(db: Db, id: string): Promise<AppointmentPlace | undefined> {
+  const r = await db.query<AppointmentPlace>(
+    `SELECT a.clinic_id, a.region_id, a.person_id::text, a.dose_number, b.confirmation_code AS booking_code,
+            (a.starts_at AT TIME ZONE c.time_zone)::date::text AS day, c.time_zone, p.date_of_birth::text AS date_of_birth, pr.code AS product_code
+     FROM appointments a JOIN bookings b ON b.id = a.booking_id JOIN clinics c ON c.id = a.clinic_id
+     JOIN persons p ON p.id = a.person_id JOIN products pr ON pr.id = a.product_id WHERE a.id = $1`, [id]);
   return r.rows[0];
+}
+
+/**
+ * A dose given without its appointment (a walk-in): the appointment still booked for that dose is cancelled and
+ * its place returned, so nobody comes back for a dose already had. Call inside the transaction that records it.
+ */
+export async function cancelAppointmentOfDose(db: pg.PoolClient, personId: string, dose: number): Promise<number> {
+  const gone = await db.query<{ slot_id: string }>(
+    `UPDATE appointments SET status = 'cancelled', cancelled_at = now()
+     WHERE person_id = $1 AND dose_number = $2 AND status IN ('booked', 'checked_in') RETURNING slot_id`, [personId, dose]);
+  if (gone.rowCount) await db.query('SELECT vaxbook_change_seats($1::bigint[], $2::integer[])', [gone.rows.map((r) => r.slot_id), gone.rows.map(() => -1)]);
+  return gone.rowCount ?? 0;
 }
 
 export interface Administration { lotNumber: string; lotExpiry: string; site: string; administeredAt: Date; vaccinatorId: number | null; productId: number }
@@ -125,10 +145,6 @@ export async function activeAppointment(db: Db, personId: string, dose: number):
   return (await db.query<{ starts_at: Date; clinic_name: string }>(
     `SELECT a.starts_at, c.name AS clinic_name FROM appointments a JOIN clinics c ON c.id = a.clinic_id
      WHERE a.person_id = $1 AND a.dose_number = $2 AND a.status IN ('booked', 'checked_in')`, [personId, dose])).rows[0];
-}
-
-export async function productCodeOfAppointment(db: Db, appointmentId: string): Promise<string | undefined> {
-  return (await db.query<{ code: string }>(`SELECT p.code FROM appointments a JOIN products p ON p.id = a.product_id WHERE a.id = $1`, [appointmentId])).rows[0]?.code;
 }
 
 /** Registers a person (or updates the one with the same identity), as booking does (vaxbook_upsert_person). */
