@@ -48,21 +48,27 @@ function refusalToWait(err: unknown, reply: FastifyReply, code: string, say: (wa
 
 /**
  * A hold takes places from everyone else for minutes, without a name: each client address may hold so many places
- * in a window (counted once for all workers), so no one client can empty a clinic's day by holding it.
+ * in a window (counted once for all workers), so no one client can empty a clinic's day by holding it. Only holds
+ * made count: a refused attempt (a full slot) takes nothing and costs nothing.
  */
 export interface HoldLimits { placesPerClient: number; windowSeconds: number }
 
-export function holdLimiter(pool: pg.Pool, limits: HoldLimits = { placesPerClient: 60, windowSeconds: 600 }) {
+export function holdLimiter(pool: pg.Pool, limits: HoldLimits = { placesPerClient: 100, windowSeconds: 600 }) {
   const byClient = sharedLimiter(pool, { keyPrefix: 'hold-client', points: limits.placesPerClient, duration: limits.windowSeconds });
-  return async function check(req: FastifyRequest, reply: FastifyReply, places: number): Promise<void> {
-    try {
-      await byClient.consume(req.ip, places);
-    } catch (err) {
-      throw refusalToWait(err, reply, 'too_many_holds', (wait) => ({
+  return {
+    /** Refuses (429) a hold of `places` that would take this client past its limit. */
+    async check(req: FastifyRequest, reply: FastifyReply, places: number): Promise<void> {
+      const used = await byClient.get(req.ip);
+      if (!used || used.consumedPoints + places <= limits.placesPerClient) return;
+      throw refusalToWait(used, reply, 'too_many_holds', (wait) => ({
         en: `Many places have been kept from this connection in a short time. Book the times you kept, or wait ${wait.en} before keeping more.`,
-        fr: `Beaucoup de places ont été réservées depuis cette connexion en peu de temps. Confirmez les créneaux réservés, ou patientez ${wait.fr} avant d’en réserver d’autres.`,
+        fr: `Beaucoup de places ont été retenues depuis cette connexion en peu de temps. Confirmez les créneaux retenus, ou patientez ${wait.fr} avant d’en retenir d’autres.`,
       }));
-    }
+    },
+    /** Counts a hold made. */
+    async spend(req: FastifyRequest, places: number): Promise<void> {
+      await byClient.penalty(req.ip, places);
+    },
   };
 }
 

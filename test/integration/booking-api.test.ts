@@ -204,12 +204,15 @@ test('each client address may hold so many places a window; behind a trusted pro
   const behindProxy = await buildApp({ pool, logLevel: 'silent', holdLimits: { placesPerClient: 5, windowSeconds: 60 }, trustProxy: '127.0.0.1' });
   const hold = (client: string, slotId: number, seats: number) => behindProxy.inject({ method: 'POST', url: '/api/v1/holds',
     headers: { 'x-forwarded-for': client, 'accept-language': 'fr' }, payload: { slots: [{ dose: 2, slotId }], seats } });
+  const [one] = await session(pool, ref, { daysAhead: 27, capacity: 1, slotCount: 1 });
+  assert.equal((await hold('198.51.100.20', one!, 1)).statusCode, 201);
+  for (let i = 0; i < 6; i++) assert.equal((await hold('203.0.113.7', one!, 1)).statusCode, 409, 'a full slot: refused, and not counted');
   assert.equal((await hold('203.0.113.7', slots[0]!, 3)).statusCode, 201);
   assert.equal((await hold('203.0.113.7', slots[1]!, 2)).statusCode, 201);
   const refused = await hold('203.0.113.7', slots[2]!, 1);
   assert.deepEqual([refused.statusCode, refused.json().code], [429, 'too_many_holds']);
   assert.ok(Number(refused.headers['retry-after']) > 0);
-  assert.match(refused.json().message, /patientez/);
+  assert.match(refused.json().message, /retenues.*patientez/);
   assert.equal((await hold('198.51.100.9', slots[2]!, 4)).statusCode, 201, 'another client, forwarded by the same proxy, holds as usual');
   const [state] = await bookingsState(slots[2]!);
   assert.equal(state, 4, 'the refused hold took nothing');

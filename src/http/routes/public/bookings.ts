@@ -108,8 +108,11 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
       response: { 201: Type.Object({ holdId: Type.String(), expiresAt: Type.String() }), ...limited },
     },
   }, async (req, reply) => {
-    await holdThrottle(req, reply, req.body.seats * req.body.slots.length);
-    return answer(req, reply, await booking.createHold(pool, req.body.slots, req.body.seats, holdMinutes, req.body.dateOfBirth, req.headers['idempotency-key']));
+    const places = req.body.seats * req.body.slots.length;
+    await holdThrottle.check(req, reply, places);
+    const outcome = await booking.createHold(pool, req.body.slots, req.body.seats, holdMinutes, req.body.dateOfBirth, req.headers['idempotency-key']);
+    if (outcome.status === 201 && !outcome.replayed) await holdThrottle.spend(req, places);
+    return answer(req, reply, outcome);
   });
 
   r.delete('/api/v1/holds/:holdId', {
