@@ -225,7 +225,8 @@ export async function suggestNextDose(pool: pg.Pool, clinicId: number, personId:
 }
 
 /** Books the person's next dose (the suggested time, or the slot given) with the booking engine, channel: clinic. */
-export async function bookNextDose(pool: pg.Pool, clinicId: number, personId: string, slotId?: number): Promise<Outcome<BookingResult>> {
+export async function bookNextDose(pool: pg.Pool, clinicId: number, personId: string, slotId?: number,
+  contact: { email?: string; mobile?: string } = {}): Promise<Outcome<BookingResult>> {
   const next = await suggestNextDose(pool, clinicId, personId);
   const chosen = slotId ?? next.suggestion?.slotId;
   if (!chosen) {
@@ -238,10 +239,17 @@ export async function bookNextDose(pool: pg.Pool, clinicId: number, personId: st
   const person: PersonRequest = {
     ...(docType && docNumber ? { identityDocument: { type: docType, number: docNumber } } : { identifier: p.identifier }),
     dateOfBirth: p.date_of_birth, givenName: p.given_name, familyName: p.family_name, language: p.language,
-    ...(p.email ? { email: p.email } : {}), ...(p.mobile ? { mobile: p.mobile } : {}),
+    ...(contact.email ?? p.email ? { email: contact.email ?? p.email! } : {}), ...(contact.mobile ?? p.mobile ? { mobile: contact.mobile ?? p.mobile! } : {}),
     ...(p.address_line && p.city && p.postal_code ? { address: { line: p.address_line, city: p.city, postalCode: p.postal_code } } : {}),
     ...(p.region_code ? { regionCode: p.region_code } : {}),
   };
+  if (!person.email && !person.mobile && !person.address) {
+    // A walk-in registered without a contact: the booking needs one, and this request can give it.
+    throw new InputError('email', {
+      en: 'This person has no e-mail, mobile number or address on record: give an e-mail or a mobile number to book their next dose.',
+      fr: 'Cette personne n’a ni courriel, ni cellulaire, ni adresse au dossier : indiquez un courriel ou un numéro de cellulaire pour réserver sa prochaine dose.',
+    });
+  }
   return createBooking(pool, { slots: [{ dose: next.dose, slotId: chosen }], persons: [person], channel: 'clinic' });
 }
 

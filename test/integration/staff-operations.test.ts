@@ -182,6 +182,20 @@ test('a dose recorded at the clinic keeps the booking rules: its own day, the ag
   assert.ok(told.rows[0].n > 0, 'the person is told the appointment is no longer needed');
 });
 
+test('a walk-in registered without a contact: booking their next dose asks for one, and keeps it', async () => {
+  const walkIn = await as('vaccinator', 'POST', `/api/v1/staff/clinics/${ids.clinic}/walk-ins`, {
+    identifier: card(9), dateOfBirth: '1975-05-05', givenName: 'Nora', familyName: 'Nocontact', doseNumber: 1, administration: { ...lot, product: 'test-mrna' } });
+  assert.equal(walkIn.statusCode, 201, walkIn.body);
+  const url = `/api/v1/staff/clinics/${ids.clinic}/persons/${walkIn.json().personId}/next-dose`;
+  const without = await as('reception', 'POST', url, {});
+  assert.deepEqual([without.statusCode, without.json().field], [400, 'email']);
+  assert.match(without.json().message, /no e-mail, mobile number or address on record/);
+  const withMobile = await as('reception', 'POST', url, { mobile: '+1 613 555 0199' });
+  assert.equal(withMobile.statusCode, 201, withMobile.body);
+  const kept = await pool.query<{ mobile: string }>('SELECT mobile FROM persons WHERE id = $1', [walkIn.json().personId]);
+  assert.equal(kept.rows[0]!.mobile, '+1 613 555 0199');
+});
+
 test('check-in by code with a date of birth: the wrong one finds nobody', async () => {
   const booked = await as('agent', 'POST', '/api/v1/staff/bookings', {
     slots: [{ dose: 1, slotId: slotsToday[2] }, { dose: 2, slotId: slotsLater[4] }], reason: 'caller booking both doses',

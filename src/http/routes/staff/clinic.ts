@@ -141,12 +141,16 @@ export const staffClinicRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken: 
   r.post('/api/v1/staff/clinics/:clinicId/persons/:personId/next-dose', {
     schema: {
       operationId: 'bookNextDose', tags: ['staff'], summary: 'Books the next dose at check-out: the suggested time, or the slot given',
-      params: ClinicPerson, body: Type.Object({ slotId: Type.Optional(BigId()) }),
+      params: ClinicPerson, body: Type.Object({
+        slotId: Type.Optional(BigId()),
+        email: Type.Optional(Type.String({ format: 'email', maxLength: 254, description: 'a way to reach the person, kept with their record (needed when none is recorded)' })),
+        mobile: Type.Optional(MobileNumber()),
+      }),
       response: { 201: Type.Object({ confirmationCode: Type.String(), appointments: Type.Array(Appointment) }), ...conflictResponses },
     },
   }, async (req, reply) => {
     await atClinic(req, 'nextDose.book', req.params.clinicId, { personId: Number(req.params.personId) });
-    return answer(req, reply as FastifyReply, await run(() => clinic.bookNextDose(pool, req.params.clinicId, req.params.personId, req.body.slotId)));
+    return answer(req, reply as FastifyReply, await run(() => clinic.bookNextDose(pool, req.params.clinicId, req.params.personId, req.body.slotId, { email: req.body.email, mobile: req.body.mobile })));
   });
 
   r.get('/api/v1/staff/clinics/:clinicId/summary', {
