@@ -72,8 +72,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       redact: REDACT,
       ...(opts.logStream ? { stream: opts.logStream } : {}),
       serializers: {
-        // The path only: query strings can carry codes and dates of birth.
-        req: (req: { method: string; url: string; id: string }) => ({ method: req.method, path: req.url.split('?')[0], id: req.id }),
+        // The route, not the URL: query strings and path parameters can carry confirmation codes and dates of birth.
+        req: (req: { method: string; url: string; id: string; routeOptions?: { url?: string } }) =>
+          ({ method: req.method, path: req.routeOptions?.url ?? req.url.split('?')[0], id: req.id }),
       },
     },
     genReqId: (req) => {

@@ -26,8 +26,9 @@ export const PATTERN_MEANINGS: Record<string, { en: string; fr: string }> = {
 
 /** A person's given or family name: up to 100 characters, not blank. */
 export const PersonName = () => Type.String({ minLength: 1, maxLength: 100, pattern: VISIBLE });
-/** Free text a person must fill in (an address line, a city): not blank. */
-export const VisibleText = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: VISIBLE });
+/** Free text a person must fill in (an address line, a city, a reason): not blank. */
+export const VisibleText = (maxLength: number, o: { minLength?: number; description?: string } = {}) =>
+  Type.String({ minLength: o.minLength ?? 1, maxLength, pattern: VISIBLE, ...(o.description ? { description: o.description } : {}) });
 export const MobileNumber = () => Type.String({ maxLength: 30, pattern: PHONE, description: 'a phone number of 7 to 15 digits, e.g. +1 416 555 0100' });
 export const PostalCode = () => Type.String({ minLength: 3, maxLength: 10, pattern: POSTAL_CODE });
 

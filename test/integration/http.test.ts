@@ -281,8 +281,10 @@ test('the bulk operations take bodies as large as their schemas allow (5,000 dos
 test('logs are JSON with request ids and carry no query strings or personal headers', async () => {
   logLines.length = 0;
   await app.inject({ url: '/api/v1/clinics?limit=1&dob=1950-02-03', headers: { 'x-request-id': 'req-abcdef12', cookie: 'session=secret', authorization: 'Bearer secret' } });
+  await app.inject({ method: 'POST', url: '/api/v1/staff/bookings/WK7Q-M3PA-R2/cancel', payload: { reason: 'caller asked' } });
   const text = logLines.join('');
   assert.match(text, /"reqId":"req-abcdef12"/);
-  assert.doesNotMatch(text, /1950-02-03|secret/);
+  assert.doesNotMatch(text, /1950-02-03|secret|WK7Q/);
+  assert.match(text, /"path":"\/api\/v1\/staff\/bookings\/:code\/cancel"/, 'the route is logged, not the code in it');
   for (const line of logLines) JSON.parse(line);
 });

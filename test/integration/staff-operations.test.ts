@@ -196,6 +196,15 @@ test('a walk-in registered without a contact: booking their next dose asks for o
   assert.equal(kept.rows[0]!.mobile, '+1 613 555 0199');
 });
 
+test('who calls is checked before what was sent: no session is 401 and no CSRF token 403, never a 400; a blank reason is refused', async () => {
+  const anonymous = await app.inject({ method: 'POST', url: '/api/v1/staff/bookings', payload: { persons: [] } });
+  assert.deepEqual([anonymous.statusCode, anonymous.json().code], [401, 'not_signed_in']);
+  const noCsrf = await app.inject({ method: 'POST', url: `/api/v1/staff/clinics/${ids.clinic}/check-in`, headers: { cookie: sessions.get('reception')!.cookie }, payload: { nonsense: true } });
+  assert.deepEqual([noCsrf.statusCode, noCsrf.json().code], [403, 'csrf_token_invalid']);
+  const blank = await as('agent', 'GET', `/api/v1/staff/persons/1?reason=${encodeURIComponent('   ')}`);
+  assert.deepEqual([blank.statusCode, blank.json().field], [400, 'reason']);
+});
+
 test('check-in by code with a date of birth: the wrong one finds nobody', async () => {
   const booked = await as('agent', 'POST', '/api/v1/staff/bookings', {
     slots: [{ dose: 1, slotId: slotsToday[2] }, { dose: 2, slotId: slotsLater[4] }], reason: 'caller booking both doses',

@@ -6,11 +6,12 @@ import { searchAudit } from '../../../db/repositories/audit-repository.js';
 import * as staff from '../../../services/staff-service.js';
 import { ApiError } from '../../errors.js';
 import { BigId, errorResponses, Id, Nullable } from '../../schemas.js';
-import { authorize } from '../../staff-auth.js';
+import { authorize, signInFirst } from '../../staff-auth.js';
 import { StaffSchema } from './auth.js';
 
 /** Staff accounts and the audit log: administrators only. */
 export const staffAccountRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken: string }> = async (app, { pool, adminToken }) => {
+  signInFirst(app, pool, adminToken);
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.post('/api/v1/staff/accounts', {

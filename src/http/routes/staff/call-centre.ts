@@ -6,12 +6,12 @@ import * as booking from '../../../services/booking-service.js';
 import * as calls from '../../../services/call-centre-service.js';
 import { normaliseConfirmationCode } from '../../../domain/confirmation-code.js';
 import { ApiError, preferredLanguage } from '../../errors.js';
-import { BigId, Day, errorResponses, IdempotencyHeaders } from '../../schemas.js';
-import { authorize, callerOf } from '../../staff-auth.js';
+import { BigId, Day, errorResponses, IdempotencyHeaders, VisibleText } from '../../schemas.js';
+import { authorize, callerOf, signInFirst } from '../../staff-auth.js';
 import { answer, Appointment, conflictResponses, Person, Pick } from '../public/bookings.js';
 import { EligibilityClaims } from '../public/eligibility.js';
 
-const Reason = Type.String({ minLength: 3, maxLength: 300, description: 'Why the record is opened (kept in the audit log), e.g. "caller booking dose 2"' });
+const Reason = VisibleText(300, { minLength: 3, description: 'Why the record is opened (kept in the audit log), e.g. "caller booking dose 2"' });
 
 const notFound = (what: 'person' | 'booking') => new ApiError(404, `${what}_not_found`, what === 'person'
   ? { en: 'There is no such person.', fr: "Cette personne n'existe pas." }
@@ -19,6 +19,7 @@ const notFound = (what: 'person' | 'booking') => new ApiError(404, `${what}_not_
 
 /** The call-centre console's operations: the same services as the portal, with a person's record and the audit log around them. */
 export const staffCallCentreRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken: string }> = async (app, { pool, adminToken }) => {
+  signInFirst(app, pool, adminToken);
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.post('/api/v1/staff/persons/search', {

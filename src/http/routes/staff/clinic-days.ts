@@ -8,8 +8,8 @@ import { clinicOf, NotFound } from '../../../services/clinic-ops-service.js';
 import * as capacity from '../../../services/capacity-service.js';
 import { cancelDays } from '../../../services/clinic-day-service.js';
 import { ApiError } from '../../errors.js';
-import { Day, errorResponses, Id, Nullable } from '../../schemas.js';
-import { authorize } from '../../staff-auth.js';
+import { Day, errorResponses, Id, Nullable, VisibleText } from '../../schemas.js';
+import { authorize, signInFirst } from '../../staff-auth.js';
 
 const Range = Type.Object({ from: Day, to: Type.Optional({ ...Day, description: 'default: from (one day)' }) });
 
@@ -18,6 +18,7 @@ const Range = Type.Object({ from: Day, to: Type.Optional({ ...Day, description: 
  * public only once a manager marks it staffed and stocked), and cancelling days.
  */
 export const staffClinicDayRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken: string }> = async (app, { pool, adminToken }) => {
+  signInFirst(app, pool, adminToken);
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const place = async (clinicId: number) => {
     try {
@@ -132,7 +133,7 @@ export const staffClinicDayRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToke
       operationId: 'cancelClinicDays', tags: ['staff'],
       summary: 'Cancels days with a reason: closed to bookings at once; each appointment is moved to (auto) or offered (offer) the nearest equivalent time that keeps its dose interval, the rest cancelled',
       params: ClinicParams,
-      body: Type.Object({ ...Range.properties, reason: Type.String({ minLength: 3, maxLength: 300 }), rebook: Type.Union([Type.Literal('offer'), Type.Literal('auto')], { default: 'offer' }) }),
+      body: Type.Object({ ...Range.properties, reason: VisibleText(300, { minLength: 3 }), rebook: Type.Union([Type.Literal('offer'), Type.Literal('auto')], { default: 'offer' }) }),
       response: {
         200: Type.Object({
           days: Type.Array(Type.String()), cancelledAppointments: Type.Integer(),

@@ -7,7 +7,7 @@ import { appointmentPlace } from '../../../db/repositories/clinic-ops-repository
 import type { Operation } from '../../../domain/staff-policy.js';
 import { ApiError } from '../../errors.js';
 import { BigId, Day, Id, MobileNumber, Nullable, PersonName, errorResponses } from '../../schemas.js';
-import { authorize } from '../../staff-auth.js';
+import { authorize, signInFirst } from '../../staff-auth.js';
 import { answer, Appointment, conflictResponses } from '../public/bookings.js';
 
 const RosterLine = Type.Object({
@@ -44,6 +44,7 @@ async function run<T>(f: () => Promise<T>): Promise<T> {
 
 /** The clinic console's operations; each is allowed only at the staff member's own clinics (or regions). */
 export const staffClinicRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken: string }> = async (app, { pool, adminToken }) => {
+  signInFirst(app, pool, adminToken);
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const atClinic = async (req: FastifyRequest, op: Operation, clinicId: number, facts: Parameters<typeof authorize>[5] = {}) => {
     const c = await run(() => clinic.clinicOf(pool, clinicId));

@@ -8,7 +8,7 @@ import { ApiError } from '../../errors.js';
 import { Clinic, errorResponses, Id } from '../../schemas.js';
 
 const ClinicSchema = Type.Object(Clinic.properties); // the public shape; the shared $id belongs to the reference routes' scope
-import { authorize, callerOf } from '../../staff-auth.js';
+import { authorize, callerOf, signInFirst } from '../../staff-auth.js';
 import { worksAt } from '../../../domain/staff-policy.js';
 import { clinicView } from '../../../services/reference-service.js';
 
@@ -22,6 +22,7 @@ const Fields = {
 
 /** Clinics, kept by administrators (anywhere) and region managers (in their regions). */
 export const staffClinicAdminRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken: string }> = async (app, { pool, adminToken }) => {
+  signInFirst(app, pool, adminToken);
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const regionOf = async (id: number) => {
     const c = await getClinic(pool, id);

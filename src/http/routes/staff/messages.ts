@@ -6,7 +6,7 @@ import { regionIdOf } from '../../../services/clinic-admin-service.js';
 import * as messages from '../../../services/message-service.js';
 import { ApiError } from '../../errors.js';
 import { BigId, errorResponses, Id, Nullable } from '../../schemas.js';
-import { authorize } from '../../staff-auth.js';
+import { authorize, signInFirst } from '../../staff-auth.js';
 
 const Status = Type.Union(['queued', 'sending', 'sent', 'failed', 'dead', 'suppressed'].map((s) => Type.Literal(s)));
 const Kind = Type.Union(['booking_confirmation', 'cancellation', 'reschedule', 'clinic_day_cancelled', 'reminder', 'invitation'].map((s) => Type.Literal(s)));
@@ -27,6 +27,7 @@ const LetterBatch = Type.Object({ id: Type.Integer(), region: Type.String(), reg
  * invitations addressed to named people.
  */
 export const staffMessageRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken: string; publicUrl: string }> = async (app, { pool, adminToken, publicUrl }) => {
+  signInFirst(app, pool, adminToken);
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   /** The region asked for (authorized there), or the whole jurisdiction (administrators only). */

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { createRegion, updateRegion } from '../../../services/clinic-admin-service.js';
 import { ApiError } from '../../errors.js';
 import { errorResponses, Nullable } from '../../schemas.js';
-import { authorize } from '../../staff-auth.js';
+import { authorize, signInFirst } from '../../staff-auth.js';
 
 const Region = Type.Object({ code: Type.String(), name: Type.String(), nameFr: Nullable(Type.String()), latitude: Type.Number(), longitude: Type.Number() });
 const Fields = {
@@ -15,6 +15,7 @@ const Fields = {
 
 /** Regions (public-health units), kept by administrators: the roll-out opens by region. */
 export const staffRegionRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken: string }> = async (app, { pool, adminToken }) => {
+  signInFirst(app, pool, adminToken);
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   r.post('/api/v1/staff/regions', {
     schema: {
