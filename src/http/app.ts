@@ -99,7 +99,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     openapi: {
       openapi: '3.0.3',
       info: { title: 'vaxbook API', version: '1', description: 'Vaccination appointment booking: one API for the public portal, the call centre, clinics and administrators.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: { securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'The administrator token (VAXBOOK_ADMIN_TOKEN)' },
+        staffSession: { type: 'apiKey', in: 'cookie', name: 'vaxbook_staff', description: 'The staff session, set by staffLogin' },
+        csrfToken: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token', description: 'The csrfToken staffLogin answers; required with the session cookie on every change' },
+      } },
       tags: [
         { name: 'system', description: 'Health, readiness and metrics' },
         { name: 'reference', description: 'Jurisdiction, regions, clinics and products' },

@@ -107,6 +107,26 @@ test('every operation that takes a body documents its refusal as too large (413)
   assert.equal(doc.paths['/api/v1/clinics'].get.responses['415'], undefined);
 });
 
+test('every staff and admin operation documents how it is called and its 401 and 403', async () => {
+  const doc = (await app.inject('/openapi.json')).json();
+  assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['bearer', 'csrfToken', 'staffSession']);
+  const missing: string[] = [];
+  let signedIn = 0;
+  for (const [path, methods] of Object.entries<Record<string, { operationId: string; security?: unknown[]; responses: Record<string, unknown> }>>(doc.paths)) {
+    if (!/^\/api\/v1\/(staff|admin)\//.test(path) || path === '/api/v1/staff/login') continue;
+    for (const op of Object.values(methods)) {
+      if (!op.responses) continue;
+      signedIn++;
+      if (!op.security?.length) missing.push(`${op.operationId} security`);
+      for (const status of ['401', '403']) if (!op.responses[status]) missing.push(`${op.operationId} ${status}`);
+    }
+  }
+  assert.ok(signedIn > 30, `${signedIn} staff and admin operations`);
+  assert.deepEqual(missing, []);
+  assert.ok(doc.paths['/api/v1/staff/login'].post.responses['401'], 'a wrong password is documented');
+  assert.equal(doc.paths['/api/v1/clinics'].get.responses['401'], undefined, 'public operations need no sign-in');
+});
+
 test('GET /metrics is Prometheus text with per-route request counts and latencies', async () => {
   await app.inject('/api/v1/clinics/1');
   await app.inject('/api/v1/clinics/2');

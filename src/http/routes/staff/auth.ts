@@ -38,7 +38,7 @@ export const staffAuthRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken: st
     schema: {
       operationId: 'staffLogin', tags: ['staff'], summary: 'Signs a staff member in: sets an HTTP-only session cookie and returns the CSRF token',
       body: Type.Object({ email: Type.String({ maxLength: 200 }), password: Type.String({ maxLength: 200 }), totp: Type.Optional(Type.String({ maxLength: 10 })) }),
-      response: { 200: SessionSchema, ...errorResponses },
+      response: { 200: SessionSchema, ...errorResponses, 401: Type.Ref('Error'), 423: Type.Ref('Error'), 429: Type.Ref('Error') },
     },
   }, async (req, reply) => {
     try {
