@@ -37,6 +37,8 @@ export interface BookingRequest {
   invitationCode?: string;
   /** Per person, the shared count of wrong dates of birth for their card that the booking call checks first (portal). */
   guessGuards?: Array<{ guessKey: string; guessLimit: number } | undefined>;
+  /** Why staff made the request (audited): part of what an Idempotency-Key compares, as every field sent is. */
+  reason?: string;
 }
 
 /** What the HTTP layer answers: a status and either a result or a refusal. */
@@ -410,10 +412,10 @@ export async function getBooking(pool: pg.Pool, code: string, dateOfBirth: strin
 
 /** Cancels some doses (or all) of a booking found by code + date of birth; returns how many were cancelled. */
 export async function cancelBooking(pool: pg.Pool, code: string, dateOfBirth: string, doses: number[] | null,
-  idempotencyKey?: string): Promise<Outcome<{ cancelled: number }>> {
+  idempotencyKey?: string, reason?: string): Promise<Outcome<{ cancelled: number }>> {
   const booking = await getBooking(pool, code, dateOfBirth);
   if (!booking) return { status: 404, refusal: 'booking_not_found' };
-  return once<Outcome<{ cancelled: number }>>(pool, 'cancelBooking', idempotencyKey, { code: booking.confirmationCode, doses },
+  return once<Outcome<{ cancelled: number }>>(pool, 'cancelBooking', idempotencyKey, { code: booking.confirmationCode, doses, reason },
     async (db) => {
       try {
         return { status: 200, result: { cancelled: await repo.cancel(db, booking.bookingId, doses) } };
@@ -430,7 +432,7 @@ export async function cancelBooking(pool: pg.Pool, code: string, dateOfBirth: st
  * place of the old one, for every person of the booking.
  */
 export async function rescheduleBooking(pool: pg.Pool, code: string, dateOfBirth: string, dose: number, slotId: number,
-  idempotencyKey?: string): Promise<Outcome<BookingResult>> {
+  idempotencyKey?: string, reason?: string): Promise<Outcome<BookingResult>> {
   const booking = await getBooking(pool, code, dateOfBirth);
   if (!booking) return { status: 404, refusal: 'booking_not_found' };
   const { people, doses } = await repo.bookingPeopleAndDoses(pool, booking.bookingId);
@@ -456,7 +458,7 @@ export async function rescheduleBooking(pool: pg.Pool, code: string, dateOfBirth
     const refusal = await rolloutRefusal(pool, e, rules, person.dateOfBirth, i, moved, []);
     if (refusal) return refusal;
   }
-  const outcome = await once<Outcome<BookingResult>>(pool, 'rescheduleBooking', idempotencyKey, { code: booking.confirmationCode, dose, slotId }, async (db) => {
+  const outcome = await once<Outcome<BookingResult>>(pool, 'rescheduleBooking', idempotencyKey, { code: booking.confirmationCode, dose, slotId, reason }, async (db) => {
     try {
       await repo.reschedule(db, booking.bookingId, dose, slotId);
       const view = await repo.findBooking(db, booking.confirmationCode, dateOfBirth);

@@ -205,6 +205,18 @@ test('who calls is checked before what was sent: no session is 401 and no CSRF t
   assert.deepEqual([blank.statusCode, blank.json().field], [400, 'reason']);
 });
 
+test('an Idempotency-Key compares the reason given too: the same key with another reason is another request (422)', async () => {
+  const agent = sessions.get('agent')!;
+  const send = (reason: string) => app.inject({ method: 'POST', url: '/api/v1/staff/bookings',
+    headers: { cookie: agent.cookie, 'x-csrf-token': agent.csrf, 'idempotency-key': 'key-0000-agent-reason' }, payload: {
+      slots: [{ dose: 1, slotId: slotsToday[3] }, { dose: 2, slotId: slotsLater[5] }], reason,
+      persons: [{ identifier: card(10), dateOfBirth: '1976-06-06', givenName: 'Rhea', familyName: 'Reason', email: 'rhea@example.org' }] } });
+  assert.equal((await send('caller booking both doses')).statusCode, 201);
+  assert.equal((await send('caller booking both doses')).headers['idempotent-replayed'], 'true');
+  const other = await send('another caller, same key');
+  assert.deepEqual([other.statusCode, other.json().code], [422, 'idempotency_key_reused']);
+});
+
 test('check-in by code with a date of birth: the wrong one finds nobody', async () => {
   const booked = await as('agent', 'POST', '/api/v1/staff/bookings', {
     slots: [{ dose: 1, slotId: slotsToday[2] }, { dose: 2, slotId: slotsLater[4] }], reason: 'caller booking both doses',

@@ -87,7 +87,7 @@ export const staffCallCentreRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminTok
     const { holdId, slots, persons, invitationCode, reason } = req.body;
     if (!holdId === !slots) throw new ApiError(400, 'invalid_input', { en: 'Give either holdId or slots.', fr: 'Indiquez soit holdId, soit slots.' }, holdId ? 'slots' : 'holdId');
     await authorize(req, pool, adminToken, 'booking.create', {}, { reason, detail: { people: persons.length } });
-    const outcome = await booking.createBooking(pool, { holdId, slots, persons, invitationCode, channel: 'call_centre' }, req.headers['idempotency-key']);
+    const outcome = await booking.createBooking(pool, { holdId, slots, persons, invitationCode, channel: 'call_centre', reason }, req.headers['idempotency-key']);
     return answer(req, reply, outcome);
   });
 
@@ -109,7 +109,7 @@ export const staffCallCentreRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminTok
     // Authorized (and audited) before the code is looked up: whoever may not change bookings learns nothing about codes.
     await authorize(req, pool, adminToken, 'booking.change', {}, { bookingCode: req.params.code.slice(0, 20), reason: req.body.reason, detail: { change: 'cancel', doses: req.body.doses ?? null } });
     const b = await byCode(req.params.code);
-    return answer(req, reply, await booking.cancelBooking(pool, b.code, b.person_dob, req.body.doses ?? null, req.headers['idempotency-key']));
+    return answer(req, reply, await booking.cancelBooking(pool, b.code, b.person_dob, req.body.doses ?? null, req.headers['idempotency-key'], req.body.reason));
   });
 
   r.post('/api/v1/staff/bookings/:code/reschedule', {
@@ -122,6 +122,6 @@ export const staffCallCentreRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminTok
   }, async (req, reply) => {
     await authorize(req, pool, adminToken, 'booking.change', {}, { bookingCode: req.params.code.slice(0, 20), reason: req.body.reason, detail: { change: 'reschedule', dose: req.body.dose, slotId: req.body.slotId } });
     const b = await byCode(req.params.code);
-    return answer(req, reply, await booking.rescheduleBooking(pool, b.code, b.person_dob, req.body.dose, req.body.slotId, req.headers['idempotency-key']));
+    return answer(req, reply, await booking.rescheduleBooking(pool, b.code, b.person_dob, req.body.dose, req.body.slotId, req.headers['idempotency-key'], req.body.reason));
   });
 };
