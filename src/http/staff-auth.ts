@@ -31,7 +31,8 @@ const TOKEN_CALLER: Caller = { staffId: null, email: 'admin-api-token', actor: {
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 const unauthenticated = () => new ApiError(401, 'not_signed_in', {
-  en: 'Sign in to the staff console first (your session may have expired).', fr: 'Connectez-vous d’abord à la console du personnel (votre session a peut-être expiré).',
+  en: 'Sign in to the staff console first (your session may have expired), or send the administrator token (Authorization: Bearer).',
+  fr: 'Connectez-vous d’abord à la console du personnel (votre session a peut-être expiré), ou envoyez le jeton d’administration (Authorization: Bearer).',
 });
 
 export function cookieToken(req: FastifyRequest): string | undefined {

@@ -415,6 +415,11 @@ export async function cancelBooking(pool: pg.Pool, code: string, dateOfBirth: st
   idempotencyKey?: string, reason?: string): Promise<Outcome<{ cancelled: number }>> {
   const booking = await getBooking(pool, code, dateOfBirth);
   if (!booking) return { status: 404, refusal: 'booking_not_found' };
+  // A dose named that was given already is not an appointment to cancel: said as such, not as a later dose kept.
+  const given = booking.appointments.find((a) => a.status === 'completed' && doses?.includes(a.dose));
+  if (given && !booking.appointments.some((a) => a.status === 'booked' && doses!.includes(a.dose))) {
+    return { status: 409, refusal: 'dose_given', detail: { dose: given.dose } };
+  }
   return once<Outcome<{ cancelled: number }>>(pool, 'cancelBooking', idempotencyKey, { code: booking.confirmationCode, doses, reason },
     async (db) => {
       try {

@@ -368,6 +368,9 @@ test('dose 2 moves after dose 1 was given; dose 1 moves after dose 2 was cancell
     SELECT a.region_id, a.person_id, a.product_id, 1, a.starts_at, 'administered' FROM appointments a WHERE a.slot_id = $1`, [d1]);
   const moved = await app.inject({ method: 'POST', url: '/api/v1/bookings/reschedule', payload: { confirmationCode: code, dateOfBirth: '1960-04-02', dose: 2, slotId: d2[1] } });
   assert.equal(moved.statusCode, 200, moved.body);
+  const givenAlready = await app.inject({ method: 'POST', url: '/api/v1/bookings/cancel', headers: { 'accept-language': 'fr' }, payload: { confirmationCode: code, dateOfBirth: '1960-04-02', doses: [1] } });
+  assert.deepEqual([givenAlready.statusCode, givenAlready.json().code], [409, 'dose_given']);
+  assert.match(givenAlready.json().message, /déjà été administrée/);
 
   const [e1, e1b] = await session(pool, ref, { daysAhead: 13, capacity: 5, slotCount: 2 });
   const [e2] = await session(pool, ref, { daysAhead: 13 + 56, capacity: 5, slotCount: 1 });
