@@ -54,7 +54,7 @@ export interface SearchResult {
   items: ClinicOffer[];
   nextCursor?: string;
   explanation?: {
-    reason: EmptyReason | 'not_yet_eligible' | 'too_young' | 'outside_window' | 'no_room_together' | 'product_not_offered' | 'dose_not_due'; nearest: (CandidateClinic & { day: string; product: string }) | null;
+    reason: EmptyReason | 'not_yet_eligible' | 'too_young' | 'outside_window' | 'no_room_together' | 'product_not_offered' | 'dose_not_due' | 'days_cancelled'; nearest: (CandidateClinic & { day: string; product: string }) | null;
     /** Why someone cannot book yet: `person` 0 is the person searched for, 1… those of `alsoFor`, in order. */
     eligibility?: Array<{ person: number; code: string; opensOn: string | null; messages: Msg }>;
   };
@@ -264,6 +264,8 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
     const all = await avail.dayRows(pool, withToday(inRadius), input.from, input.to, false);
     let reason: NonNullable<SearchResult['explanation']>['reason'] = explainEmpty(inRadius.length, all, allowed, everyone.map((dob) => allowedFor([dob])), allowedFor(everyone, true));
     if (input.productCode && !input.unpaired && reason === 'not_eligible' && all.some(allowedFor(everyone, false, true))) reason = 'product_not_offered';
+    // Nothing open because the days were called off, not because nothing was ever put online: said as such.
+    if (reason === 'nothing_published' && await avail.anyCancelledDay(pool, inRadius.map((c) => c.clinic.id), input.from, input.to)) reason = 'days_cancelled';
     if (seats > 1 && reason === 'no_dose2') {
       // Free places, but perhaps never enough in one time for everyone: the day totals cannot tell.
       const open = all.filter((r) => r.free > 0 && allowed(r));

@@ -302,3 +302,18 @@ test('a party no single time has room for is told so (and to book separately), n
   assert.equal(two.explanation.reason, 'no_room_together');
   assert.match(two.explanation.message, /Réservez séparément/);
 });
+
+test('dates whose vaccination days were all cancelled are said to be cancelled, not unpublished', async () => {
+  const day = addDays(today, 9);
+  const near = { place: 'Kingston', dateOfBirth: '1980-01-01', radiusKm: 15, from: day, to: day };
+  assert.ok((await search(near)).json().items.length > 0, 'Kingston has clinics open that day');
+  await pool.query(`UPDATE clinic_days SET cancelled_at = now(), cancel_reason = 'storm' WHERE day = $1 AND published_at IS NOT NULL`, [day]);
+  try {
+    const r = (await search(near, 'fr')).json();
+    assert.deepEqual([r.items.length, r.explanation.reason], [0, 'days_cancelled']);
+    assert.match(r.explanation.message, /annulées/);
+    assert.ok(r.explanation.nearest, 'the nearest availability on other dates');
+  } finally {
+    await pool.query(`UPDATE clinic_days SET cancelled_at = NULL, cancel_reason = NULL WHERE day = $1 AND cancel_reason = 'storm'`, [day]);
+  }
+});

@@ -32,6 +32,14 @@ export async function dayRows(db: Db, clinics: Array<{ id: number; today: string
   return r.rows;
 }
 
+/** Whether any of the clinics has a day between the two dates that was cancelled. */
+export async function anyCancelledDay(db: Db, clinicIds: number[], fromDay: string, toDay: string | null): Promise<boolean> {
+  const r = await db.query(
+    `SELECT 1 FROM clinic_days WHERE clinic_id = ANY ($1::integer[]) AND day >= $2::date AND day <= coalesce($3::date, 'infinity')
+       AND cancelled_at IS NOT NULL LIMIT 1`, [clinicIds, fromDay, toDay]);
+  return (r.rowCount ?? 0) > 0;
+}
+
 export interface FreeDays { clinicId: number; productId: number; days: string[] }
 
 /**

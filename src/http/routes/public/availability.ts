@@ -72,6 +72,10 @@ const REASONS: Record<string, { en: string; fr: string }> = {
     en: 'No day in this range keeps your next dose within its allowed interval. Choose other dates, or cancel and book both doses again.',
     fr: "Aucun jour de cette période ne garde votre dose suivante dans l'intervalle permis. Choisissez d'autres dates, ou annulez et réservez de nouveau les deux doses.",
   },
+  days_cancelled: {
+    en: 'The vaccination days near you on these dates were cancelled. The nearest availability is shown below; other dates may have room.',
+    fr: 'Les journées de vaccination près de chez vous à ces dates ont été annulées. La disponibilité la plus proche est indiquée ci-dessous ; d’autres dates peuvent avoir de la place.',
+  },
   dose_not_due: {
     en: 'This dose cannot be given on these dates: it is too soon (or too late) after the previous dose. Search the days it is due; the nearest is shown below.',
     fr: 'Cette dose ne peut pas être donnée à ces dates : c’est trop tôt (ou trop tard) après la dose précédente. Cherchez les jours où elle est due ; la plus proche est indiquée ci-dessous.',
