@@ -65,7 +65,8 @@ export function holdLimiter(pool: pg.Pool, limits: HoldLimits = { placesPerClien
         fr: `Beaucoup de places ont été retenues depuis cette connexion en peu de temps. Confirmez les créneaux retenus, ou patientez ${wait.fr} avant d’en retenir d’autres.`,
       }));
     },
-    /** Counts a hold made. */
+    /** Counts a hold made. Checked before and counted after, so a refused hold costs nothing; holds one client sends
+     * at the same moment may pass the limit by one request's places. */
     async spend(req: FastifyRequest, places: number): Promise<void> {
       await byClient.penalty(req.ip, places);
     },

@@ -13,7 +13,6 @@ import { productCatalogue, productsById } from './reference-cache.js';
 import { administrationMessage, administrationProblem } from '../domain/administration.js';
 import { dateOfBirthProblem } from '../domain/age.js';
 import { explainChange } from '../db/repositories/clinic-day-repository.js';
-import { doseHistory } from '../db/repositories/rollout-repository.js';
 import { getClinic } from '../db/repositories/reference-repository.js';
 
 /** The clinic console's use cases, on the same booking engine as every other channel. */
@@ -97,13 +96,18 @@ async function administration(pool: pg.Pool, clinicId: number, a: Administration
 
 /**
  * Refuses a dose the booking engine would not have booked: a product not for the person's age on that day, a dose
- * that is not the next one, a product that may not follow the dose before, or too soon after it.
+ * that is not the next one, a product that may not follow the dose before, or too soon after it. The person's
+ * recorded doses are read on `db` (in the recording's transaction for a walk-in), their days in the clinic's zone.
  */
-async function checkAdministrable(pool: pg.Pool, dateOfBirth: string, productId: number, dose: number, day: string,
-  recorded: Array<{ dose_number: number; product_id: number; day: string }>): Promise<void> {
+async function checkAdministrable(pool: pg.Pool, db: pg.Pool | pg.PoolClient, personId: string, dateOfBirth: string,
+  given: { productId: number; dose: number; day: string; timeZone: string }): Promise<void> {
   const products = await productsById(pool);
-  const had = recorded.flatMap((d) => { const p = products.get(d.product_id); return p ? [{ dose: d.dose_number, day: d.day, product: p }] : []; });
-  const problem = administrationProblem(dateOfBirth, products.get(productId)!, dose, day, had);
+  const byCode = new Map([...products.values()].map((p) => [p.code, p]));
+  const had = (await people.dosesOf(db, personId)).flatMap((d) => {
+    const product = byCode.get(d.product_code);
+    return product ? [{ dose: d.dose_number, day: localDate(d.administered_at, given.timeZone), product }] : [];
+  });
+  const problem = administrationProblem(dateOfBirth, products.get(given.productId)!, given.dose, given.day, had);
   if (problem) throw new Conflict('dose_not_allowed', administrationMessage(problem));
 }
 
@@ -119,10 +123,7 @@ export async function recordDose(pool: pg.Pool, appointmentId: string, a: Admini
   if (day !== place.day) {
     throw new InputError('administeredAt', { en: `This appointment was on ${place.day}: give the time of the dose on that day.`, fr: `Ce rendez-vous avait lieu le ${place.day} : indiquez l’heure de la dose ce jour-là.` });
   }
-  const catalogue = await productCatalogue(pool);
-  const recorded = (await people.dosesOf(pool, place.person_id)).map((d) => ({
-    dose_number: d.dose_number, product_id: catalogue.find((p) => p.code === d.product_code)?.id ?? 0, day: localDate(d.administered_at, place.time_zone) }));
-  await checkAdministrable(pool, place.date_of_birth, given.productId, place.dose_number, day, recorded);
+  await checkAdministrable(pool, pool, place.person_id, place.date_of_birth, { productId: given.productId, dose: place.dose_number, day, timeZone: place.time_zone });
   try {
     const r = await ops.recordAdministration(pool, appointmentId, given);
     if (!r) throw new Conflict('appointment_not_open', { en: 'This appointment is not open: the dose was given already, or it was cancelled or missed.', fr: "Ce rendez-vous n'est pas ouvert : la dose a déjà été administrée, ou il a été annulé ou manqué." });
@@ -163,15 +164,14 @@ export async function registerWalkIn(pool: pg.Pool, clinicId: number, w: WalkInI
       fr: `La dose d’une personne sans rendez-vous s’inscrit dans les ${WALK_IN_BACKFILL_DAYS} jours ; une dose plus ancienne s’inscrit par l’import de l’historique.`,
     });
   }
-  // Doses recorded under this identity, whatever date of birth it carries (a mismatch is refused by the upsert below).
-  const recorded = (await doseHistory(pool, id.scheme, id.value, w.dateOfBirth)).filter((d) => !d.booked);
-  await checkAdministrable(pool, w.dateOfBirth, given.productId, w.doseNumber, day, recorded);
   try {
     return await withTransaction(pool, async (db) => {
       const personId = await ops.upsertPerson(db, {
         identifierScheme: id.scheme, identifier: id.value, identifierVersion: id.version, dateOfBirth: w.dateOfBirth, givenName: w.givenName.trim(),
         familyName: w.familyName.trim(), language: w.language ?? 'en', email: w.email ?? null, mobile: w.mobile ?? null,
       });
+      // Judged on the doses the person has in this transaction: a refusal rolls the registration back with it.
+      await checkAdministrable(pool, db, personId, w.dateOfBirth, { productId: given.productId, dose: w.doseNumber, day, timeZone: clinic.time_zone });
       const doseRecordId = await ops.recordWalkIn(db, personId, clinicId, w.doseNumber, given);
       // The appointment booked for this dose is no longer needed: cancelled, its place returned, and the person told why.
       await explainChange(db, 'cancellation', 'This dose was given to you at a clinic without this appointment.');
