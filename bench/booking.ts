@@ -23,6 +23,7 @@
  *   BENCH_DELIVERY_WORKER (off: messages are queued with each booking, not sent; in-process: the server sends them too)
  *   BENCH_ANALYZE (true; false: no ANALYZE after the warm-up, to see the cold start of an empty database)
  *   BENCH_PG_SETTINGS (e.g. "synchronous_commit=off,shared_buffers=256MB": extra settings of the throwaway server only)
+ *   BENCH_APP_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": Node options of the app's processes, to profile it)
  *
  * Each run also reports where the CPU went (cores used by the app, by PostgreSQL, by the load generator
  * and by anything else on the machine), from /proc: the three share two cores.
@@ -372,7 +373,7 @@ const describeErrors = (errors: Map<string, number>) => [...errors].map(([m, n])
 
 async function startApp(databaseUrl: string, readyTimeoutS = 90): Promise<AppChild> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join('src', 'cli', 'main.ts'), 'serve'], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', path.join('src', 'cli', 'main.ts'), 'serve'], {
     cwd: projectRoot,
     env: {
       ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', VAXBOOK_DEMO: 'false',

@@ -8,6 +8,13 @@ export const errorResponses = {
 };
 
 /**
+ * A success answered with a file (PDF, CSV, text) rather than JSON: the media type is documented on this answer only,
+ * since a refusal of the same operation is still a JSON Error.
+ */
+export const fileResponse = (mediaType: string, description: string, binary = false) =>
+  ({ description, content: { [mediaType]: { schema: Type.String(binary ? { format: 'binary' } : {}) } } });
+
+/**
  * At least one character a person can see: not only spaces, nor only invisible ones (zero-width spaces, joiners,
  * Hangul fillers, the blank Braille cell) that would print a name or an address as nothing.
  */

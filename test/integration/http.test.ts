@@ -107,6 +107,24 @@ test('every operation that takes a body documents its refusal as too large (413)
   assert.equal(doc.paths['/api/v1/clinics'].get.responses['415'], undefined);
 });
 
+test('every operation documents its success, and what it answers with', async () => {
+  const doc = (await app.inject('/openapi.json')).json();
+  const missing: string[] = [];
+  for (const methods of Object.values<Record<string, { operationId: string; responses?: Record<string, { content?: Record<string, unknown> }> }>>(doc.paths)) {
+    for (const op of Object.values(methods)) {
+      const ok = Object.entries(op.responses ?? {}).filter(([status]) => /^2/.test(status));
+      if (!ok.length) missing.push(`${op.operationId}: no success`);
+      for (const [status, r] of ok) if (status !== '204' && !Object.keys(r.content ?? {}).length) missing.push(`${op.operationId} ${status}: no content type`);
+    }
+  }
+  assert.deepEqual(missing, []);
+  // A file's media type is its success's alone: a refusal of the same operation is a JSON Error.
+  const pdf = doc.paths['/api/v1/staff/letter-batches/{id}/letters.pdf'].get.responses;
+  assert.deepEqual(pdf['200'].content['application/pdf'].schema, { type: 'string', format: 'binary' });
+  assert.deepEqual(Object.keys(pdf['404'].content), ['application/json']);
+  assert.ok(doc.paths['/api/v1/admin/invitation-batches/{batchId}/codes.csv'].get.responses['200'].content['text/csv']);
+});
+
 test('every staff and admin operation documents how it is called and its 401 and 403', async () => {
   const doc = (await app.inject('/openapi.json')).json();
   assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['bearer', 'csrfToken', 'staffSession']);

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import type { Registry } from 'prom-client';
 import { readiness } from '../../services/health-service.js';
 import { serviceStatus, STATUS_CACHE_SECONDS } from '../../services/status-service.js';
+import { fileResponse } from '../schemas.js';
 
 export const systemRoutes: FastifyPluginAsync<{ pool: pg.Pool; metrics: Registry }> = async (app, { pool, metrics }) => {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -56,8 +57,7 @@ export const systemRoutes: FastifyPluginAsync<{ pool: pg.Pool; metrics: Registry
   r.get('/metrics', {
     schema: {
       operationId: 'getMetrics', tags: ['system'], summary: 'Prometheus metrics (text exposition format)',
-      produces: ['text/plain'],
-      response: { 200: Type.String() },
+      response: { 200: fileResponse('text/plain', 'The metrics in the Prometheus text format') },
     },
   }, async (_req, reply) => {
     reply.header('content-type', metrics.contentType);

@@ -11,7 +11,7 @@ import { jurisdictionSettings } from '../../../services/reference-service.js';
 import { importDoseRecords } from '../../../services/dose-import-service.js';
 import { authorize } from '../../staff-auth.js';
 import { ApiError } from '../../errors.js';
-import { Day, Id, Nullable, PersonName, errorResponses } from '../../schemas.js';
+import { Day, Id, Nullable, PersonName, errorResponses, fileResponse } from '../../schemas.js';
 
 /** The two bulk operations take up to 8 MiB of JSON. */
 const LARGE_BODY_BYTES = 8 * 1024 * 1024;
@@ -169,7 +169,7 @@ export const adminRolloutRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken:
   r.get('/api/v1/admin/invitation-batches/:batchId/codes.csv', {
     schema: {
       ...admin, operationId: 'exportInvitationCsv', summary: 'The unused codes of a batch as CSV, for mail merge', params: BatchId,
-      produces: ['text/csv'], response: { 200: Type.String(), ...withAuth },
+      response: { 200: fileResponse('text/csv', 'The codes, as CSV with a header row'), ...withAuth },
     },
   }, async (req, reply) => {
     const csv = await invitations.batchCsv(pool, req.params.batchId, publicUrl);
@@ -180,7 +180,7 @@ export const adminRolloutRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken:
   r.get('/api/v1/admin/invitation-batches/:batchId/letters.pdf', {
     schema: {
       ...admin, operationId: 'exportInvitationLetters', summary: 'Printable letters (one a page, with a QR code) for the unused codes of a batch', params: BatchId,
-      produces: ['application/pdf'],
+      response: { 200: fileResponse('application/pdf', 'The letters, as a PDF document', true), ...withAuth },
     },
   }, async (req, reply) => {
     const pdf = await invitations.batchPdf(pool, req.params.batchId, publicUrl);

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { regionIdOf } from '../../../services/clinic-admin-service.js';
 import * as messages from '../../../services/message-service.js';
 import { ApiError } from '../../errors.js';
-import { BigId, errorResponses, Id, Nullable } from '../../schemas.js';
+import { BigId, errorResponses, fileResponse, Id, Nullable } from '../../schemas.js';
 import { authorize, signInFirst } from '../../staff-auth.js';
 
 const Status = Type.Union(['queued', 'sending', 'sent', 'failed', 'dead', 'suppressed'].map((s) => Type.Literal(s)));
@@ -113,7 +113,7 @@ export const staffMessageRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken:
   r.get('/api/v1/staff/letter-batches/:id/letters.pdf', {
     schema: {
       operationId: 'getLetterBatchPdf', tags: ['staff'], summary: 'The letters of a batch: one a page, address in the envelope window, code and QR code',
-      params: Type.Object({ id: Id() }), produces: ['application/pdf'],
+      params: Type.Object({ id: Id() }), response: { 200: fileResponse('application/pdf', 'The letters, as a PDF document', true), ...errorResponses },
     },
   }, async (req, reply) => {
     await batchFile(req);
@@ -123,7 +123,7 @@ export const staffMessageRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken:
   r.get('/api/v1/staff/letter-batches/:id/manifest.csv', {
     schema: {
       operationId: 'getLetterBatchManifest', tags: ['staff'], summary: 'The CSV manifest of a batch for the print house: one row per page',
-      params: Type.Object({ id: Id() }), produces: ['text/csv'], response: { 200: Type.String(), ...errorResponses },
+      params: Type.Object({ id: Id() }), response: { 200: fileResponse('text/csv', 'The manifest, as CSV with a header row'), ...errorResponses },
     },
   }, async (req, reply) => {
     await batchFile(req);
