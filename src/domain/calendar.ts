@@ -31,6 +31,20 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+/**
+ * An appointment time as the clinic shows it: RFC 3339 wall-clock time in `timeZone` with that zone's UTC offset on
+ * the day (2026-12-05T09:00:00-05:00). Any client reads the same instant; a person, or a test, reads the clinic's hour.
+ */
+export function clinicTime(instant: Date, timeZone: string): string {
+  const p = localParts(instant, timeZone);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  const offset = Math.round((wall - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+  const sign = offset < 0 ? '-' : '+';
+  const zone = offset === 0 ? 'Z' : `${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}${zone}`;
+}
+
 const partFormatters = new Map<string, Intl.DateTimeFormat>();
 
 /** The wall-clock date and time (hour 0–23) that `instant` shows in `timeZone`. */

@@ -12,5 +12,5 @@ const dayNumber = (day: string) => Date.UTC(Number(day.slice(0, 4)), Number(day.
 /** Days moved count most; each 10 km costs as much as a day. Candidates without room for everyone are skipped. */
 export function rankReplacements(candidates: Candidate[], originalDay: string, seats: number): Candidate[] {
   const cost = (c: Candidate) => Math.abs(dayNumber(c.day) - dayNumber(originalDay)) + c.distanceKm / 10;
-  return candidates.filter((c) => c.free >= seats).sort((a, b) => cost(a) - cost(b) || a.startsAt.localeCompare(b.startsAt) || a.slotId - b.slotId);
+  return candidates.filter((c) => c.free >= seats).sort((a, b) => cost(a) - cost(b) || Date.parse(a.startsAt) - Date.parse(b.startsAt) || a.slotId - b.slotId);
 }

@@ -7,6 +7,9 @@ export const errorResponses = {
   500: Type.Ref('Error'),
 };
 
+/** An appointment's or a slot's time, as the clinic's clock shows it, with the offset that makes it one instant. */
+export const ClinicTime = () => Type.String({ format: 'date-time', description: "The clinic's local time with its UTC offset (RFC 3339), e.g. 2026-12-05T09:00:00-05:00" });
+
 /**
  * A success answered with a file (PDF, CSV, text) rather than JSON: the media type is documented on this answer only,
  * since a refusal of the same operation is still a JSON Error.

@@ -1,10 +1,10 @@
 import type pg from 'pg';
 import * as avail from '../db/repositories/availability-repository.js';
 import type { ClinicRow } from '../db/repositories/reference-repository.js';
-import { addDays, localDate } from '../domain/calendar.js';
+import { addDays, clinicTime, localDate } from '../domain/calendar.js';
 import { nextDoseWindow, windowBeforeNext, type DoseWindow } from '../domain/dose-series.js';
 import { foreignCursor, InputError } from './input-error.js';
-import { clinicDirectory, productCatalogue, restrictedSessionsById } from './reference-cache.js';
+import { clinicDirectory, clinicsById, productCatalogue, restrictedSessionsById } from './reference-cache.js';
 import { jurisdictionToday } from './reference-service.js';
 import { dateOfBirthProblem, isValidDay } from '../domain/age.js';
 export { forgetCachedReferenceData } from './reference-cache.js';
@@ -250,12 +250,12 @@ export async function searchAvailability(pool: pg.Pool, input: SearchInput, expl
   offers.sort((a, b) => compareKeys(offerKey(a), offerKey(b)));
   const page = offers.slice(0, input.limit);
 
-  const wantTimes = page.flatMap((c) => c.days.slice(0, input.firstTimesDays ?? FIRST_TIMES_DAYS));
-  const times = await avail.firstFreeTimes(pool, wantTimes.map((d) => ({ clinicDayId: d.clinicDayId, productId: byCode.get(d.product.code)!.id })), FIRST_TIMES, barredIds, seats);
+  const wantTimes = page.flatMap((c) => c.days.slice(0, input.firstTimesDays ?? FIRST_TIMES_DAYS).map((day) => ({ day, timeZone: c.clinic.time_zone })));
+  const times = await avail.firstFreeTimes(pool, wantTimes.map(({ day: d }) => ({ clinicDayId: d.clinicDayId, productId: byCode.get(d.product.code)!.id })), FIRST_TIMES, barredIds, seats);
   const timesOf = groupBy(times, (t) => `${t.clinic_day_id}:${t.product_id}`);
-  for (const d of wantTimes) {
+  for (const { day: d, timeZone } of wantTimes) {
     d.firstTimes = (timesOf.get(`${d.clinicDayId}:${byCode.get(d.product.code)!.id}`) ?? [])
-      .map((t) => ({ slotId: t.slot_id, startsAt: t.starts_at.toISOString(), free: t.free }));
+      .map((t) => ({ slotId: t.slot_id, startsAt: clinicTime(t.starts_at, timeZone), free: t.free }));
   }
 
   const result: SearchResult = { items: page };
@@ -318,8 +318,9 @@ export async function daySlots(pool: pg.Pool, clinicId: number, day: string, pro
   }
   const barred = [...(await restrictedSessionsById(pool)).values()].filter((x) => x.clinic_id === clinicId && x.day === day && !x.cohorts.some((c) => cohorts.includes(c)));
   const slots = await avail.daySlots(pool, clinicId, day, product?.id ?? null, barred.map((x) => x.id), seats);
+  const timeZone = (await clinicsById(pool)).get(clinicId)?.time_zone ?? 'UTC';
   return slots.map((s) => ({
-    slotId: s.slot_id, startsAt: s.starts_at.toISOString(), endsAt: s.ends_at.toISOString(), free: s.free,
+    slotId: s.slot_id, startsAt: clinicTime(s.starts_at, timeZone), endsAt: clinicTime(s.ends_at, timeZone), free: s.free,
     product: products.find((p) => p.id === s.product_id)!.code,
   }));
 }

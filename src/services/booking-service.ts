@@ -7,7 +7,7 @@ import { retrying } from '../db/transaction.js';
 import { clinicsById, forgetCachedReferenceData, productsById, restrictedSessionsById } from './reference-cache.js';
 import type { ClinicRow } from '../db/repositories/reference-repository.js';
 import type { Product } from '../domain/availability.js';
-import { localDate } from '../domain/calendar.js';
+import { clinicTime, localDate } from '../domain/calendar.js';
 import { distanceKm } from '../domain/geo.js';
 import { dateOfBirthProblem, pastDoseDateProblem } from '../domain/age.js';
 import { jurisdictionToday } from './reference-service.js';
@@ -141,8 +141,9 @@ async function withAlternatives<T>(pool: pg.Pool, outcome: Outcome<T>, seats: nu
       if (found.length < ALTERNATIVES && await fits(a.slot_id)) found.push(a);
     }
   }
+  const zones = await clinicsById(pool);
   const alternatives = found.map((a) => ({
-    slotId: a.slot_id, startsAt: a.starts_at.toISOString(), free: a.free, clinicId: a.clinic_id, clinicName: a.clinic_name, day: a.day,
+    slotId: a.slot_id, startsAt: clinicTime(a.starts_at, zones.get(a.clinic_id)?.time_zone ?? 'UTC'), free: a.free, clinicId: a.clinic_id, clinicName: a.clinic_name, day: a.day,
   }));
   return { ...outcome, detail: { slotId, alternatives } };
 }
@@ -391,7 +392,7 @@ async function bookChecked(pool: pg.Pool, req: BookingRequest, ids: Identity[], 
       appointments: req.persons.flatMap((person) => sorted.map((pick) => {
         const s = slots.get(pick.slotId)!;
         return {
-          dose: pick.dose, status: 'booked', startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString(), slotId: s.id,
+          dose: pick.dose, status: 'booked', startsAt: clinicTime(s.startsAt, s.clinic.time_zone), endsAt: clinicTime(s.endsAt, s.clinic.time_zone), slotId: s.id,
           personGivenName: person.givenName, product: s.product.name,
           clinic: { id: s.clinic.id, name: s.clinic.name, street: s.clinic.street, city: s.clinic.city, postalCode: s.clinic.postal_code, timeZone: s.clinic.time_zone },
         };

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import * as days from '../db/repositories/clinic-day-repository.js';
 import { reschedule } from '../db/repositories/booking-repository.js';
 import { BookingError } from '../domain/booking-errors.js';
-import { addDays, localDate } from '../domain/calendar.js';
+import { addDays, clinicTime, localDate } from '../domain/calendar.js';
 import { windowBeforeNext, nextDoseWindow } from '../domain/dose-series.js';
 import { rankReplacements, type Candidate } from '../domain/rebooking.js';
 import { searchAvailability } from './availability-service.js';
@@ -95,7 +95,7 @@ export async function cancelDays(pool: pg.Pool, clinicId: number, from: string, 
     }
     if (outcome === 'offered' && chosen) offers[`${a.booking_id}:${a.dose_number}`] = { startsAt: chosen.startsAt, clinicId: chosen.clinicId };
     affected.push({
-      confirmationCode: a.confirmation_code, dose: a.dose_number, people: a.people.map((p) => p.given_name), was: a.starts_at.toISOString(), outcome,
+      confirmationCode: a.confirmation_code, dose: a.dose_number, people: a.people.map((p) => p.given_name), was: clinicTime(a.starts_at, clinic.time_zone), outcome,
       replacement: chosen && { slotId: chosen.slotId, startsAt: chosen.startsAt, day: chosen.day, clinicId: chosen.clinicId, clinicName: chosen.clinicName, distanceKm: Math.round(chosen.distanceKm * 10) / 10 },
     });
   }

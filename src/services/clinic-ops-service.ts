@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import * as ops from '../db/repositories/clinic-ops-repository.js';
 import * as people from '../db/repositories/person-repository.js';
-import { addDays, localDate } from '../domain/calendar.js';
+import { addDays, clinicTime, localDate } from '../domain/calendar.js';
 import { normaliseConfirmationCode } from '../domain/confirmation-code.js';
 import { nextDoseWindow, suggestDay } from '../domain/dose-series.js';
 import { withTransaction } from '../db/transaction.js';
@@ -205,7 +205,7 @@ export async function suggestNextDose(pool: pg.Pool, clinicId: number, personId:
   const dose = last.dose_number + 1;
   if (last.dose_number >= product.seriesDoses) return { dose, suggestion: null, existing: null, reason: 'series_complete' as const };
   const existing = await ops.activeAppointment(pool, personId, dose);
-  if (existing) return { dose, suggestion: null, existing: { startsAt: existing.starts_at.toISOString(), clinic: existing.clinic_name }, reason: 'already_booked' as const };
+  if (existing) return { dose, suggestion: null, existing: { startsAt: clinicTime(existing.starts_at, existing.time_zone), clinic: existing.clinic_name }, reason: 'already_booked' as const };
   const lastDay = localDate(last.administered_at, clinic.time_zone);
   const window = nextDoseWindow(product, dose, lastDay);
   const today = localDate(new Date(), clinic.time_zone);

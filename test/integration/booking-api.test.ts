@@ -342,7 +342,7 @@ test('a date of birth before 1900 or in the future is refused by name wherever i
   assert.deepEqual(rows[0], { held: 0, booked: 0 });
 });
 
-test('a hold kept for two is booked for exactly two, said by name; times read back as they were given ("…Z")', async () => {
+test('a hold kept for two is booked for exactly two, said by name; times read back as they were given, on the clinic\'s clock', async () => {
   const [d1] = await session(pool, ref, { daysAhead: 10, capacity: 5, slotCount: 1 });
   const [d2] = await session(pool, ref, { daysAhead: 10 + 56, capacity: 5, slotCount: 1 });
   const hold = await app.inject({ method: 'POST', url: '/api/v1/holds', payload: { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }], seats: 2 } });
@@ -354,7 +354,12 @@ test('a hold kept for two is booked for exactly two, said by name; times read ba
   assert.equal(two.statusCode, 201, two.body);
   const found = await app.inject({ method: 'POST', url: '/api/v1/bookings/lookup', payload: { confirmationCode: two.json().confirmationCode, dateOfBirth: '1960-04-02' } });
   assert.deepEqual(found.json().appointments.map((a: { startsAt: string }) => a.startsAt).sort(), two.json().appointments.map((a: { startsAt: string }) => a.startsAt).sort());
-  assert.ok(found.json().appointments.every((a: { startsAt: string; endsAt: string }) => a.startsAt.endsWith('Z') && a.endsAt.endsWith('Z')));
+  // The fixture's clinic is in Toronto: its wall clock and offset, the same instant as the slot's.
+  const { rows: [slot] } = await pool.query<{ starts_at: Date }>('SELECT starts_at FROM slots WHERE id = $1', [d1]);
+  const first = found.json().appointments.find((a: { dose: number }) => a.dose === 1);
+  assert.match(first.startsAt, /^\d{4}-\d\d-\d\dT09:00:00-0[45]:00$/, "the session starts at 09:00 on the clinic's clock");
+  assert.equal(Date.parse(first.startsAt), slot!.starts_at.getTime());
+  assert.equal(first.clinic.timeZone, 'America/Toronto');
 });
 
 test('dose 2 moves after dose 1 was given; dose 1 moves after dose 2 was cancelled', async () => {

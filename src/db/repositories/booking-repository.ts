@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { BookingError } from '../../domain/booking-errors.js';
+import { clinicTime } from '../../domain/calendar.js';
 
 type Db = pg.Pool | pg.PoolClient;
 
@@ -132,8 +133,8 @@ export async function findBooking(db: Db, code: string, dateOfBirth: string): Pr
        AND EXISTS (SELECT 1 FROM appointments a JOIN persons p ON p.id = a.person_id
                    WHERE a.booking_id = b.id AND p.date_of_birth = $2::date)`, [code, dateOfBirth]);
   const view = r.rows[0]?.view;
-  // JSON from PostgreSQL writes times as "…+00:00": the same instants as every other answer writes them ("…Z").
-  return view && { ...view, appointments: view.appointments.map((a) => ({ ...a, startsAt: new Date(a.startsAt).toISOString(), endsAt: new Date(a.endsAt).toISOString() })) };
+  // JSON from PostgreSQL writes times in the session's zone: written as every other answer writes them, in the clinic's.
+  return view && { ...view, appointments: view.appointments.map((a) => ({ ...a, startsAt: clinicTime(new Date(a.startsAt), a.clinic.timeZone), endsAt: clinicTime(new Date(a.endsAt), a.clinic.timeZone) })) };
 }
 
 export interface CreateBookingCall {

@@ -11,13 +11,13 @@ type Db = pg.Pool | pg.PoolClient;
 export interface RosterRow {
   appointment_id: string; booking_code: string; person_id: string; given_name: string; family_name: string; date_of_birth: string;
   identifier: string; identifier_scheme: string; needs_identity_verification: boolean; dose_number: number; product_code: string; product_name: string;
-  starts_at: Date; status: string; checked_in_at: Date | null;
+  starts_at: Date; status: string; checked_in_at: Date | null; time_zone: string;
 }
 
 const ROSTER_SELECT = `
   SELECT a.id::text AS appointment_id, b.confirmation_code AS booking_code, p.id::text AS person_id, p.given_name, p.family_name,
          p.date_of_birth::text, p.identifier, p.identifier_scheme, p.needs_identity_verification, a.dose_number,
-         pr.code AS product_code, pr.name AS product_name, a.starts_at, a.status, a.checked_in_at
+         pr.code AS product_code, pr.name AS product_name, a.starts_at, a.status, a.checked_in_at, c.time_zone
   FROM appointments a JOIN bookings b ON b.id = a.booking_id JOIN persons p ON p.id = a.person_id
   JOIN products pr ON pr.id = a.product_id JOIN clinics c ON c.id = a.clinic_id`;
 
@@ -141,9 +141,9 @@ export async function daySummary(db: Db, clinicId: number, day: string): Promise
 }
 
 /** The person's active appointment for a dose, if any. */
-export async function activeAppointment(db: Db, personId: string, dose: number): Promise<{ starts_at: Date; clinic_name: string } | undefined> {
-  return (await db.query<{ starts_at: Date; clinic_name: string }>(
-    `SELECT a.starts_at, c.name AS clinic_name FROM appointments a JOIN clinics c ON c.id = a.clinic_id
+export async function activeAppointment(db: Db, personId: string, dose: number): Promise<{ starts_at: Date; clinic_name: string; time_zone: string } | undefined> {
+  return (await db.query<{ starts_at: Date; clinic_name: string; time_zone: string }>(
+    `SELECT a.starts_at, c.name AS clinic_name, c.time_zone FROM appointments a JOIN clinics c ON c.id = a.clinic_id
      WHERE a.person_id = $1 AND a.dose_number = $2 AND a.status IN ('booked', 'checked_in')`, [personId, dose])).rows[0];
 }
 

@@ -6,7 +6,7 @@ import * as availability from '../../../services/availability-service.js';
 import { preferredLanguage } from '../../errors.js';
 import { clinicView } from '../../../services/reference-service.js';
 import { EligibilityClaims } from './eligibility.js';
-import { ClinicNearby, Day, errorResponses, Id, Nullable } from '../../schemas.js';
+import { ClinicNearby, ClinicTime, Day, errorResponses, Id, Nullable } from '../../schemas.js';
 
 const Feature = Type.Union(['wheelchair', 'accessible_parking', 'hearing_loop', 'quiet_room', 'sign_language'].map((f) => Type.Literal(f)));
 
@@ -39,7 +39,7 @@ const SearchBody = Type.Object({
 
 const OfferedDay = Type.Object({
   day: Type.String(), product: Type.Object({ code: Type.String(), name: Type.String() }), freeCapacity: Type.Integer(),
-  firstTimes: Type.Array(Type.Object({ slotId: Type.Integer(), startsAt: Type.String(), free: Type.Integer() }), {
+  firstTimes: Type.Array(Type.Object({ slotId: Type.Integer(), startsAt: ClinicTime(), free: Type.Integer() }), {
     description: "The first free times (with room for everyone searched for), for each clinic's first firstTimesDays offered days (3 unless asked); every time of a day: listDaySlots",
   }),
   nextDose: Nullable(Type.Object({
@@ -145,7 +145,7 @@ export const availabilityRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (
         cohorts: Type.Optional(Type.String({ maxLength: 400, description: "Comma-separated cohort ids the person belongs to (checkEligibility's ways): sessions serving only some cohorts show only to them" })),
         seats: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: 1, description: 'people booked together at the same time (as in createHold): only times with room for all' })),
       }),
-      response: { 200: Type.Object({ items: Type.Array(Type.Object({ slotId: Type.Integer(), startsAt: Type.String(), endsAt: Type.String(), free: Type.Integer(), product: Type.String() })) }), ...errorResponses },
+      response: { 200: Type.Object({ items: Type.Array(Type.Object({ slotId: Type.Integer(), startsAt: ClinicTime(), endsAt: ClinicTime(), free: Type.Integer(), product: Type.String() })) }), ...errorResponses },
     },
   }, async (req) => {
     return { items: await availability.daySlots(pool, req.params.clinicId, req.params.day, req.query.product, req.query.cohorts?.split(',').map((c) => c.trim()).filter(Boolean), req.query.seats) };

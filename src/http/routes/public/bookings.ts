@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type pg from 'pg';
 import * as booking from '../../../services/booking-service.js';
 import { ApiError, KEY_REUSED, preferredLanguage } from '../../errors.js';
-import { BigId, Day, IdempotencyHeaders, MobileNumber, PersonName, PostalCode, VisibleText, errorResponses } from '../../schemas.js';
+import { BigId, ClinicTime, Day, errorResponses, IdempotencyHeaders, MobileNumber, PersonName, PostalCode, VisibleText } from '../../schemas.js';
 import { holdLimiter, identityGuessLimiter, lookupLimiter, type HoldLimits, type LookupLimits } from '../../lookup-limits.js';
 import { EligibilityClaims } from './eligibility.js';
 import { hasAdminToken } from '../../admin-auth.js';
@@ -29,7 +29,7 @@ export const Person = Type.Object({
   previousDoses: Type.Optional(Type.Array(Type.Object({ date: Day, product: Type.String({ maxLength: 40 }) }), { maxItems: 10, description: 'Doses already had elsewhere, oldest first' })),
 });
 export const Appointment = Type.Object({
-  dose: Type.Integer(), status: Type.String(), startsAt: Type.String(), endsAt: Type.String(), slotId: Type.Integer(), personGivenName: Type.String(),
+  dose: Type.Integer(), status: Type.String(), startsAt: ClinicTime(), endsAt: ClinicTime(), slotId: Type.Integer(), personGivenName: Type.String(),
   clinic: Type.Object({ id: Type.Integer(), name: Type.String(), street: Type.String(), city: Type.String(), postalCode: Type.String(), timeZone: Type.String() }),
   product: Type.String(),
 });

@@ -8,7 +8,7 @@ import { clinicOf, NotFound } from '../../../services/clinic-ops-service.js';
 import * as capacity from '../../../services/capacity-service.js';
 import { cancelDays } from '../../../services/clinic-day-service.js';
 import { ApiError } from '../../errors.js';
-import { Day, errorResponses, Id, Nullable, VisibleText } from '../../schemas.js';
+import { ClinicTime, Day, errorResponses, Id, Nullable, VisibleText } from '../../schemas.js';
 import { authorize, signInFirst } from '../../staff-auth.js';
 
 const Range = Type.Object({ from: Day, to: Type.Optional({ ...Day, description: 'default: from (one day)' }) });
@@ -138,9 +138,9 @@ export const staffClinicDayRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToke
         200: Type.Object({
           days: Type.Array(Type.String()), cancelledAppointments: Type.Integer(),
           affected: Type.Array(Type.Object({
-            confirmationCode: Type.String(), dose: Type.Integer(), people: Type.Array(Type.String()), was: Type.String(),
+            confirmationCode: Type.String(), dose: Type.Integer(), people: Type.Array(Type.String()), was: ClinicTime(),
             outcome: Type.String({ description: 'moved, offered or cancelled' }),
-            replacement: Nullable(Type.Object({ slotId: Type.Integer(), startsAt: Type.String(), day: Type.String(), clinicId: Type.Integer(), clinicName: Type.String(), distanceKm: Type.Number() })),
+            replacement: Nullable(Type.Object({ slotId: Type.Integer(), startsAt: ClinicTime(), day: Type.String(), clinicId: Type.Integer(), clinicName: Type.String(), distanceKm: Type.Number() })),
           })),
         }),
         ...errorResponses,

@@ -5,20 +5,21 @@ import type pg from 'pg';
 import * as clinic from '../../../services/clinic-ops-service.js';
 import { appointmentPlace } from '../../../db/repositories/clinic-ops-repository.js';
 import type { Operation } from '../../../domain/staff-policy.js';
+import { clinicTime } from '../../../domain/calendar.js';
 import { ApiError } from '../../errors.js';
-import { BigId, Day, Id, MobileNumber, Nullable, PersonName, errorResponses } from '../../schemas.js';
+import { BigId, ClinicTime, Day, errorResponses, Id, MobileNumber, Nullable, PersonName } from '../../schemas.js';
 import { authorize, signInFirst } from '../../staff-auth.js';
 import { answer, Appointment, conflictResponses } from '../public/bookings.js';
 
 const RosterLine = Type.Object({
   appointmentId: Type.String(), confirmationCode: Type.String(), personId: Type.String(), givenName: Type.String(), familyName: Type.String(),
   dateOfBirth: Type.String(), identifier: Type.String(), needsIdentityVerification: Type.Boolean(), dose: Type.Integer(), product: Type.String(),
-  productName: Type.String(), startsAt: Type.String(), status: Type.String(), checkedInAt: Nullable(Type.String()),
+  productName: Type.String(), startsAt: ClinicTime(), status: Type.String(), checkedInAt: Nullable(Type.String()),
 });
 const line = (r: Awaited<ReturnType<typeof clinic.roster>>[number]) => ({
   appointmentId: r.appointment_id, confirmationCode: r.booking_code, personId: r.person_id, givenName: r.given_name, familyName: r.family_name,
   dateOfBirth: r.date_of_birth, identifier: r.identifier, needsIdentityVerification: r.needs_identity_verification, dose: r.dose_number,
-  product: r.product_code, productName: r.product_name, startsAt: r.starts_at.toISOString(), status: r.status, checkedInAt: r.checked_in_at?.toISOString() ?? null,
+  product: r.product_code, productName: r.product_name, startsAt: clinicTime(r.starts_at, r.time_zone), status: r.status, checkedInAt: r.checked_in_at?.toISOString() ?? null,
 });
 const Administration = Type.Object({
   product: Type.Optional(Type.String({ maxLength: 40, description: 'default: the appointment’s product' })),
@@ -125,8 +126,8 @@ export const staffClinicRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken: 
   const ClinicPerson = Type.Object({ clinicId: Id(), personId: Type.String({ pattern: '^[0-9]{1,18}$' }) });
   const NextDose = Type.Object({
     dose: Type.Integer(), reason: Nullable(Type.String({ description: 'why there is no suggestion: no_dose_recorded, series_complete, already_booked, nothing_free_here' })),
-    suggestion: Nullable(Type.Object({ day: Type.String(), slotId: Type.Integer(), startsAt: Type.String(), product: Type.String(), recommended: Type.String() })),
-    existing: Nullable(Type.Object({ startsAt: Type.String(), clinic: Type.String() })),
+    suggestion: Nullable(Type.Object({ day: Type.String(), slotId: Type.Integer(), startsAt: ClinicTime(), product: Type.String(), recommended: Type.String() })),
+    existing: Nullable(Type.Object({ startsAt: ClinicTime(), clinic: Type.String() })),
   });
 
   r.get('/api/v1/staff/clinics/:clinicId/persons/:personId/next-dose', {
