@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import * as repo from '../db/repositories/booking-repository.js';
-import { once, requestHash } from './idempotency.js';
+import { keyAnsweredOtherRequest, once, requestHash } from './idempotency.js';
 import { InputError } from './input-error.js';
 import { checkTypedIdentifier } from './identity-service.js';
 import { retrying } from '../db/transaction.js';
@@ -160,13 +160,15 @@ function refusalOf(err: BookingError): Outcome<never> {
 
 export async function createHold(pool: pg.Pool, picks: Array<{ dose: number; slotId: number }>, seats: number, holdMinutes: number,
   dateOfBirth?: string, idempotencyKey?: string): Promise<Outcome<{ holdId: string; expiresAt: string }>> {
+  const request = { picks, seats, dateOfBirth };
+  if (await keyAnsweredOtherRequest(pool, 'createHold', idempotencyKey, request)) return REUSED;
   // The series rules hold for every hold; ages only when the date of birth is given.
   const dobProblem = dateOfBirth ? dateOfBirthProblem(dateOfBirth, await jurisdictionToday(pool)) : null;
   if (dobProblem) throw new InputError('dateOfBirth', dobProblem);
   const problem = await checkChoice(pool, picks, [dateOfBirth ?? null]);
   if (problem === 'unknown_slot') return { status: 409, refusal: 'slot_unavailable' };
   if (problem) return seriesRefusal(problem);
-  const outcome = await once<Outcome<{ holdId: string; expiresAt: string }>>(pool, 'createHold', idempotencyKey, { picks, seats, dateOfBirth }, async (db) => {
+  const outcome = await once<Outcome<{ holdId: string; expiresAt: string }>>(pool, 'createHold', idempotencyKey, request, async (db) => {
     try {
       const hold = await repo.createHold(db, picks.map((p) => p.slotId), picks.map((p) => p.dose), seats, holdMinutes);
       return { status: 201, result: { holdId: hold.id, expiresAt: hold.expiresAt.toISOString() } };
@@ -310,6 +312,7 @@ interface Checked { regionCode: string | null; declared: boolean; knownDoses?: n
  * first and replay it too.
  */
 export async function createBooking(pool: pg.Pool, req: BookingRequest, idempotencyKey?: string): Promise<Outcome<BookingResult>> {
+  if (await keyAnsweredOtherRequest(pool, 'createBooking', idempotencyKey, req)) return REUSED;
   const ids = await checkPeople(pool, req.persons, req.channel);
   const held = req.holdId ? await repo.holdSlotIds(pool, req.holdId) : [];
   const picks = req.holdId ? held.map((h) => ({ dose: h.dose_number, slotId: h.slot_id })) : req.slots ?? [];
@@ -414,6 +417,8 @@ export async function getBooking(pool: pg.Pool, code: string, dateOfBirth: strin
 /** Cancels some doses (or all) of a booking found by code + date of birth; returns how many were cancelled. */
 export async function cancelBooking(pool: pg.Pool, code: string, dateOfBirth: string, doses: number[] | null,
   idempotencyKey?: string, reason?: string): Promise<Outcome<{ cancelled: number }>> {
+  const request = { code: normaliseConfirmationCode(code) ?? code, doses, reason };
+  if (await keyAnsweredOtherRequest(pool, 'cancelBooking', idempotencyKey, request)) return REUSED;
   const booking = await getBooking(pool, code, dateOfBirth);
   if (!booking) return { status: 404, refusal: 'booking_not_found' };
   // A dose named that was given already is not an appointment to cancel: said as such, not as a later dose kept.
@@ -421,7 +426,7 @@ export async function cancelBooking(pool: pg.Pool, code: string, dateOfBirth: st
   if (given && !booking.appointments.some((a) => a.status === 'booked' && doses!.includes(a.dose))) {
     return { status: 409, refusal: 'dose_given', detail: { dose: given.dose } };
   }
-  return once<Outcome<{ cancelled: number }>>(pool, 'cancelBooking', idempotencyKey, { code: booking.confirmationCode, doses, reason },
+  return once<Outcome<{ cancelled: number }>>(pool, 'cancelBooking', idempotencyKey, request,
     async (db) => {
       try {
         return { status: 200, result: { cancelled: await repo.cancel(db, booking.bookingId, doses) } };
@@ -439,6 +444,8 @@ export async function cancelBooking(pool: pg.Pool, code: string, dateOfBirth: st
  */
 export async function rescheduleBooking(pool: pg.Pool, code: string, dateOfBirth: string, dose: number, slotId: number,
   idempotencyKey?: string, reason?: string): Promise<Outcome<BookingResult>> {
+  const request = { code: normaliseConfirmationCode(code) ?? code, dose, slotId, reason };
+  if (await keyAnsweredOtherRequest(pool, 'rescheduleBooking', idempotencyKey, request)) return REUSED;
   const booking = await getBooking(pool, code, dateOfBirth);
   if (!booking) return { status: 404, refusal: 'booking_not_found' };
   const { people, doses } = await repo.bookingPeopleAndDoses(pool, booking.bookingId);
@@ -464,7 +471,7 @@ export async function rescheduleBooking(pool: pg.Pool, code: string, dateOfBirth
     const refusal = await rolloutRefusal(pool, e, rules, person.dateOfBirth, i, moved, []);
     if (refusal) return refusal;
   }
-  const outcome = await once<Outcome<BookingResult>>(pool, 'rescheduleBooking', idempotencyKey, { code: booking.confirmationCode, dose, slotId, reason }, async (db) => {
+  const outcome = await once<Outcome<BookingResult>>(pool, 'rescheduleBooking', idempotencyKey, request, async (db) => {
     try {
       await repo.reschedule(db, booking.bookingId, dose, slotId);
       const view = await repo.findBooking(db, booking.confirmationCode, dateOfBirth);

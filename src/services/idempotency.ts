@@ -39,6 +39,17 @@ export async function once<T>(pool: pg.Pool, operation: string, key: string | un
   });
 }
 
+/**
+ * True when `key` already answered another request of `operation`. Checked before a request is read any further, so
+ * a different request under a used key is refused as such (422), not for what else is wrong with it; the same request
+ * goes on and is replayed where its answer is stored.
+ */
+export async function keyAnsweredOtherRequest(pool: pg.Pool, operation: string, key: string | undefined, body: unknown): Promise<boolean> {
+  if (!key) return false;
+  const stored = await idem.storedRequestHash(pool, operation, key);
+  return stored !== undefined && stored !== requestHash(body);
+}
+
 function replayed<T>(answer: T): T {
   return answer !== null && typeof answer === 'object' && !Array.isArray(answer) ? { ...answer, replayed: true } : answer;
 }

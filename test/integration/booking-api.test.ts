@@ -586,6 +586,42 @@ test('an Idempotency-Key is bound to what it was first sent to: another operatio
   assert.deepEqual(await counterDrift(pool), []);
 });
 
+test('a used Idempotency-Key sent with another request is a reuse (422) before anything else is wrong with that request; a request refused before acting leaves the key free', async () => {
+  const [d1] = await session(pool, ref, { daysAhead: 20, capacity: 5, slotCount: 1 });
+  const [d2] = await session(pool, ref, { daysAhead: 20 + 56, capacity: 5, slotCount: 1 });
+  const post = (url: string, key: string, payload: object) => app.inject({ method: 'POST', url, headers: { 'idempotency-key': key }, payload });
+  // Refused before it acted (dose 1 without its dose 2): the key stays free for the corrected request.
+  const alone = await post('/api/v1/bookings', 'key-0000-first-wins', { slots: [{ dose: 1, slotId: d1 }], persons: [person(97)] });
+  assert.equal(alone.json().code, 'pairing_required', alone.body);
+  const booked = await post('/api/v1/bookings', 'key-0000-first-wins', { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }], persons: [person(97)] });
+  assert.equal(booked.statusCode, 201, booked.body);
+  const code = booked.json().confirmationCode;
+  for (const [what, payload] of [
+    ['dose 1 alone', { slots: [{ dose: 1, slotId: d1 }], persons: [person(97)] }],
+    ['a card number that is wrong', { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }], persons: [{ ...person(97), identifier: '1234567890' }] }],
+    ['another person', { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }], persons: [person(98)] }],
+  ] as const) {
+    const r = await post('/api/v1/bookings', 'key-0000-first-wins', payload);
+    assert.equal(r.statusCode, 422, `${what}: ${r.body}`);
+    assert.equal(r.json().code, 'idempotency_key_reused', what);
+  }
+  const same = await post('/api/v1/bookings', 'key-0000-first-wins', { persons: [person(97)], slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }] });
+  assert.equal(same.statusCode, 201, same.body);
+  assert.equal(same.json().confirmationCode, code, 'the same request is replayed');
+
+  const cancelled = await post('/api/v1/bookings/cancel', 'key-0000-cancel-first', { confirmationCode: code, dateOfBirth: '1960-04-02', doses: [2] });
+  assert.deepEqual(cancelled.json(), { cancelled: 1 });
+  const unknown = await post('/api/v1/bookings/cancel', 'key-0000-cancel-first', { confirmationCode: 'ZZZZZZZZZZ', dateOfBirth: '1960-04-02' });
+  assert.equal(unknown.json().code, 'idempotency_key_reused', unknown.body);
+  const moved = await post('/api/v1/bookings/reschedule', 'key-0000-cancel-first', { confirmationCode: code, dateOfBirth: '1960-04-02', dose: 1, slotId: d1 });
+  assert.equal(moved.statusCode, 422, 'a key is its first operation\'s');
+  const held = await post('/api/v1/holds', 'key-0000-hold-first', { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }] });
+  assert.equal(held.statusCode, 201, held.body);
+  const heldAlone = await post('/api/v1/holds', 'key-0000-hold-first', { slots: [{ dose: 1, slotId: d1 }] });
+  assert.equal(heldAlone.json().code, 'idempotency_key_reused', heldAlone.body);
+  assert.deepEqual(await counterDrift(pool), []);
+});
+
 test('the sweeper forgets guessing counts whose window has ended, and keeps the others', async () => {
   await pool.query(`INSERT INTO rate_limits (key, points, expire) VALUES ('test:ended', 3, $1), ('test:running', 3, $2)`, [Date.now() - 1000, Date.now() + 60_000]);
   assert.ok((await purgeExpiredRateLimits(pool)) >= 1);

@@ -18,6 +18,12 @@ export async function claim(db: pg.PoolClient, operation: string, key: string, r
   return r.rows[0];
 }
 
+/** The request an answer stored under (operation, key) was for, if one is stored. */
+export async function storedRequestHash(db: pg.Pool, operation: string, key: string): Promise<string | undefined> {
+  const r = await db.query<{ request_hash: string }>('SELECT request_hash FROM idempotency_keys WHERE operation = $1 AND key = $2', [operation, key]);
+  return r.rows[0]?.request_hash;
+}
+
 export async function store(db: pg.PoolClient, operation: string, key: string, statusCode: number, result: unknown): Promise<void> {
   await db.query('UPDATE idempotency_keys SET status_code = $3, result = $4 WHERE operation = $1 AND key = $2',
     [operation, key, statusCode, JSON.stringify(result)]);
