@@ -16,7 +16,7 @@ import {
 import { distanceKm } from '../domain/geo.js';
 import { entitledOn, type Entitlement, type Msg } from '../domain/rollout.js';
 import { reasonMessage } from '../domain/eligibility.js';
-import { eligibilityOf, namesOf, resolvePerson } from './eligibility-service.js';
+import { eligibilityOf, invitationMessage, invitationProblem, namesOf, resolvePerson } from './eligibility-service.js';
 import { currentRollout } from './rollout-service.js';
 
 export interface SearchInput {
@@ -54,7 +54,7 @@ export interface SearchResult {
   items: ClinicOffer[];
   nextCursor?: string;
   explanation?: {
-    reason: EmptyReason | 'not_yet_eligible' | 'too_young' | 'outside_window' | 'no_room_together' | 'product_not_offered' | 'dose_not_due' | 'days_cancelled'; nearest: (CandidateClinic & { day: string; product: string }) | null;
+    reason: EmptyReason | 'not_yet_eligible' | 'too_young' | 'outside_window' | 'no_room_together' | 'product_not_offered' | 'dose_not_due' | 'days_cancelled' | 'invitation_refused'; nearest: (CandidateClinic & { day: string; product: string }) | null;
     /** Why someone cannot book yet: `person` 0 is the person searched for, 1… those of `alsoFor`, in order. */
     eligibility?: Array<{ person: number; code: string; opensOn: string | null; messages: Msg }>;
   };
@@ -417,6 +417,12 @@ export async function searchFromRequest(pool: pg.Pool, b: SearchRequest): Promis
     return outside && result.items.length === 0 && result.explanation?.reason === 'not_eligible'
       ? { ...result, explanation: { ...result.explanation, reason: 'dose_not_due' } } : result;
   };
+  // A booking with an invitation code that can never be used is refused, roll-out or not: nothing is bookable with it.
+  const deadCode = b.invitationCode ? await invitationProblem(pool, b.invitationCode) : null;
+  if (deadCode) {
+    return { items: [], explanation: { reason: 'invitation_refused', nearest: null,
+      eligibility: [{ person: 0, code: `invitation_${deadCode}`, opensOn: null, messages: invitationMessage(deadCode) }] } };
+  }
   if (!(await currentRollout(pool)).rules) return saidWhy(await searchAvailability(pool, base)); // no roll-out: open to all
   // Where the person lives decides which phases are open to them: as given, else the place searched from.
   const postal = b.postalCode ?? (b.place && postalArea(b.place) ? b.place : undefined);

@@ -81,6 +81,27 @@ function pastDoses(products: Product[], history: PersonClaims['history'], today:
   });
 }
 
+async function invitationOf(pool: pg.Pool, given: string, holder?: { scheme: string; identifier: string; dateOfBirth: string }) {
+  const code = normaliseConfirmationCode(given);
+  const row = code ? await invitations.findInvitation(pool, code) : undefined;
+  let status: InvitationStatus = 'valid';
+  if (!row) status = 'unknown';
+  else if (row.revoked_at) status = 'revoked';
+  else if (row.expires_at <= new Date()) status = 'expired';
+  else if (row.person_id !== null && !(holder && row.holder_scheme === holder.scheme && row.holder_identifier === holder.identifier
+    && row.holder_dob === holder.dateOfBirth)) status = 'used';
+  return { code: code ?? given, row, status };
+}
+
+/**
+ * Why an invitation code given without the identity of who brings it can never be booked with: unknown, withdrawn or
+ * expired (null: it may be). Whether it is used by someone else only a booking, which knows who books, can tell.
+ */
+export async function invitationProblem(pool: pg.Pool, given: string): Promise<Exclude<InvitationStatus, 'valid' | 'used'> | null> {
+  const { status } = await invitationOf(pool, given);
+  return status === 'valid' || status === 'used' ? null : status;
+}
+
 /**
  * The facts about one person. `holder` is the identity of the person the
  * invitation must be (or become) bound to; `asDependent` marks a dependent
@@ -96,15 +117,8 @@ export async function resolvePerson(pool: pg.Pool, c: PersonClaims, opts: { fiel
   let invitation: ResolvedPerson['invitation'] = null;
   let held: PersonFacts['invitation'] = null;
   if (c.invitationCode) {
-    const code = normaliseConfirmationCode(c.invitationCode);
-    const row = code ? await invitations.findInvitation(pool, code) : undefined;
-    let status: InvitationStatus = 'valid';
-    if (!row) status = 'unknown';
-    else if (row.revoked_at) status = 'revoked';
-    else if (row.expires_at <= new Date()) status = 'expired';
-    else if (row.person_id !== null && !(opts.holder && row.holder_scheme === opts.holder.scheme && row.holder_identifier === opts.holder.identifier
-      && row.holder_dob === opts.holder.dateOfBirth)) status = 'used';
-    invitation = { code: code ?? c.invitationCode, status };
+    const { code, row, status } = await invitationOf(pool, c.invitationCode, opts.holder);
+    invitation = { code, status };
     if (row && status === 'valid') held = { cohortId: row.cohort_id, regionCode: row.region_code, asDependent: !!opts.asDependent };
   }
   return {
@@ -144,8 +158,10 @@ export async function checkEligibility(pool: pg.Pool, claims: PersonClaims, lang
     const messages = INVITATION_MESSAGES[person.invitation.status];
     reasons.unshift({ code: `invitation_${person.invitation.status}`, cohort: null, opensOn: null, message: messages[lang], messages });
   }
+  // A booking with an invitation code that can never be used is refused whatever else is true: so is the screening.
+  const deadCode = person.invitation && !['valid', 'used'].includes(person.invitation.status);
   return {
-    eligible: e.eligible,
+    eligible: e.eligible && !deadCode,
     regionCode: person.facts.regionCode,
     dose: e.dose,
     kind: e.kind,

@@ -317,3 +317,23 @@ test('dates whose vaccination days were all cancelled are said to be cancelled, 
     await pool.query(`UPDATE clinic_days SET cancelled_at = NULL, cancel_reason = NULL WHERE day = $1 AND cancel_reason = 'storm'`, [day]);
   }
 });
+
+test('an invitation code that can never be used finds nothing bookable, as booking and screening refuse it; without it the same person finds times', async () => {
+  const who = { place: 'Kingston', dateOfBirth: '1980-01-01', radiusKm: 15, limit: 1 };
+  const open = (await search(who)).json();
+  assert.ok(open.items.length > 0, 'an adult may book without a code here');
+  for (const [lang, message] of [['en', /cannot be used/], ['fr', /ne permet pas/]] as const) {
+    const r = (await search({ ...who, invitationCode: 'ZZZZ-ZZZZ' }, lang)).json();
+    assert.deepEqual([r.items.length, r.explanation.reason, r.explanation.eligibility[0].code], [0, 'invitation_refused', 'invitation_unknown']);
+    assert.match(r.explanation.message, message);
+  }
+  const screened = await app.inject({ method: 'POST', url: '/api/v1/eligibility', payload: { dateOfBirth: '1980-01-01', place: 'Kingston', invitationCode: 'ZZZZ-ZZZZ' } });
+  assert.equal(screened.json().eligible, false, screened.body);
+  assert.equal(screened.json().reasons[0].code, 'invitation_unknown');
+  const { slotId } = open.items[0].days[0].firstTimes[0];
+  const { nextDose } = open.items[0].days[0];
+  const { slotId: second } = (await app.inject({ method: 'GET', url: `/api/v1/clinics/${nextDose.clinicId}/days/${nextDose.day}/slots` })).json().items[0];
+  const booked = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { invitationCode: 'ZZZZ-ZZZZ', slots: [{ dose: 1, slotId }, { dose: 2, slotId: second }],
+    persons: [{ identifier: '1234567897', dateOfBirth: '1980-01-01', givenName: 'Ada', familyName: 'Tester', email: 'ada@example.org' }] } });
+  assert.equal(booked.json().code, 'invitation_unknown', booked.body);
+});

@@ -54,12 +54,14 @@ const SearchResponse = Type.Object({
     reason: Type.String(), message: Type.String(), messages: Type.Object({ en: Type.String(), fr: Type.String() }),
     nearest: Nullable(Type.Object({ clinic: ClinicNearby, day: Type.String(), product: Type.String() })),
     eligibility: Type.Optional(Type.Array(Type.Object({ person: Type.Integer({ description: '0: the person searched for; 1 and up: those of alsoFor, in order' }), code: Type.String(), opensOn: Nullable(Type.String()), message: Type.String(), messages: Type.Object({ en: Type.String(), fr: Type.String() }) }),
-      { description: 'when reason is not_yet_eligible or too_young: why, the binding "not yet" first' })),
+      { description: 'when reason is not_yet_eligible or too_young: why, the binding "not yet" first; with invitation_refused: why the code cannot be used' })),
   })),
 });
 
 const REASONS: Record<string, { en: string; fr: string }> = {
   not_yet_eligible: { en: 'You cannot book yet: see why and from when below.', fr: 'Vous ne pouvez pas encore réserver : voyez pourquoi et à partir de quand ci-dessous.' },
+  invitation_refused: { en: 'This invitation code cannot be used to book: see why below. Check the code, or search without it.',
+    fr: "Ce code d'invitation ne permet pas de réserver : voyez pourquoi ci-dessous. Vérifiez le code, ou cherchez sans lui." },
   too_young: { en: 'No vaccine offered is approved for this age yet: see from when below.', fr: "Aucun vaccin offert n'est encore autorisé à cet âge : voyez à partir de quand ci-dessous." },
   no_clinics: { en: 'No clinic matching your filters is within this distance.', fr: 'Aucune clinique correspondant à vos filtres ne se trouve dans ce rayon.' },
   nothing_published: { en: 'No appointments have been published near you for these dates yet.', fr: "Aucun rendez-vous n'a encore été publié près de chez vous pour ces dates." },
