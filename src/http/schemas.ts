@@ -7,6 +7,9 @@ export const errorResponses = {
   500: Type.Ref('Error'),
 };
 
+/** What a clinic offers for access, as clinics record it and searches ask for it. */
+export const AccessibilityFeature = Type.Union(['wheelchair', 'accessible_parking', 'hearing_loop', 'quiet_room', 'sign_language'].map((f) => Type.Literal(f)));
+
 /** An appointment's or a slot's time, as the clinic's clock shows it, with the offset that makes it one instant. */
 export const ClinicTime = () => Type.String({ format: 'date-time', description: "The clinic's local time with its UTC offset (RFC 3339), e.g. 2026-12-05T09:00:00-05:00" });
 

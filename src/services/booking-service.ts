@@ -249,11 +249,11 @@ async function checkEligible(pool: pg.Pool, req: BookingRequest, i: number, { sc
   };
   let resolved;
   try {
-    resolved = await resolvePerson(pool, claims, { field: `persons.${i}.`, holder: i === 0 ? { scheme, identifier, dateOfBirth: p.dateOfBirth } : undefined, asDependent: i > 0 });
+    resolved = await resolvePerson(pool, claims, { field: `persons.${i}.`, historyField: 'previousDoses', holder: i === 0 ? { scheme, identifier, dateOfBirth: p.dateOfBirth } : undefined, asDependent: i > 0 });
   } catch (err) {
     // A postal code from the address we cannot place is not the person's mistake: decide without a region.
     if (!(err instanceof InputError && err.field === `persons.${i}.postalCode` && !p.postalCode)) throw err;
-    resolved = await resolvePerson(pool, { ...claims, postalCode: undefined }, { field: `persons.${i}.`, asDependent: i > 0 });
+    resolved = await resolvePerson(pool, { ...claims, postalCode: undefined }, { field: `persons.${i}.`, historyField: 'previousDoses', asDependent: i > 0 });
   }
   if (i === 0 && resolved.invitation && resolved.invitation.status !== 'valid') {
     return { refusal: { status: 403, refusal: `invitation_${resolved.invitation.status}` } };

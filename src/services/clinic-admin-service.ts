@@ -62,7 +62,7 @@ function constraintError(err: unknown): unknown {
   const e = err as { code?: string; constraint?: string };
   if (e.code === '23505') return new InputError('code', { en: 'Another clinic already has this code.', fr: 'Une autre clinique porte déjà ce code.' });
   if (e.code === '23514') {
-    const field = e.constraint?.includes('kind') ? 'kind' : e.constraint?.includes('latitude') ? 'latitude' : e.constraint?.includes('longitude') ? 'longitude' : e.constraint?.includes('languages') ? 'languages' : 'name';
+    const field = e.constraint?.includes('kind') ? 'kind' : e.constraint?.includes('latitude') ? 'latitude' : e.constraint?.includes('longitude') ? 'longitude' : e.constraint?.includes('languages') ? 'languages' : e.constraint?.includes('accessibility') ? 'accessibility' : 'name';
     return new InputError(field, { en: `The value of ${field} is not allowed.`, fr: `La valeur de ${field} n'est pas permise.` });
   }
   return err;

@@ -70,12 +70,13 @@ async function residence(pool: pg.Pool, c: PersonClaims, field: string): Promise
   return null;
 }
 
+/** `field`: the name the request gives the doses (history, or a booking's persons.N.previousDoses). */
 function pastDoses(products: Product[], history: PersonClaims['history'], today: string, field: string): PastDose[] {
   return (history ?? []).map((h, i) => {
     const product = products.find((p) => p.code === h.product);
-    if (!product) throw new InputError(`${field}history.${i}.product`, { en: `There is no product "${h.product}".`, fr: `Le produit « ${h.product} » n'existe pas.` });
+    if (!product) throw new InputError(`${field}.${i}.product`, { en: `There is no product "${h.product}".`, fr: `Le produit « ${h.product} » n'existe pas.` });
     if (!isValidDay(h.date) || h.date > today) {
-      throw new InputError(`${field}history.${i}.date`, { en: 'A previous dose needs a real date, not in the future.', fr: 'Une dose précédente doit avoir une vraie date, pas dans le futur.' });
+      throw new InputError(`${field}.${i}.date`, { en: 'A previous dose needs a real date, not in the future.', fr: 'Une dose précédente doit avoir une vraie date, pas dans le futur.' });
     }
     return { day: h.date, product };
   });
@@ -107,7 +108,7 @@ export async function invitationProblem(pool: pg.Pool, given: string): Promise<E
  * invitation must be (or become) bound to; `asDependent` marks a dependent
  * booked with someone else's invitation.
  */
-export async function resolvePerson(pool: pg.Pool, c: PersonClaims, opts: { field?: string; holder?: { scheme: string; identifier: string; dateOfBirth: string }; asDependent?: boolean } = {}): Promise<ResolvedPerson> {
+export async function resolvePerson(pool: pg.Pool, c: PersonClaims, opts: { field?: string; historyField?: string; holder?: { scheme: string; identifier: string; dateOfBirth: string }; asDependent?: boolean } = {}): Promise<ResolvedPerson> {
   const field = opts.field ?? '';
   const [products, settings] = await Promise.all([productCatalogue(pool), jurisdictionSettings(pool)]);
   const today = localDate(new Date(), settings.timeZone);
@@ -123,7 +124,7 @@ export async function resolvePerson(pool: pg.Pool, c: PersonClaims, opts: { fiel
   }
   return {
     facts: { dateOfBirth: c.dateOfBirth, regionCode, groups: c.groups ?? [], invitation: held },
-    history: pastDoses(products, c.history, today, field),
+    history: pastDoses(products, c.history, today, `${field}${opts.historyField ?? 'history'}`),
     invitation,
   };
 }

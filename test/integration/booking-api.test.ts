@@ -498,6 +498,9 @@ test('a blank name, or a dose already had before birth or in the future, is refu
     assert.equal(r.statusCode, 400, r.body);
     assert.equal(r.json().field, 'persons.0.previousDoses.0.date');
   }
+  const unknownProduct = await book({ ...person(95), previousDoses: [{ date: '2026-01-05', product: 'sputnik' }] });
+  assert.equal(unknownProduct.statusCode, 400, unknownProduct.body);
+  assert.equal(unknownProduct.json().field, 'persons.0.previousDoses.0.product', 'named as the request names it');
   const search = await app.inject({ method: 'POST', url: '/api/v1/availability/search',
     payload: { latitude: 43.7, longitude: -79.4, radiusKm: 25, dateOfBirth: '1980-01-01', dose: 2, previousDoseDate: '1800-11-20', previousProduct: 'test-mrna' } });
   assert.equal(search.statusCode, 400, search.body);

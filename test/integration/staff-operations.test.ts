@@ -403,3 +403,12 @@ test('regions: an administrator creates and corrects one; bad input names the fi
   const listed = await app.inject({ method: 'GET', url: '/api/v1/regions' });
   assert.ok(listed.json().items.some((r: { code: string }) => r.code === 'NEW-1'), 'the public list has it at once');
 });
+
+test('a clinic\'s accessibility is one of the features search knows, refused by its own name otherwise', async () => {
+  const wrong = await as('administrator', 'PATCH', `/api/v1/staff/clinics/${ids.clinic}`, { accessibility: ['jetpack'] });
+  assert.equal(wrong.statusCode, 400, wrong.body);
+  assert.match(wrong.json().field, /^accessibility/);
+  const right = await as('administrator', 'PATCH', `/api/v1/staff/clinics/${ids.clinic}`, { accessibility: ['wheelchair', 'quiet_room'] });
+  assert.equal(right.statusCode, 200, right.body);
+  assert.deepEqual(right.json().accessibility, ['wheelchair', 'quiet_room']);
+});

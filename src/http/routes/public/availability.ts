@@ -6,9 +6,8 @@ import * as availability from '../../../services/availability-service.js';
 import { preferredLanguage } from '../../errors.js';
 import { clinicView } from '../../../services/reference-service.js';
 import { EligibilityClaims } from './eligibility.js';
-import { ClinicNearby, ClinicTime, Day, errorResponses, Id, Nullable } from '../../schemas.js';
+import { AccessibilityFeature, ClinicNearby, ClinicTime, Day, errorResponses, Id, Nullable } from '../../schemas.js';
 
-const Feature = Type.Union(['wheelchair', 'accessible_parking', 'hearing_loop', 'quiet_room', 'sign_language'].map((f) => Type.Literal(f)));
 
 const SearchBody = Type.Object({
   latitude: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
@@ -25,7 +24,7 @@ const SearchBody = Type.Object({
   nextProduct: Type.Optional(Type.String({ maxLength: 40, description: 'with nextDoseDate: the next dose’s product (the same is offered)' })),
   product: Type.Optional(Type.String({ maxLength: 40 })),
   kind: Type.Optional(Type.Union(['mass_site', 'pharmacy', 'hospital', 'primary_care', 'mobile'].map((k) => Type.Literal(k)))),
-  accessibility: Type.Array(Feature, { default: [], maxItems: 5 }),
+  accessibility: Type.Array(AccessibilityFeature, { default: [], maxItems: 5 }),
   language: Type.Optional(Type.Union([Type.Literal('en'), Type.Literal('fr')])),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
   limit: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),

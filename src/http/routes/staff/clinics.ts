@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { getClinic, listClinics } from '../../../db/repositories/reference-repository.js';
 import * as admin from '../../../services/clinic-admin-service.js';
 import { ApiError } from '../../errors.js';
-import { Clinic, errorResponses, Id } from '../../schemas.js';
+import { AccessibilityFeature, Clinic, errorResponses, Id } from '../../schemas.js';
 
 const ClinicSchema = Type.Object(Clinic.properties); // the public shape; the shared $id belongs to the reference routes' scope
 import { authorize, callerOf, signInFirst } from '../../staff-auth.js';
@@ -17,7 +17,7 @@ const Fields = {
   name: Type.String({ minLength: 1, maxLength: 200 }), kind: Kind, street: Type.String({ minLength: 1, maxLength: 200 }), city: Type.String({ minLength: 1, maxLength: 100 }),
   postalCode: Type.String({ minLength: 3, maxLength: 10 }), latitude: Type.Number({ minimum: -90, maximum: 90 }), longitude: Type.Number({ minimum: -180, maximum: 180 }),
   phone: Type.Optional(Type.String({ maxLength: 40 })), languages: Type.Optional(Type.Array(Type.String({ maxLength: 5 }), { minItems: 1, maxItems: 10 })),
-  accessibility: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { maxItems: 20 })), accessibilityNotes: Type.Optional(Type.String({ maxLength: 500 })),
+  accessibility: Type.Optional(Type.Array(AccessibilityFeature, { maxItems: 20 })), accessibilityNotes: Type.Optional(Type.String({ maxLength: 500 })),
 };
 
 /** Clinics, kept by administrators (anywhere) and region managers (in their regions). */
