@@ -311,6 +311,9 @@ function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
  * checkEligibility gave the person).
  */
 export async function daySlots(pool: pg.Pool, clinicId: number, day: string, productCode?: string, cohorts: string[] = [], seats = 1) {
+  // A clinic that does not exist, or is closed, has no times to offer: undefined, not an empty day.
+  const clinic = (await clinicsById(pool)).get(clinicId);
+  if (!clinic) return undefined;
   const products = await productCatalogue(pool);
   const product = productCode ? products.find((p) => p.code === productCode) : undefined;
   if (productCode && !product) {
@@ -318,9 +321,8 @@ export async function daySlots(pool: pg.Pool, clinicId: number, day: string, pro
   }
   const barred = [...(await restrictedSessionsById(pool)).values()].filter((x) => x.clinic_id === clinicId && x.day === day && !x.cohorts.some((c) => cohorts.includes(c)));
   const slots = await avail.daySlots(pool, clinicId, day, product?.id ?? null, barred.map((x) => x.id), seats);
-  const timeZone = (await clinicsById(pool)).get(clinicId)?.time_zone ?? 'UTC';
   return slots.map((s) => ({
-    slotId: s.slot_id, startsAt: clinicTime(s.starts_at, timeZone), endsAt: clinicTime(s.ends_at, timeZone), free: s.free,
+    slotId: s.slot_id, startsAt: clinicTime(s.starts_at, clinic.time_zone), endsAt: clinicTime(s.ends_at, clinic.time_zone), free: s.free,
     product: products.find((p) => p.id === s.product_id)!.code,
   }));
 }

@@ -421,6 +421,9 @@ export async function cancelBooking(pool: pg.Pool, code: string, dateOfBirth: st
   if (await keyAnsweredOtherRequest(pool, 'cancelBooking', idempotencyKey, request)) return REUSED;
   const booking = await getBooking(pool, code, dateOfBirth);
   if (!booking) return { status: 404, refusal: 'booking_not_found' };
+  // A dose this booking never had is a mistake to say, not a cancellation of nothing (a dose cancelled already is).
+  const absent = doses?.find((d) => !booking.appointments.some((a) => a.dose === d));
+  if (absent !== undefined) return { status: 409, refusal: 'nothing_to_cancel', detail: { dose: absent } };
   // A dose named that was given already is not an appointment to cancel: said as such, not as a later dose kept.
   const given = booking.appointments.find((a) => a.status === 'completed' && doses?.includes(a.dose));
   if (given && !booking.appointments.some((a) => a.status === 'booked' && doses!.includes(a.dose))) {

@@ -218,7 +218,7 @@ export async function suggestNextDose(pool: pg.Pool, clinicId: number, personId:
   const day = here && suggestDay(here.days.map((d) => d.day), window);
   const offered = here?.days.find((d) => d.day === day);
   // Search gives first times for the first days only: the chosen day's own times are read.
-  const slot = offered && (await daySlots(pool, clinicId, offered.day, offered.product.code))[0];
+  const slot = offered && (await daySlots(pool, clinicId, offered.day, offered.product.code))?.[0];
   if (!offered || !slot) return { dose, suggestion: null, existing: null, reason: 'nothing_free_here' as const };
   return { dose, existing: null, reason: null,
     suggestion: { day: offered.day, slotId: slot.slotId, startsAt: slot.startsAt, product: offered.product.code, recommended: window.recommended } };

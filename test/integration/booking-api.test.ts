@@ -9,6 +9,7 @@ import { freshDatabase } from '../helpers/db.js';
 import { withCheckDigits } from '../../src/domain/identifiers.js';
 import { baseReferenceData, session } from '../helpers/fixtures.js';
 import { forgetCachedReferenceData } from '../../src/services/reference-cache.js';
+import { localDate } from '../../src/domain/calendar.js';
 
 let app: FastifyInstance;
 let pool: pg.Pool;
@@ -623,6 +624,22 @@ test('a used Idempotency-Key sent with another request is a reuse (422) before a
   const heldAlone = await post('/api/v1/holds', 'key-0000-hold-first', { slots: [{ dose: 1, slotId: d1 }] });
   assert.equal(heldAlone.json().code, 'idempotency_key_reused', heldAlone.body);
   assert.deepEqual(await counterDrift(pool), []);
+});
+
+test('a dose the booking never had is not cancelled as nothing (409 nothing_to_cancel); the times of a clinic that does not exist are a 404, not an empty day', async () => {
+  const [d1] = await session(pool, ref, { daysAhead: 21, capacity: 5, slotCount: 1 });
+  const [d2] = await session(pool, ref, { daysAhead: 21 + 56, capacity: 5, slotCount: 1 });
+  const code = await bookSeries(99, d1!, d2!);
+  const cancel = (doses: number[]) => app.inject({ method: 'POST', url: '/api/v1/bookings/cancel', headers: { 'accept-language': 'fr' }, payload: { confirmationCode: code, dateOfBirth: '1960-04-02', doses } });
+  const nine = await cancel([9]);
+  assert.equal(nine.statusCode, 409, nine.body);
+  assert.equal(nine.json().code, 'nothing_to_cancel');
+  assert.match(nine.json().message, /pas de rendez-vous/);
+  assert.deepEqual((await cancel([2])).json(), { cancelled: 1 });
+  assert.deepEqual((await cancel([2])).json(), { cancelled: 0 }, 'a dose cancelled already: nothing more to do');
+  const nowhere = await app.inject({ method: 'GET', url: `/api/v1/clinics/999999/days/${localDate(new Date(), 'America/Toronto')}/slots` });
+  assert.equal(nowhere.statusCode, 404, nowhere.body);
+  assert.deepEqual([nowhere.json().code, nowhere.json().field], ['clinic_not_found', 'clinicId']);
 });
 
 test('the sweeper forgets guessing counts whose window has ended, and keeps the others', async () => {

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type pg from 'pg';
 import * as availability from '../../../services/availability-service.js';
-import { preferredLanguage } from '../../errors.js';
+import { ApiError, preferredLanguage } from '../../errors.js';
 import { clinicView } from '../../../services/reference-service.js';
 import { EligibilityClaims } from './eligibility.js';
 import { AccessibilityFeature, ClinicNearby, ClinicTime, Day, errorResponses, Id, Nullable } from '../../schemas.js';
@@ -149,6 +149,8 @@ export const availabilityRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (
       response: { 200: Type.Object({ items: Type.Array(Type.Object({ slotId: Type.Integer(), startsAt: ClinicTime(), endsAt: ClinicTime(), free: Type.Integer(), product: Type.String() })) }), ...errorResponses },
     },
   }, async (req) => {
-    return { items: await availability.daySlots(pool, req.params.clinicId, req.params.day, req.query.product, req.query.cohorts?.split(',').map((c) => c.trim()).filter(Boolean), req.query.seats) };
+    const items = await availability.daySlots(pool, req.params.clinicId, req.params.day, req.query.product, req.query.cohorts?.split(',').map((c) => c.trim()).filter(Boolean), req.query.seats);
+    if (!items) throw new ApiError(404, 'clinic_not_found', { en: `There is no open clinic ${req.params.clinicId}.`, fr: `Il n'existe pas de clinique ouverte ${req.params.clinicId}.` }, 'clinicId');
+    return { items };
   });
 };

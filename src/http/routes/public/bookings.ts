@@ -66,6 +66,7 @@ const REFUSALS: Record<string, { en: string; fr: string }> = {
     fr: 'Une dose suivante de cette réservation reste réservée : annulez-la aussi, ou déplacez plutôt cette dose.',
   },
   dose_given: { en: 'This dose was given already: there is no appointment left to cancel for it.', fr: 'Cette dose a déjà été administrée : il ne reste aucun rendez-vous à annuler pour elle.' },
+  nothing_to_cancel: { en: 'This booking has no appointment for that dose.', fr: "Cette réservation n'a pas de rendez-vous pour cette dose." },
   nothing_to_reschedule: { en: 'This booking has no active appointment for that dose.', fr: "Cette réservation n'a pas de rendez-vous actif pour cette dose." },
   not_eligible: { en: 'This person cannot book this appointment yet.', fr: 'Cette personne ne peut pas encore réserver ce rendez-vous.' },
   clinic_restricted: { en: 'This clinic or session serves only some groups, and not this person: please choose another time or clinic.', fr: "Cette clinique ou cette séance ne sert que certains groupes, dont cette personne ne fait pas partie : choisissez une autre heure ou une autre clinique." },
