@@ -24,6 +24,15 @@ export function defaultedOptional<T>(schema: T): T {
 /** Shared error responses, as the routes write them (a reference to the Error schema). */
 const ERROR = { $ref: 'Error' };
 
+const RETRY_AFTER = { 'retry-after': { type: 'integer', description: 'Seconds to wait before trying again' } };
+/** An error answered with Retry-After: too many requests (429), a key still at work (409), the database unavailable (503). */
+const errorWithRetry = (description: string) => ({ description, headers: RETRY_AFTER, content: { 'application/json': { schema: ERROR } } });
+const BUSY_KEY = errorWithRetry('Conflict, or a request with this Idempotency-Key still at work (idempotency_key_in_progress: ask again after Retry-After)');
+const TOO_MANY = errorWithRetry('Too many requests: try again after Retry-After seconds');
+const UNAVAILABLE = errorWithRetry('The database is unavailable or saturated (service_unavailable): try again after Retry-After seconds');
+/** Operations that answer without the database. */
+const WITHOUT_DATABASE = new Set(['getHealth', 'getMetrics']);
+
 /**
  * Answers no route declares, because they come from around it: a body too large (413) or not JSON (415) is refused
  * by the body parser for any operation that takes a body, and an Idempotency-Key sent before with another request
@@ -36,10 +45,31 @@ function sharedResponses(schema: FastifySchema & Json, signedIn: boolean): Json 
   const added: Json = {};
   if (schema.body) Object.assign(added, { 413: ERROR, 415: ERROR });
   const headers = schema.headers as { properties?: Json } | undefined;
-  if (headers?.properties?.['idempotency-key']) added[422] = ERROR;
+  const keyed = !!headers?.properties?.['idempotency-key'];
+  if (keyed) Object.assign(added, { 409: BUSY_KEY, 422: ERROR });
   // Staff and admin operations refuse a caller without a session or token (401), or without the right (403).
   if (signedIn) Object.assign(added, { 401: ERROR, 403: ERROR });
-  return { ...added, ...response };
+  if (!WITHOUT_DATABASE.has(String(schema.operationId))) added[503] = UNAVAILABLE;
+  const all: Json = { ...added, ...response };
+  // Said by the route as a plain Error: the header that comes with it is documented all the same.
+  if (all[429]) all[429] = TOO_MANY;
+  if (keyed && all[409]) all[409] = BUSY_KEY;
+  if (keyed) {
+    for (const [status, r] of Object.entries(all)) {
+      if (/^2/.test(status) && r && typeof r === 'object') {
+        all[status] = { ...(r as Json), headers: { ...((r as Json).headers as Json | undefined),
+          'idempotent-replayed': { type: 'string', enum: ['true'], description: 'Present when this is the stored answer to an earlier request with the same Idempotency-Key' } } };
+      }
+    }
+  }
+  return all;
+}
+
+/** Every operation takes ?lang= (errors.ts preferredLanguage): the language of its messages, before Accept-Language. */
+const LANG = { type: 'string', enum: ['en', 'fr'], description: 'The language of messages in the answer (before Accept-Language)' };
+function withLang(querystring: unknown): Json {
+  const q = (querystring ?? { type: 'object', properties: {} }) as Json;
+  return { ...q, properties: { ...(q.properties as Json | undefined), lang: LANG } };
 }
 
 /** Operations for staff (a session cookie with its X-CSRF-Token, or the administrator token) and administrators. */
@@ -57,5 +87,5 @@ export function documentDefaultsAsOptional({ schema, url }: { schema: FastifySch
   const { body, querystring, headers, params, ...rest } = schema as FastifySchema & Json;
   return { url, schema: { ...rest, response: sharedResponses(schema as FastifySchema & Json, signedIn),
     ...(signedIn && !rest.security ? { security: STAFF_SECURITY } : {}),
-    body: defaultedOptional(body), querystring: defaultedOptional(querystring), headers: defaultedOptional(headers), params } as FastifySchema };
+    body: defaultedOptional(body), querystring: withLang(defaultedOptional(querystring)), headers: defaultedOptional(headers), params } as FastifySchema };
 }

@@ -125,6 +125,24 @@ test('every operation documents its success, and what it answers with', async ()
   assert.ok(doc.paths['/api/v1/admin/invitation-batches/{batchId}/codes.csv'].get.responses['200'].content['text/csv']);
 });
 
+test('the document says what comes from around the routes: 503 and 429 with Retry-After, a key still at work, a replayed answer, ?lang=', async () => {
+  const doc = (await app.inject('/openapi.json')).json();
+  const missing: string[] = [];
+  for (const methods of Object.values<Record<string, { operationId: string; parameters?: Array<{ name: string; in: string }>; responses: Record<string, { headers?: Record<string, unknown> }> }>>(doc.paths)) {
+    for (const op of Object.values(methods)) {
+      if (!['getHealth', 'getMetrics'].includes(op.operationId) && !op.responses['503']) missing.push(`${op.operationId} 503`);
+      for (const status of ['429', '503']) if (op.responses[status] && op.operationId !== 'getReadiness' && !op.responses[status].headers?.['retry-after']) missing.push(`${op.operationId} ${status} Retry-After`);
+      if (!op.parameters?.some((p) => p.name === 'lang' && p.in === 'query')) missing.push(`${op.operationId} ?lang=`);
+      if (op.parameters?.some((p) => p.name === 'idempotency-key')) {
+        if (!op.responses['409']?.headers?.['retry-after']) missing.push(`${op.operationId} 409 in progress`);
+        for (const [status, r] of Object.entries(op.responses)) if (/^2/.test(status) && !r.headers?.['idempotent-replayed']) missing.push(`${op.operationId} ${status} Idempotent-Replayed`);
+      }
+    }
+  }
+  assert.deepEqual(missing, []);
+  assert.deepEqual(doc.paths['/api/v1/bookings'].post.security, [{}, { bearer: [] }], 'anyone books; the administrator token books as the call centre');
+});
+
 test('every staff and admin operation documents how it is called and its 401 and 403', async () => {
   const doc = (await app.inject('/openapi.json')).json();
   assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['bearer', 'csrfToken', 'staffSession']);

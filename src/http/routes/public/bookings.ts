@@ -134,6 +134,8 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
     schema: {
       operationId: 'createBooking', tags: ['booking'],
       summary: 'Book a dose series (from a hold or from slots) for one or more people: all appointments or none',
+      // Anyone may book; the administrator token books as the call centre (persons[].identityDocument needs it).
+      security: [{}, { bearer: [] }],
       headers: IdempotencyHeaders,
       body: Type.Object({
         holdId: Type.Optional(Type.String({ format: 'uuid' })),
