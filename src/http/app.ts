@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { documentDefaultsAsOptional } from './openapi-defaults.js';
 import type pg from 'pg';
-import { ErrorBody, errorHandler, notFoundHandler } from './errors.js';
+import { clientErrorHandler, ErrorBody, errorHandler, notFoundHandler } from './errors.js';
 import { datesPostgresCanStore, refuseDeepJson, refuseUnstorableText } from './input-guards.js';
 import { replayRepeatedRequests } from './request-idempotency.js';
 import { routeMethods } from './method-not-allowed.js';
@@ -77,6 +77,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           ({ method: req.method, path: req.routeOptions?.url ?? req.url.split('?')[0], id: req.id }),
       },
     },
+    // Errors met before routing (a path that cannot be decoded) are answered like every other error.
+    frameworkErrors: (err, req, reply) => errorHandler(err as FastifyError, req, reply),
+    clientErrorHandler,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { Duplex } from 'node:stream';
 import { Type } from 'typebox';
 import { createRequire } from 'node:module';
 import Negotiator from 'negotiator';
@@ -82,6 +83,9 @@ const FRAMEWORK_REFUSALS: Record<string, { status: number; code: string; field?:
     en: 'This Content-Type is not accepted: send JSON (application/json).', fr: "Ce Content-Type n'est pas accepté : envoyez du JSON (application/json)." } },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_content_length', messages: {
     en: 'The Content-Length does not match the body.', fr: 'Le Content-Length ne correspond pas au corps de la requête.' } },
+  // Refused before routing (Fastify's frameworkErrors): a path that cannot be decoded.
+  FST_ERR_BAD_URL: { status: 400, code: 'invalid_url', messages: {
+    en: 'The address is malformed: a % must be followed by two hexadecimal digits.', fr: "L'adresse est mal formée : un % doit être suivi de deux chiffres hexadécimaux." } },
 };
 
 /** Field name from an Ajv error path like "/radiusKm" or a missing-property message. */
@@ -108,6 +112,23 @@ const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'E
 function databaseUnavailable(err: { code?: string; message?: string }): boolean {
   if (err.code && (UNAVAILABLE_CODES.has(err.code) || err.code.startsWith('08'))) return true;
   return /^(Connection terminated|timeout exceeded when trying to connect)/.test(err.message ?? '');
+}
+
+/**
+ * A request Node's HTTP parser refuses (headers too large, a malformed request line) never reaches Fastify: answered on
+ * the socket with the same Error body, in English and French, then closed.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const large = err.code === 'HPE_HEADER_OVERFLOW';
+  const [status, reason, code, messages] = large
+    ? [431, 'Request Header Fields Too Large', 'headers_too_large', { en: 'The request headers are too large: send fewer or shorter cookies and headers.', fr: 'Les en-têtes de la requête sont trop volumineux : envoyez des cookies et en-têtes moins nombreux ou plus courts.' }] as const
+    : [400, 'Bad Request', 'malformed_request', { en: 'The request is malformed and could not be read.', fr: "La requête est mal formée et n'a pas pu être lue." }] as const;
+  const body = JSON.stringify({ code, message: messages.en, messages });
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
+import { connect, type AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app.js';
@@ -294,6 +295,25 @@ test('an empty body under a JSON Content-Type is no body: an operation without o
   const text = await app.inject({ method: 'POST', url: '/api/v1/bookings/lookup', headers: { 'content-type': 'application/json' }, payload: '"AAAA"' });
   assert.equal(text.statusCode, 400);
   assert.equal(text.json().field, 'body', 'a body of the wrong kind names the body');
+});
+
+test('a request refused before routing, or before Fastify sees it, gets the same Error body: a path that cannot be decoded, headers too large', async () => {
+  const bad = await app.inject({ url: '/api/v1/clinics/%ZZ', headers: { 'accept-language': 'fr' } });
+  assert.equal(bad.statusCode, 400, bad.body);
+  assert.equal(bad.json().code, 'invalid_url');
+  assert.match(bad.json().message, /mal formée/);
+  assert.ok(bad.json().requestId);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  const raw = await new Promise<string>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(`GET /health HTTP/1.1\r\nHost: x\r\nCookie: ${'a'.repeat(40_000)}\r\n\r\n`));
+    let got = '';
+    socket.on('data', (d) => { got += d; }).on('end', () => resolve(got)).on('error', reject);
+  });
+  assert.match(raw, /^HTTP\/1\.1 431 /);
+  const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4));
+  assert.equal(body.code, 'headers_too_large');
+  assert.match(body.messages.fr, /trop volumineux/);
 });
 
 test('a path that exists is a 405 with Allow for another method, whatever its parameters; an unknown path stays a 404', async () => {
