@@ -142,6 +142,11 @@ test('the document says what comes from around the routes: 503 and 429 with Retr
   }
   assert.deepEqual(missing, []);
   assert.deepEqual(doc.paths['/api/v1/bookings'].post.security, [{}, { bearer: [] }], 'anyone books; the administrator token books as the call centre');
+  // Closed sets are enumerated, and the booking engine's refusal codes are named.
+  const search = doc.paths['/api/v1/availability/search'].post.responses['200'].content['application/json'].schema;
+  assert.ok(search.properties.explanation.properties.reason.enum.includes('invitation_refused'));
+  assert.match(JSON.stringify(doc.paths['/api/v1/bookings'].post.responses['201']), /"status":\{"type":"string","enum":\["booked","checked_in","completed","cancelled","no_show"\]\}/);
+  for (const code of ['slot_full', 'hold_expired', 'pairing_required', 'idempotency_key_reused']) assert.match(doc.paths['/api/v1/bookings'].post.description, new RegExp(code));
 });
 
 test('every staff and admin operation documents how it is called and its 401 and 403', async () => {

@@ -46,17 +46,6 @@ const OfferedDay = Type.Object({
     product: Type.String(), window: Type.Object({ earliest: Type.String(), recommended: Type.String(), latest: Nullable(Type.String()) }),
   })),
 });
-const SearchResponse = Type.Object({
-  items: Type.Array(Type.Object({ clinic: ClinicNearby, days: Type.Array(OfferedDay) })),
-  nextCursor: Type.Optional(Type.String()),
-  explanation: Type.Optional(Type.Object({
-    reason: Type.String(), message: Type.String(), messages: Type.Object({ en: Type.String(), fr: Type.String() }),
-    nearest: Nullable(Type.Object({ clinic: ClinicNearby, day: Type.String(), product: Type.String() })),
-    eligibility: Type.Optional(Type.Array(Type.Object({ person: Type.Integer({ description: '0: the person searched for; 1 and up: those of alsoFor, in order' }), code: Type.String(), opensOn: Nullable(Type.String()), message: Type.String(), messages: Type.Object({ en: Type.String(), fr: Type.String() }) }),
-      { description: 'when reason is not_yet_eligible or too_young: why, the binding "not yet" first; with invitation_refused: why the code cannot be used' })),
-  })),
-});
-
 const REASONS: Record<string, { en: string; fr: string }> = {
   not_yet_eligible: { en: 'You cannot book yet: see why and from when below.', fr: 'Vous ne pouvez pas encore réserver : voyez pourquoi et à partir de quand ci-dessous.' },
   invitation_refused: { en: 'This invitation code cannot be used to book: see why below. Check the code, or search without it.',
@@ -96,6 +85,17 @@ const REASONS: Record<string, { en: string; fr: string }> = {
   all_full: { en: 'Every appointment near you on these dates is taken.', fr: 'Tous les rendez-vous près de chez vous à ces dates sont pris.' },
   no_dose2: { en: 'There are first-dose appointments, but no second-dose appointment in the allowed interval yet.', fr: "Il y a des rendez-vous de première dose, mais pas encore de deuxième dose dans l'intervalle permis." },
 };
+
+const SearchResponse = Type.Object({
+  items: Type.Array(Type.Object({ clinic: ClinicNearby, days: Type.Array(OfferedDay) })),
+  nextCursor: Type.Optional(Type.String()),
+  explanation: Type.Optional(Type.Object({
+    reason: Type.Unsafe<string>({ type: 'string', enum: Object.keys(REASONS), description: 'Why nothing was offered; message says it to a person' }), message: Type.String(), messages: Type.Object({ en: Type.String(), fr: Type.String() }),
+    nearest: Nullable(Type.Object({ clinic: ClinicNearby, day: Type.String(), product: Type.String() })),
+    eligibility: Type.Optional(Type.Array(Type.Object({ person: Type.Integer({ description: '0: the person searched for; 1 and up: those of alsoFor, in order' }), code: Type.String(), opensOn: Nullable(Type.String()), message: Type.String(), messages: Type.Object({ en: Type.String(), fr: Type.String() }) }),
+      { description: 'when reason is not_yet_eligible or too_young: why, the binding "not yet" first; with invitation_refused: why the code cannot be used' })),
+  })),
+});
 
 function nearbyView(c: availability.CandidateClinic) {
   return { ...clinicView(c.clinic), distanceKm: Math.round(c.distanceKm * 10) / 10 };

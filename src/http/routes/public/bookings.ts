@@ -29,7 +29,7 @@ export const Person = Type.Object({
   previousDoses: Type.Optional(Type.Array(Type.Object({ date: Day, product: Type.String({ maxLength: 40 }) }), { maxItems: 10, description: 'Doses already had elsewhere, oldest first' })),
 });
 export const Appointment = Type.Object({
-  dose: Type.Integer(), status: Type.String(), startsAt: ClinicTime(), endsAt: ClinicTime(), slotId: Type.Integer(), personGivenName: Type.String(),
+  dose: Type.Integer(), status: Type.Unsafe<string>({ type: 'string', enum: ['booked', 'checked_in', 'completed', 'cancelled', 'no_show'] }), startsAt: ClinicTime(), endsAt: ClinicTime(), slotId: Type.Integer(), personGivenName: Type.String(),
   clinic: Type.Object({ id: Type.Integer(), name: Type.String(), street: Type.String(), city: Type.String(), postalCode: Type.String(), timeZone: Type.String() }),
   product: Type.String(),
 });
@@ -88,6 +88,10 @@ export function answer<T>(req: FastifyRequest, reply: FastifyReply, outcome: boo
   return reply.status(outcome.status).send({ code: outcome.refusal, message: messages[preferredLanguage(req)], messages, requestId: req.id, detail: outcome.detail });
 }
 
+/** The booking engine's refusal codes, for the document: each comes with its sentence in English and French. */
+const refusalCodes = () => `Besides invalid_input (400, naming the field), refusals carry one of these stable codes: ${
+  [...Object.keys(REFUSALS), 'booking_not_found', 'too_many_holds', 'idempotency_key_in_progress', 'service_unavailable'].sort().join(', ')}.`;
+
 const holdNotFound = () => new ApiError(404, 'hold_not_found', REFUSALS.hold_not_found!);
 
 const notFound = () => new ApiError(404, 'booking_not_found', {
@@ -104,7 +108,7 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
 
   r.post('/api/v1/holds', {
     schema: {
-      operationId: 'createHold', tags: ['booking'], summary: 'Hold one slot per dose for a few minutes while details are typed',
+      operationId: 'createHold', tags: ['booking'], summary: 'Hold one slot per dose for a few minutes while details are typed', description: refusalCodes(),
       headers: IdempotencyHeaders,
       body: Type.Object({ slots: Type.Array(Pick, { minItems: 1, maxItems: 5 }), seats: Type.Integer({ minimum: 1, maximum: 10, default: 1 }), dateOfBirth: Type.Optional(Day) }),
       response: { 201: Type.Object({ holdId: Type.String(), expiresAt: Type.String() }), ...limited },
@@ -133,7 +137,7 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
   r.post('/api/v1/bookings', {
     schema: {
       operationId: 'createBooking', tags: ['booking'],
-      summary: 'Book a dose series (from a hold or from slots) for one or more people: all appointments or none',
+      summary: 'Book a dose series (from a hold or from slots) for one or more people: all appointments or none', description: refusalCodes(),
       // Anyone may book; the administrator token books as the call centre (persons[].identityDocument needs it).
       security: [{}, { bearer: [] }],
       headers: IdempotencyHeaders,
@@ -183,7 +187,7 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
   r.post('/api/v1/bookings/cancel', {
     schema: {
       operationId: 'cancelBooking', tags: ['booking'], summary: 'Cancel one dose or the whole series; the capacity is free at once',
-      description: 'An earlier dose cannot be cancelled alone while a later one stays booked (409 later_dose_booked): cancel both, or move the earlier one.',
+      description: `An earlier dose cannot be cancelled alone while a later one stays booked (409 later_dose_booked): cancel both, or move the earlier one. ${refusalCodes()}`,
       headers: IdempotencyHeaders,
       body: Type.Object({ ...Lookup.properties, doses: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 10 }), { minItems: 1 })) }),
       response: { 200: Type.Object({ cancelled: Type.Integer() }), ...limited },
@@ -198,7 +202,7 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
   r.post('/api/v1/bookings/reschedule', {
     schema: {
       operationId: 'rescheduleBooking', tags: ['booking'],
-      summary: 'Move one dose to another slot, atomically: if the new slot is gone, the old appointment stands',
+      summary: 'Move one dose to another slot, atomically: if the new slot is gone, the old appointment stands', description: refusalCodes(),
       headers: IdempotencyHeaders,
       body: Type.Object({ ...Lookup.properties, dose: Type.Integer({ minimum: 1, maximum: 10 }), slotId: BigId() }),
       response: { 200: BookingView, ...limited },
