@@ -392,11 +392,11 @@ async function bookChecked(pool: pg.Pool, req: BookingRequest, ids: Identity[], 
     status: 201, replayed: answer.replay,
     result: {
       confirmationCode: answer.confirmationCode,
-      appointments: req.persons.flatMap((person) => sorted.map((pick) => {
+      appointments: req.persons.flatMap((person, index) => sorted.map((pick) => {
         const s = slots.get(pick.slotId)!;
         return {
           dose: pick.dose, status: 'booked', startsAt: clinicTime(s.startsAt, s.clinic.time_zone), endsAt: clinicTime(s.endsAt, s.clinic.time_zone), slotId: s.id,
-          personGivenName: person.givenName, product: s.product.name,
+          personGivenName: person.givenName, person: index, product: s.product.name,
           clinic: { id: s.clinic.id, name: s.clinic.name, street: s.clinic.street, city: s.clinic.city, postalCode: s.clinic.postal_code, timeZone: s.clinic.time_zone },
         };
       })),
@@ -414,25 +414,36 @@ export async function getBooking(pool: pg.Pool, code: string, dateOfBirth: strin
   return canonical ? repo.findBooking(pool, canonical, dateOfBirth) : undefined;
 }
 
-/** Cancels some doses (or all) of a booking found by code + date of birth; returns how many were cancelled. */
+/**
+ * Cancels some doses (or all) of a booking found by code + date of birth, of everyone booked or of one person (their
+ * index in the booking's appointments); returns how many appointments were cancelled.
+ */
 export async function cancelBooking(pool: pg.Pool, code: string, dateOfBirth: string, doses: number[] | null,
-  idempotencyKey?: string, reason?: string): Promise<Outcome<{ cancelled: number }>> {
-  const request = { code: normaliseConfirmationCode(code) ?? code, doses, reason };
+  idempotencyKey?: string, reason?: string, person?: number): Promise<Outcome<{ cancelled: number }>> {
+  const request = { code: normaliseConfirmationCode(code) ?? code, doses, reason, person };
   if (await keyAnsweredOtherRequest(pool, 'cancelBooking', idempotencyKey, request)) return REUSED;
   const booking = await getBooking(pool, code, dateOfBirth);
   if (!booking) return { status: 404, refusal: 'booking_not_found' };
+  const people = new Set(booking.appointments.map((a) => a.person)).size;
+  if (person !== undefined && person >= people) {
+    throw new InputError('person', {
+      en: `This booking is for ${people} ${people === 1 ? 'person' : 'people'}: name one from 0 to ${people - 1}, as its appointments do.`,
+      fr: `Cette réservation concerne ${people} personne${people === 1 ? '' : 's'} : indiquez-en une de 0 à ${people - 1}, comme dans ses rendez-vous.`,
+    });
+  }
+  const theirs = booking.appointments.filter((a) => person === undefined || a.person === person);
   // A dose this booking never had is a mistake to say, not a cancellation of nothing (a dose cancelled already is).
-  const absent = doses?.find((d) => !booking.appointments.some((a) => a.dose === d));
+  const absent = doses?.find((d) => !theirs.some((a) => a.dose === d));
   if (absent !== undefined) return { status: 409, refusal: 'nothing_to_cancel', detail: { dose: absent } };
   // A dose named that was given already is not an appointment to cancel: said as such, not as a later dose kept.
-  const given = booking.appointments.find((a) => a.status === 'completed' && doses?.includes(a.dose));
-  if (given && !booking.appointments.some((a) => a.status === 'booked' && doses!.includes(a.dose))) {
+  const given = theirs.find((a) => a.status === 'completed' && doses?.includes(a.dose));
+  if (given && !theirs.some((a) => a.status === 'booked' && doses!.includes(a.dose))) {
     return { status: 409, refusal: 'dose_given', detail: { dose: given.dose } };
   }
   return once<Outcome<{ cancelled: number }>>(pool, 'cancelBooking', idempotencyKey, request,
     async (db) => {
       try {
-        return { status: 200, result: { cancelled: await repo.cancel(db, booking.bookingId, doses) } };
+        return { status: 200, result: { cancelled: await repo.cancel(db, booking.bookingId, doses, person) } };
       } catch (err) {
         if (err instanceof BookingError) return refusalOf(err);
         throw err;

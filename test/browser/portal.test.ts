@@ -156,6 +156,24 @@ test('a parent books two children in French: both children, both doses, one code
   assert.equal(await page.locator('.govuk-summary-card').count(), 4, 'two children, two doses each');
   assert.match(await page.locator('main').innerText(), /Léa – Dose 1[\s\S]*Noé – Dose 2/);
   await shot(page, 'fr-4-confirmation');
+
+  // Noé's dose 2 is cancelled alone, from his own line: Léa keeps both of hers.
+  const code = await page.getByTestId('confirmation-code').innerText();
+  await page.goto(base);
+  if (await page.getByRole('button', { name: 'Français' }).isVisible()) await page.getByRole('button', { name: 'Français' }).click();
+  await page.getByRole('button', { name: 'Consulter, modifier ou annuler une réservation' }).click();
+  await page.getByLabel('Code de confirmation').fill(code);
+  await page.getByLabel(/^Jour$/).fill(String(a.getUTCDate()));
+  await page.getByLabel(/^Mois$/).fill(String(a.getUTCMonth() + 1));
+  await page.getByLabel(/^Année$/).fill(String(a.getUTCFullYear()));
+  await page.getByRole('button', { name: 'Trouver ma réservation' }).click();
+  await page.getByRole('button', { name: 'Annuler la dose 2 de Noé' }).click();
+  await page.getByRole('button', { name: 'Annuler la dose 2 de Noé' }).waitFor({ state: 'detached' });
+  await shot(page, 'fr-5-one-child-cancelled');
+  const dob = `${a.getUTCFullYear()}-${String(a.getUTCMonth() + 1).padStart(2, '0')}-${String(a.getUTCDate()).padStart(2, '0')}`;
+  const left = await (await fetch(`${base}/api/v1/bookings/lookup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ confirmationCode: code, dateOfBirth: dob }) })).json();
+  assert.deepEqual(left.appointments.filter((x: { status: string }) => x.status === 'booked').map((x: { personGivenName: string; dose: number }) => `${x.personGivenName} ${x.dose}`).sort(),
+    ['Léa 1', 'Léa 2', 'Noé 1']);
   await page.close();
 });
 

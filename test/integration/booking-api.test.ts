@@ -642,6 +642,32 @@ test('a dose the booking never had is not cancelled as nothing (409 nothing_to_c
   assert.deepEqual([nowhere.json().code, nowhere.json().field], ['clinic_not_found', 'clinicId']);
 });
 
+test('a guardian cancels one child\'s dose 2 alone, naming the child as the appointments do; the other child and the capacity follow', async () => {
+  const [d1] = await session(pool, ref, { daysAhead: 23, capacity: 5, slotCount: 1 });
+  const [d2] = await session(pool, ref, { daysAhead: 23 + 56, capacity: 5, slotCount: 1 });
+  const parent = { ...person(110, '1980-03-03'), givenName: 'Ada' };
+  const kids = [{ ...person(111, '2012-05-05'), givenName: 'Ben', email: undefined }, { ...person(112, '2013-06-06'), givenName: 'Cleo', email: undefined }];
+  const booked = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }], persons: [parent, ...kids] } });
+  assert.equal(booked.statusCode, 201, booked.body);
+  const code = booked.json().confirmationCode;
+  const lookup = async () => (await app.inject({ method: 'POST', url: '/api/v1/bookings/lookup', payload: { confirmationCode: code, dateOfBirth: '2013-06-06' } })).json();
+  const listed = (await lookup()).appointments.map((a: { person: number; personGivenName: string; dose: number }) => `${a.person}:${a.personGivenName}:${a.dose}`);
+  assert.deepEqual(listed, ['0:Ada:1', '0:Ada:2', '1:Ben:1', '1:Ben:2', '2:Cleo:1', '2:Cleo:2'], 'people in the order they were booked, as the booking answered');
+  assert.deepEqual(booked.json().appointments.map((a: { person: number; personGivenName: string; dose: number }) => `${a.person}:${a.personGivenName}:${a.dose}`), listed);
+  const cancel = (payload: object) => app.inject({ method: 'POST', url: '/api/v1/bookings/cancel', payload: { confirmationCode: code, dateOfBirth: '2013-06-06', ...payload } });
+  const nobody = await cancel({ doses: [2], person: 3 });
+  assert.deepEqual([nobody.statusCode, nobody.json().field], [400, 'person'], nobody.body);
+  const firstAlone = await cancel({ doses: [1], person: 2 });
+  assert.equal(firstAlone.json().code, 'later_dose_booked', 'her dose 2 would stay without its dose 1');
+  assert.deepEqual((await cancel({ doses: [2], person: 2 })).json(), { cancelled: 1 });
+  const after = (await lookup()).appointments.filter((a: { status: string }) => a.status === 'booked').map((a: { personGivenName: string; dose: number }) => `${a.personGivenName}:${a.dose}`);
+  assert.deepEqual(after, ['Ada:1', 'Ada:2', 'Ben:1', 'Ben:2', 'Cleo:1']);
+  const { rows } = await pool.query<{ booked: number }>('SELECT booked FROM slots WHERE id = $1', [d2]);
+  assert.equal(rows[0]!.booked, 2, 'her place on the dose-2 time is free at once');
+  assert.deepEqual((await cancel({ doses: [1], person: 2 })).json(), { cancelled: 1 }, 'now her dose 1 may go too');
+  assert.deepEqual(await counterDrift(pool), []);
+});
+
 test('the sweeper forgets guessing counts whose window has ended, and keeps the others', async () => {
   await pool.query(`INSERT INTO rate_limits (key, points, expire) VALUES ('test:ended', 3, $1), ('test:running', 3, $2)`, [Date.now() - 1000, Date.now() + 60_000]);
   assert.ok((await purgeExpiredRateLimits(pool)) >= 1);

@@ -109,7 +109,8 @@ test('no operation answers hostile path, query or body values with a 5xx, and te
     const params = op.parameters ?? [];
     const schema = op.requestBody?.content?.['application/json']?.schema;
     const body = schema ? plausible(schema) : undefined;
-    const query = Object.fromEntries(params.filter((p) => p.in === 'query').map((p) => [p.name, plausible(p.schema)]));
+    // ?lang= is left to its own turn below: a plausible one would override the French asked for by Accept-Language.
+    const query = Object.fromEntries(params.filter((p) => p.in === 'query' && p.name !== 'lang').map((p) => [p.name, plausible(p.schema)]));
     const send = (req: Sent, mustName?: string) => { requests++; return expectNo5xx(req, problems, mustName); };
 
     for (const p of params.filter((x) => x.in === 'path')) {

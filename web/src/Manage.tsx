@@ -19,7 +19,7 @@ interface Change {
  * behind it, which would read as a second, cancelled dose.
  */
 function current(appointments: Appointment[]): Appointment[] {
-  const key = (a: Appointment) => `${a.personGivenName}|${a.dose}`;
+  const key = (a: Appointment) => `${a.person}|${a.dose}`;
   const live = new Set(appointments.filter((a) => a.status !== 'cancelled').map(key));
   const lastCancelled = new Map(appointments.filter((a) => a.status === 'cancelled').map((a) => [key(a), a]));
   return appointments.filter((a) => (live.has(key(a)) ? a.status !== 'cancelled' : lastCancelled.get(key(a)) === a));
@@ -70,11 +70,17 @@ export function Manage({ back }: { back: () => void }) {
     setErrors([]);
     setBooking(r.body);
   };
-  const cancel = async (doses?: number[]) => {
-    const r = await api('POST', '/api/v1/bookings/cancel', { confirmationCode: code.trim(), dateOfBirth: isoDate(dob), ...(doses ? { doses } : {}) }, { 'idempotency-key': newKey() });
+  // A line's cancel is that person's (a guardian's other children keep theirs); "cancel everything" is everyone's.
+  const cancel = async (doses?: number[], person?: number) => {
+    const r = await api('POST', '/api/v1/bookings/cancel', { confirmationCode: code.trim(), dateOfBirth: isoDate(dob), ...(doses ? { doses } : {}), ...(person !== undefined ? { person } : {}) },
+      { 'idempotency-key': newKey() });
     await find();
     if (!r.ok) setErrors([{ id: 'code', message: r.error.message }]);
   };
+
+  // With several people booked, each line's cancel says whose doses go.
+  const several = new Set(booking?.appointments.map((a) => a.person)).size > 1;
+  const theirs = (a: Appointment) => booking!.appointments.filter((x) => x.person === a.person);
 
   return (
     <Page title={t('manage.title')} back={back}>
@@ -97,8 +103,8 @@ export function Manage({ back }: { back: () => void }) {
                   <br /><strong className="govuk-tag">{t(`manage.status.${a.status}`)}</strong></dd>
                 <dd className="govuk-summary-list__actions">
                   {a.status === 'booked' && <button type="button" className="govuk-button govuk-button--secondary govuk-!-margin-bottom-2" onClick={() => void startChange(a)}>{t('manage.change', { dose: a.dose })}</button>}
-                  {a.status === 'booked' && <button type="button" className="govuk-button govuk-button--warning govuk-!-margin-bottom-0" onClick={() => void cancel(dosesFrom(booking.appointments, a.dose))}>
-                    {dosesFrom(booking.appointments, a.dose).length > 1 ? t('manage.cancelFrom', { dose: a.dose }) : t('manage.cancel', { dose: a.dose })}</button>}
+                  {a.status === 'booked' && <button type="button" className="govuk-button govuk-button--warning govuk-!-margin-bottom-0" onClick={() => void cancel(dosesFrom(theirs(a), a.dose), a.person)}>
+                    {t(`manage.${dosesFrom(theirs(a), a.dose).length > 1 ? 'cancelFrom' : 'cancel'}${several ? 'For' : ''}`, { dose: a.dose, name: a.personGivenName })}</button>}
                 </dd>
               </div>
             ))}

@@ -18,7 +18,7 @@ export interface SearchAnswer {
 }
 export interface Slot { slotId: number; startsAt: string; endsAt: string; free: number; product: string }
 export interface Appointment {
-  dose: number; status: string; startsAt: string; endsAt: string; slotId: number; personGivenName: string; product: string;
+  dose: number; status: string; startsAt: string; endsAt: string; slotId: number; personGivenName: string; person: number; product: string;
   clinic: { id: number; name: string; street: string; city: string; postalCode: string; timeZone: string };
 }
 export interface Booking { confirmationCode: string; appointments: Appointment[] }

@@ -57,9 +57,11 @@ export async function book(db: Db, a: BookArgs): Promise<number> {
   }
 }
 
-export async function cancel(db: Db, bookingId: number, doses: number[] | null): Promise<number> {
+/** Cancels `doses` (null: all) of a booking, of every person or only of the one at index `person` in the view. */
+export async function cancel(db: Db, bookingId: number, doses: number[] | null, person?: number): Promise<number> {
   try {
-    const r = await db.query<{ n: number }>('SELECT vaxbook_cancel($1, $2::smallint[]) AS n', [bookingId, doses]);
+    const r = await db.query<{ n: number }>(
+      'SELECT vaxbook_cancel($1, $2::smallint[], CASE WHEN $3::int IS NOT NULL THEN vaxbook_booking_person($1, $3::int) END) AS n', [bookingId, doses, person ?? null]);
     return r.rows[0]!.n;
   } catch (err) {
     return translate(err);
@@ -121,7 +123,7 @@ export interface PersonInput {
 
 export interface BookingView {
   bookingId: number; confirmationCode: string;
-  appointments: Array<{ dose: number; status: string; startsAt: string; endsAt: string; slotId: number; personGivenName: string;
+  appointments: Array<{ dose: number; status: string; startsAt: string; endsAt: string; slotId: number; personGivenName: string; person: number;
     clinic: { id: number; name: string; street: string; city: string; postalCode: string; timeZone: string }; product: string }>;
 }
 

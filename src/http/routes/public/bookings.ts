@@ -30,6 +30,7 @@ export const Person = Type.Object({
 });
 export const Appointment = Type.Object({
   dose: Type.Integer(), status: Type.Unsafe<string>({ type: 'string', enum: ['booked', 'checked_in', 'completed', 'cancelled', 'no_show'] }), startsAt: ClinicTime(), endsAt: ClinicTime(), slotId: Type.Integer(), personGivenName: Type.String(),
+  person: Type.Integer({ description: 'Which person of the booking, 0, 1, … in the order they were booked (cancelBooking may name one)' }),
   clinic: Type.Object({ id: Type.Integer(), name: Type.String(), street: Type.String(), city: Type.String(), postalCode: Type.String(), timeZone: Type.String() }),
   product: Type.String(),
 });
@@ -189,12 +190,13 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
       operationId: 'cancelBooking', tags: ['booking'], summary: 'Cancel one dose or the whole series; the capacity is free at once',
       description: `An earlier dose cannot be cancelled alone while a later one stays booked (409 later_dose_booked): cancel both, or move the earlier one. ${refusalCodes()}`,
       headers: IdempotencyHeaders,
-      body: Type.Object({ ...Lookup.properties, doses: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 10 }), { minItems: 1 })) }),
+      body: Type.Object({ ...Lookup.properties, doses: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 10 }), { minItems: 1 })),
+        person: Type.Optional(Type.Integer({ minimum: 0, maximum: 9, description: "Only this person's doses (an appointment's person: 0, 1, …); without it, everyone's" })) }),
       response: { 200: Type.Object({ cancelled: Type.Integer() }), ...limited },
     },
     preHandler: throttle,
   }, async (req, reply) => {
-    const outcome = await booking.cancelBooking(pool, req.body.confirmationCode, req.body.dateOfBirth, req.body.doses ?? null, req.headers['idempotency-key']);
+    const outcome = await booking.cancelBooking(pool, req.body.confirmationCode, req.body.dateOfBirth, req.body.doses ?? null, req.headers['idempotency-key'], undefined, req.body.person);
     if ('refusal' in outcome && outcome.refusal === 'booking_not_found') throw notFound();
     return answer(req, reply, outcome);
   });
