@@ -1,10 +1,10 @@
 import type pg from 'pg';
 import * as cap from '../db/repositories/capacity-repository.js';
 import { withTransaction } from '../db/transaction.js';
-import { addDays } from '../domain/calendar.js';
+import { addDays, localDate } from '../domain/calendar.js';
 import { isValidDay } from '../domain/age.js';
 import { InputError } from './input-error.js';
-import { productCatalogue } from './reference-cache.js';
+import { clinicsById, productCatalogue } from './reference-cache.js';
 
 /** Sessions, shifts and supply: what a clinic manager plans, before publishing it. */
 
@@ -24,6 +24,11 @@ export async function createSession(pool: pg.Pool, clinicId: number, s: SessionI
   if (!TIME.test(s.end) || s.end <= s.start) throw new InputError('end', { en: 'The end time looks like 16:00 and comes after the start.', fr: "L'heure de fin ressemble à 16:00 et suit l'heure de début." });
   const minutes = (Number(s.end.slice(0, 2)) * 60 + Number(s.end.slice(3))) - (Number(s.start.slice(0, 2)) * 60 + Number(s.start.slice(3)));
   if (minutes < s.minutesPerAppointment) throw new InputError('minutesPerAppointment', { en: 'The session is shorter than one appointment.', fr: "La séance est plus courte qu'un rendez-vous." });
+  // A day gone by on the clinic's calendar could never be booked: a typo in the year, most likely.
+  const timeZone = (await clinicsById(pool)).get(clinicId)?.time_zone;
+  if (timeZone && s.day < localDate(new Date(), timeZone)) {
+    throw new InputError('day', { en: 'This day has passed: plan sessions from today on.', fr: "Ce jour est passé : planifiez des séances à partir d'aujourd'hui." });
+  }
   const id = await productId(pool, s.product, 'product');
   // Two sessions of one product at once are allowed: a lane kept for some cohorts beside the general one.
   const r = await cap.insertSession(pool, { clinicId, day: s.day, start: s.start, end: s.end, productId: id, stations: s.stations, minutes: s.minutesPerAppointment });
