@@ -10,6 +10,11 @@ export const errorResponses = {
 /** What a clinic offers for access, as clinics record it and searches ask for it. */
 export const AccessibilityFeature = Type.Union(['wheelchair', 'accessible_parking', 'hearing_loop', 'quiet_room', 'sign_language'].map((f) => Type.Literal(f)));
 
+/** A product named for programs (pfizer-comirnaty), as search and listProducts take it. */
+export const ProductCode = () => Type.String({ description: "The product's code, e.g. pfizer-comirnaty (listProducts)" });
+/** A product named for people (Pfizer-BioNTech Comirnaty), in answers shown as they are. */
+export const ProductName = () => Type.String({ description: "The product's name for people, e.g. Pfizer-BioNTech Comirnaty" });
+
 /** An appointment's or a slot's time, as the clinic's clock shows it, with the offset that makes it one instant. */
 export const ClinicTime = () => Type.String({ format: 'date-time', description: "The clinic's local time with its UTC offset (RFC 3339), e.g. 2026-12-05T09:00:00-05:00" });
 

@@ -6,7 +6,7 @@ import * as availability from '../../../services/availability-service.js';
 import { ApiError, preferredLanguage } from '../../errors.js';
 import { clinicView } from '../../../services/reference-service.js';
 import { EligibilityClaims } from './eligibility.js';
-import { AccessibilityFeature, ClinicNearby, ClinicTime, Day, errorResponses, Id, Nullable } from '../../schemas.js';
+import { AccessibilityFeature, ClinicNearby, ClinicTime, Day, errorResponses, Id, Nullable, ProductCode, ProductName } from '../../schemas.js';
 
 
 const SearchBody = Type.Object({
@@ -43,7 +43,7 @@ const OfferedDay = Type.Object({
   }),
   nextDose: Nullable(Type.Object({
     day: Type.String(), clinicId: Type.Integer(), clinicName: Type.String(), distanceKm: Type.Number(), sameClinic: Type.Boolean(),
-    product: Type.String(), window: Type.Object({ earliest: Type.String(), recommended: Type.String(), latest: Nullable(Type.String()) }),
+    product: ProductCode(), window: Type.Object({ earliest: Type.String(), recommended: Type.String(), latest: Nullable(Type.String()) }),
   })),
 });
 const REASONS: Record<string, { en: string; fr: string }> = {
@@ -91,7 +91,7 @@ const SearchResponse = Type.Object({
   nextCursor: Type.Optional(Type.String()),
   explanation: Type.Optional(Type.Object({
     reason: Type.Unsafe<string>({ type: 'string', enum: Object.keys(REASONS), description: 'Why nothing was offered; message says it to a person' }), message: Type.String(), messages: Type.Object({ en: Type.String(), fr: Type.String() }),
-    nearest: Nullable(Type.Object({ clinic: ClinicNearby, day: Type.String(), product: Type.String() })),
+    nearest: Nullable(Type.Object({ clinic: ClinicNearby, day: Type.String(), product: ProductName() })),
     eligibility: Type.Optional(Type.Array(Type.Object({ person: Type.Integer({ description: '0: the person searched for; 1 and up: those of alsoFor, in order' }), code: Type.String(), opensOn: Nullable(Type.String()), message: Type.String(), messages: Type.Object({ en: Type.String(), fr: Type.String() }) }),
       { description: 'when reason is not_yet_eligible or too_young: why, the binding "not yet" first; with invitation_refused: why the code cannot be used' })),
   })),
@@ -146,7 +146,7 @@ export const availabilityRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (
         cohorts: Type.Optional(Type.String({ maxLength: 400, description: "Comma-separated cohort ids the person belongs to (checkEligibility's ways): sessions serving only some cohorts show only to them" })),
         seats: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: 1, description: 'people booked together at the same time (as in createHold): only times with room for all' })),
       }),
-      response: { 200: Type.Object({ items: Type.Array(Type.Object({ slotId: Type.Integer(), startsAt: ClinicTime(), endsAt: ClinicTime(), free: Type.Integer(), product: Type.String() })) }), ...errorResponses },
+      response: { 200: Type.Object({ items: Type.Array(Type.Object({ slotId: Type.Integer(), startsAt: ClinicTime(), endsAt: ClinicTime(), free: Type.Integer(), product: ProductCode() })) }), ...errorResponses },
     },
   }, async (req) => {
     const items = await availability.daySlots(pool, req.params.clinicId, req.params.day, req.query.product, req.query.cohorts?.split(',').map((c) => c.trim()).filter(Boolean), req.query.seats);

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type pg from 'pg';
 import * as booking from '../../../services/booking-service.js';
 import { ApiError, KEY_REUSED, preferredLanguage } from '../../errors.js';
-import { BigId, ClinicTime, Day, errorResponses, IdempotencyHeaders, MobileNumber, PersonName, PostalCode, VisibleText } from '../../schemas.js';
+import { BigId, ClinicTime, Day, errorResponses, IdempotencyHeaders, MobileNumber, PersonName, PostalCode, ProductName, VisibleText } from '../../schemas.js';
 import { holdLimiter, identityGuessLimiter, lookupLimiter, type HoldLimits, type LookupLimits } from '../../lookup-limits.js';
 import { EligibilityClaims } from './eligibility.js';
 import { hasAdminToken } from '../../admin-auth.js';
@@ -32,7 +32,7 @@ export const Appointment = Type.Object({
   dose: Type.Integer(), status: Type.Unsafe<string>({ type: 'string', enum: ['booked', 'checked_in', 'completed', 'cancelled', 'no_show'] }), startsAt: ClinicTime(), endsAt: ClinicTime(), slotId: Type.Integer(), personGivenName: Type.String(),
   person: Type.Integer({ description: 'Which person of the booking, 0, 1, … in the order they were booked (cancelBooking may name one)' }),
   clinic: Type.Object({ id: Type.Integer(), name: Type.String(), street: Type.String(), city: Type.String(), postalCode: Type.String(), timeZone: Type.String() }),
-  product: Type.String(),
+  product: ProductName(),
 });
 export const conflictResponses = { ...errorResponses, 403: Type.Ref('Error'), 409: Type.Ref('Error'), 410: Type.Ref('Error'), 422: Type.Ref('Error') };
 
