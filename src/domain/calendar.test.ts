@@ -35,6 +35,11 @@ test('clinicTime writes the clinic\'s wall clock with its offset on that day, an
   assert.equal(clinicTime(new Date('2026-12-05T12:30:00Z'), 'America/St_Johns'), '2026-12-05T09:00:00-03:30');
   assert.equal(clinicTime(new Date('2026-12-05T09:00:00Z'), 'UTC'), '2026-12-05T09:00:00Z');
   assert.equal(clinicTime(new Date('2026-12-05T04:30:00Z'), 'Asia/Kolkata'), '2026-12-05T10:00:00+05:30');
+  // Either side of a change to daylight saving time, in a whole-hour and a half-hour zone.
+  assert.equal(clinicTime(new Date('2026-03-08T06:59:00Z'), 'America/Toronto'), '2026-03-08T01:59:00-05:00');
+  assert.equal(clinicTime(new Date('2026-03-08T07:00:00Z'), 'America/Toronto'), '2026-03-08T03:00:00-04:00');
+  assert.equal(clinicTime(new Date('2026-03-08T05:29:00Z'), 'America/St_Johns'), '2026-03-08T01:59:00-03:30');
+  assert.equal(clinicTime(new Date('2026-03-08T05:30:00Z'), 'America/St_Johns'), '2026-03-08T03:00:00-02:30');
   // Every instant, in zones either side of UTC and across daylight saving, reads back as itself (to the second).
   const zones = ['America/Toronto', 'America/St_Johns', 'America/Vancouver', 'Europe/Brussels', 'Asia/Kolkata', 'UTC'];
   fc.assert(fc.property(fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) }), fc.constantFrom(...zones), (ms, zone) => {

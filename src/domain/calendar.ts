@@ -31,18 +31,32 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+/** A zone's UTC offset changes only on quarter hours: one look-up per zone and quarter hour, not one per time written. */
+const QUARTER_HOUR = 900_000;
+const offsets = new Map<string, number>();
+function offsetMinutes(instant: Date, timeZone: string): number {
+  const quarter = Math.floor(instant.getTime() / QUARTER_HOUR) * QUARTER_HOUR;
+  const key = `${timeZone}|${quarter}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const p = localParts(new Date(quarter), timeZone);
+    offset = Math.round((Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - quarter) / 60_000);
+    if (offsets.size > 100_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
 /**
  * An appointment time as the clinic shows it: RFC 3339 wall-clock time in `timeZone` with that zone's UTC offset on
  * the day (2026-12-05T09:00:00-05:00). Any client reads the same instant; a person, or a test, reads the clinic's hour.
  */
 export function clinicTime(instant: Date, timeZone: string): string {
-  const p = localParts(instant, timeZone);
+  const offset = offsetMinutes(instant, timeZone);
+  const wall = new Date(Math.floor(instant.getTime() / 1000) * 1000 + offset * 60_000);
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  const offset = Math.round((wall - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
-  const sign = offset < 0 ? '-' : '+';
-  const zone = offset === 0 ? 'Z' : `${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
-  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}${zone}`;
+  const zone = offset === 0 ? 'Z' : `${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+  return `${pad(wall.getUTCFullYear(), 4)}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())}T${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}:${pad(wall.getUTCSeconds())}${zone}`;
 }
 
 const partFormatters = new Map<string, Intl.DateTimeFormat>();
