@@ -119,14 +119,16 @@ function databaseUnavailable(err: { code?: string; message?: string }): boolean 
  * the socket with the same Error body, in English and French, then closed.
  */
 export function clientErrorHandler(err: Error & { code?: string }, socket: Duplex): void {
-  if (!socket.writable) {
+  // A client that went away, or a socket already closed, has no one to answer.
+  if (err.code === 'ECONNRESET' || socket.destroyed || !socket.writable) {
     socket.destroy();
     return;
   }
-  const large = err.code === 'HPE_HEADER_OVERFLOW';
-  const [status, reason, code, messages] = large
+  const [status, reason, code, messages] = err.code === 'HPE_HEADER_OVERFLOW'
     ? [431, 'Request Header Fields Too Large', 'headers_too_large', { en: 'The request headers are too large: send fewer or shorter cookies and headers.', fr: 'Les en-têtes de la requête sont trop volumineux : envoyez des cookies et en-têtes moins nombreux ou plus courts.' }] as const
-    : [400, 'Bad Request', 'malformed_request', { en: 'The request is malformed and could not be read.', fr: "La requête est mal formée et n'a pas pu être lue." }] as const;
+    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', 'request_timeout', { en: 'The request took too long to arrive. Please send it again.', fr: 'La requête a mis trop de temps à arriver. Veuillez la renvoyer.' }] as const
+      : [400, 'Bad Request', 'malformed_request', { en: 'The request is malformed and could not be read.', fr: "La requête est mal formée et n'a pas pu être lue." }] as const;
   const body = JSON.stringify({ code, message: messages.en, messages });
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }

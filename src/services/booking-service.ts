@@ -141,9 +141,8 @@ async function withAlternatives<T>(pool: pg.Pool, outcome: Outcome<T>, seats: nu
       if (found.length < ALTERNATIVES && await fits(a.slot_id)) found.push(a);
     }
   }
-  const zones = await clinicsById(pool);
   const alternatives = found.map((a) => ({
-    slotId: a.slot_id, startsAt: clinicTime(a.starts_at, zones.get(a.clinic_id)?.time_zone ?? 'UTC'), free: a.free, clinicId: a.clinic_id, clinicName: a.clinic_name, day: a.day,
+    slotId: a.slot_id, startsAt: clinicTime(a.starts_at, a.time_zone), free: a.free, clinicId: a.clinic_id, clinicName: a.clinic_name, day: a.day,
   }));
   return { ...outcome, detail: { slotId, alternatives } };
 }

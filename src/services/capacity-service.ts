@@ -1,10 +1,11 @@
 import type pg from 'pg';
 import * as cap from '../db/repositories/capacity-repository.js';
 import { withTransaction } from '../db/transaction.js';
-import { addDays, localDate } from '../domain/calendar.js';
+import { addDays } from '../domain/calendar.js';
 import { isValidDay } from '../domain/age.js';
 import { InputError } from './input-error.js';
-import { clinicsById, productCatalogue } from './reference-cache.js';
+import { productCatalogue } from './reference-cache.js';
+import { clinicToday } from './clinic-ops-service.js';
 
 /** Sessions, shifts and supply: what a clinic manager plans, before publishing it. */
 
@@ -25,8 +26,7 @@ export async function createSession(pool: pg.Pool, clinicId: number, s: SessionI
   const minutes = (Number(s.end.slice(0, 2)) * 60 + Number(s.end.slice(3))) - (Number(s.start.slice(0, 2)) * 60 + Number(s.start.slice(3)));
   if (minutes < s.minutesPerAppointment) throw new InputError('minutesPerAppointment', { en: 'The session is shorter than one appointment.', fr: "La séance est plus courte qu'un rendez-vous." });
   // A day gone by on the clinic's calendar could never be booked: a typo in the year, most likely.
-  const timeZone = (await clinicsById(pool)).get(clinicId)?.time_zone;
-  if (timeZone && s.day < localDate(new Date(), timeZone)) {
+  if (s.day < await clinicToday(pool, clinicId)) {
     throw new InputError('day', { en: 'This day has passed: plan sessions from today on.', fr: "Ce jour est passé : planifiez des séances à partir d'aujourd'hui." });
   }
   const id = await productId(pool, s.product, 'product');
@@ -39,6 +39,9 @@ export async function createSession(pool: pg.Pool, clinicId: number, s: SessionI
 export async function copyWeek(pool: pg.Pool, clinicId: number, fromWeek: string, toWeek: string) {
   if (!isValidDay(fromWeek)) throw new InputError('fromWeek', { en: 'Give the first day of the week to copy (YYYY-MM-DD).', fr: 'Indiquez le premier jour de la semaine à copier (AAAA-MM-JJ).' });
   if (!isValidDay(toWeek) || toWeek <= fromWeek) throw new InputError('toWeek', { en: 'Give the first day of a later week (YYYY-MM-DD).', fr: "Indiquez le premier jour d'une semaine ultérieure (AAAA-MM-JJ)." });
+  if (toWeek < await clinicToday(pool, clinicId)) {
+    throw new InputError('toWeek', { en: 'That week has begun: copy into a week that starts today or later.', fr: 'Cette semaine est commencée : copiez dans une semaine qui commence aujourd’hui ou plus tard.' });
+  }
   const gap = Math.round((Date.parse(toWeek) - Date.parse(fromWeek)) / 86_400_000);
   const source = await cap.sessionsOf(pool, clinicId, fromWeek, addDays(fromWeek, 6));
   if (!source.length) throw new InputError('fromWeek', { en: 'That week has no sessions to copy.', fr: "Cette semaine n'a aucune séance à copier." });

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { buildApp } from '../../src/http/app.js';
-import { counterDrift } from '../../src/db/repositories/booking-repository.js';
+import { cancel as cancelInDatabase, counterDrift } from '../../src/db/repositories/booking-repository.js';
 import { purgeExpiredRateLimits } from '../../src/db/repositories/rate-limit-repository.js';
 import { freshDatabase } from '../helpers/db.js';
 import { withCheckDigits } from '../../src/domain/identifiers.js';
@@ -665,7 +665,27 @@ test('a guardian cancels one child\'s dose 2 alone, naming the child as the appo
   const { rows } = await pool.query<{ booked: number }>('SELECT booked FROM slots WHERE id = $1', [d2]);
   assert.equal(rows[0]!.booked, 2, 'her place on the dose-2 time is free at once');
   assert.deepEqual((await cancel({ doses: [1], person: 2 })).json(), { cancelled: 1 }, 'now her dose 1 may go too');
+  // Below the service's own check, an index that names nobody cancels nothing, never everyone's doses.
+  const { rows: [b] } = await pool.query<{ id: number }>('SELECT id FROM bookings WHERE confirmation_code = $1', [code]);
+  assert.equal(await cancelInDatabase(pool, b!.id, [2], 7), 0);
   assert.deepEqual(await counterDrift(pool), []);
+});
+
+test('an answer stored before appointments said whose they are is replayed as it was, not refused by the schema', async () => {
+  const [d1] = await session(pool, ref, { daysAhead: 24, capacity: 5, slotCount: 2 });
+  const [d2] = await session(pool, ref, { daysAhead: 24 + 56, capacity: 5, slotCount: 1 });
+  const code = await bookSeries(113, d1!, d2!);
+  const { rows: [later] } = await pool.query<{ id: number }>('SELECT id FROM slots WHERE session_id = (SELECT session_id FROM slots WHERE id = $1) AND id <> $1', [d1]);
+  const move = () => app.inject({ method: 'POST', url: '/api/v1/bookings/reschedule', headers: { 'idempotency-key': 'key-0000-stored-before' },
+    payload: { confirmationCode: code, dateOfBirth: '1960-04-02', dose: 1, slotId: later!.id } });
+  assert.equal((await move()).statusCode, 200);
+  const { rows: [stored] } = await pool.query<{ result: { result: { appointments: Array<Record<string, unknown>> } } }>(
+    "SELECT result FROM idempotency_keys WHERE operation = 'rescheduleBooking' AND key = 'key-0000-stored-before'");
+  for (const a of stored!.result.result.appointments) delete a.person;
+  await pool.query("UPDATE idempotency_keys SET result = $1 WHERE operation = 'rescheduleBooking' AND key = 'key-0000-stored-before'", [JSON.stringify(stored!.result)]);
+  const replayed = await move();
+  assert.equal(replayed.statusCode, 200, replayed.body);
+  assert.equal(replayed.headers['idempotent-replayed'], 'true');
 });
 
 test('the sweeper forgets guessing counts whose window has ended, and keeps the others', async () => {

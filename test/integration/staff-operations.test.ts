@@ -258,6 +258,8 @@ test('a manager plans a week, copies it, publishes it; a day cancelled moves eve
   assert.deepEqual([bad.statusCode, bad.json().field], [400, 'end'], 'an end before the start names the field');
   const past = await as('clinic_manager', 'POST', `/api/v1/staff/clinics/${ids.clinic}/sessions`, { day: '2020-12-20', start: '08:00', end: '12:00', product: 'test-mrna', stations: 1, minutesPerAppointment: 10 });
   assert.deepEqual([past.statusCode, past.json().field], [400, 'day'], 'a day gone by is refused by name');
+  const pastWeek = await as('clinic_manager', 'POST', `/api/v1/staff/clinics/${ids.clinic}/sessions/copy-week`, { fromWeek: '2020-12-14', toWeek: '2020-12-21' });
+  assert.deepEqual([pastWeek.statusCode, pastWeek.json().field], [400, 'toWeek'], 'nor is a week gone by copied into');
   const copied = await as('clinic_manager', 'POST', `/api/v1/staff/clinics/${ids.clinic}/sessions/copy-week`, { fromWeek: day0, toWeek: plus(7) });
   assert.deepEqual([copied.statusCode, copied.json().sessions], [201, 3], copied.body);
   const again = await as('clinic_manager', 'POST', `/api/v1/staff/clinics/${ids.clinic}/sessions/copy-week`, { fromWeek: day0, toWeek: plus(7) });

@@ -40,7 +40,7 @@ export function Manage({ back }: { back: () => void }) {
    * only to days that keep the dose after it (which stays booked) inside its interval. The search applies the rules.
    */
   const startChange = async (a: Appointment) => {
-    const live = (dose: number) => booking!.appointments.find((x) => x.dose === dose && x.personGivenName === a.personGivenName && x.status === 'booked');
+    const live = (dose: number) => booking!.appointments.find((x) => x.dose === dose && x.person === a.person && x.status === 'booked');
     const [before, after] = [live(a.dose - 1), live(a.dose + 1)];
     const [clinic, products] = await Promise.all([
       api<{ latitude: number; longitude: number }>('GET', `/api/v1/clinics/${a.clinic.id}`), api<{ items: ProductInfo[] }>('GET', '/api/v1/products')]);
@@ -97,7 +97,7 @@ export function Manage({ back }: { back: () => void }) {
           <p className="govuk-body"><span className="vb-code">{booking.confirmationCode}</span></p>
           <dl className="govuk-summary-list">
             {current(booking.appointments).map((a) => (
-              <div className="govuk-summary-list__row" key={`${a.personGivenName}-${a.dose}-${a.slotId}`}>
+              <div className="govuk-summary-list__row" key={`${a.person}-${a.dose}-${a.slotId}`}>
                 <dt className="govuk-summary-list__key">{a.personGivenName} – {t('confirm.dose', { dose: a.dose })}</dt>
                 <dd className="govuk-summary-list__value">{longDay(dayIn(a.startsAt, a.clinic.timeZone))}, {time(a.startsAt, a.clinic.timeZone)} – {a.clinic.name}
                   <br /><strong className="govuk-tag">{t(`manage.status.${a.status}`)}</strong></dd>

@@ -61,7 +61,8 @@ export async function book(db: Db, a: BookArgs): Promise<number> {
 export async function cancel(db: Db, bookingId: number, doses: number[] | null, person?: number): Promise<number> {
   try {
     const r = await db.query<{ n: number }>(
-      'SELECT vaxbook_cancel($1, $2::smallint[], CASE WHEN $3::int IS NOT NULL THEN vaxbook_booking_person($1, $3::int) END) AS n', [bookingId, doses, person ?? null]);
+      // An index that names nobody matches no appointment (-1), never everyone's (NULL).
+      'SELECT vaxbook_cancel($1, $2::smallint[], CASE WHEN $3::int IS NOT NULL THEN coalesce(vaxbook_booking_person($1, $3::int), -1) END) AS n', [bookingId, doses, person ?? null]);
     return r.rows[0]!.n;
   } catch (err) {
     return translate(err);
@@ -221,7 +222,7 @@ export async function bookingPeopleAndDoses(db: Db, bookingId: number): Promise<
   return { people: [...people.values()], doses: [...doses].map(([dose, slotId]) => ({ dose, slotId })) };
 }
 
-export interface Alternative { slot_id: number; starts_at: Date; free: number; clinic_id: number; clinic_name: string; day: string }
+export interface Alternative { slot_id: number; starts_at: Date; free: number; clinic_id: number; clinic_name: string; time_zone: string; day: string }
 
 /**
  * Free slots (room for `seats`) of the full slot's product at `clinicIds`, on days within `days` of its day, nearest
@@ -230,7 +231,7 @@ export interface Alternative { slot_id: number; starts_at: Date; free: number; c
 export async function alternativesTo(db: Db, slotId: number, clinicIds: number[], days: number, seats: number, limit: number): Promise<Alternative[]> {
   const r = await db.query<Alternative>(
     `SELECT s2.id AS slot_id, s2.starts_at, s2.capacity - s2.booked - s2.held AS free, c2.id AS clinic_id, c2.name AS clinic_name,
-            cd.day::text AS day
+            c2.time_zone, cd.day::text AS day
      FROM slots s
      JOIN clinics c ON c.id = s.clinic_id
      JOIN clinics c2 ON c2.id = ANY ($2::int[])

@@ -30,7 +30,8 @@ export const Person = Type.Object({
 });
 export const Appointment = Type.Object({
   dose: Type.Integer(), status: Type.Unsafe<string>({ type: 'string', enum: ['booked', 'checked_in', 'completed', 'cancelled', 'no_show'] }), startsAt: ClinicTime(), endsAt: ClinicTime(), slotId: Type.Integer(), personGivenName: Type.String(),
-  person: Type.Integer({ description: 'Which person of the booking, 0, 1, … in the order they were booked (cancelBooking may name one)' }),
+  // Optional: an answer stored (Idempotency-Key) before appointments said whose they are is replayed as it was.
+  person: Type.Optional(Type.Integer({ description: 'Which person of the booking, 0, 1, … in the order they were booked (cancelBooking may name one)' })),
   clinic: Type.Object({ id: Type.Integer(), name: Type.String(), street: Type.String(), city: Type.String(), postalCode: Type.String(), timeZone: Type.String() }),
   product: ProductName(),
 });

@@ -102,14 +102,15 @@ export const staffCallCentreRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminTok
     schema: {
       operationId: 'cancelForCaller', tags: ['staff'], summary: 'Cancels one dose or the whole series of a booking for a caller',
       headers: IdempotencyHeaders, params: Type.Object({ code: Type.String({ maxLength: 20 }) }),
-      body: Type.Object({ doses: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 10 }), { minItems: 1 })), reason: Reason }),
+      body: Type.Object({ doses: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 10 }), { minItems: 1 })), reason: Reason,
+        person: Type.Optional(Type.Integer({ minimum: 0, maximum: 9, description: "Only this person's doses (an appointment's person); without it, everyone's" })) }),
       response: { 200: Type.Object({ cancelled: Type.Integer() }), ...conflictResponses },
     },
   }, async (req, reply) => {
     // Authorized (and audited) before the code is looked up: whoever may not change bookings learns nothing about codes.
     await authorize(req, pool, adminToken, 'booking.change', {}, { bookingCode: req.params.code.slice(0, 20), reason: req.body.reason, detail: { change: 'cancel', doses: req.body.doses ?? null } });
     const b = await byCode(req.params.code);
-    return answer(req, reply, await booking.cancelBooking(pool, b.code, b.person_dob, req.body.doses ?? null, req.headers['idempotency-key'], req.body.reason));
+    return answer(req, reply, await booking.cancelBooking(pool, b.code, b.person_dob, req.body.doses ?? null, req.headers['idempotency-key'], req.body.reason, req.body.person));
   });
 
   r.post('/api/v1/staff/bookings/:code/reschedule', {
