@@ -4,9 +4,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { documentDefaultsAsOptional } from './openapi-defaults.js';
 import type pg from 'pg';
-import { clientErrorHandler, ErrorBody, errorHandler, notFoundHandler } from './errors.js';
+import { ApiError, clientErrorHandler, ErrorBody, errorHandler, KEY_REUSED, notFoundHandler } from './errors.js';
 import { datesPostgresCanStore, refuseDeepJson, refuseUnstorableText } from './input-guards.js';
-import { replayRepeatedRequests } from './request-idempotency.js';
+import { keyAlreadyAnswered, replayRepeatedRequests } from './request-idempotency.js';
 import { routeMethods } from './method-not-allowed.js';
 import { registerMessageMetrics, registerMetrics, registerStatusMetrics } from './metrics.js';
 import { serviceStatus } from '../services/status-service.js';
@@ -89,7 +89,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     trustProxy: typeof opts.trustProxy === 'number' ? ((hops: number) => (_address: string, hop: number) => hop < hops)(opts.trustProxy) : opts.trustProxy ?? false,
   });
   app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id); });
-  app.setErrorHandler(errorHandler);
+  app.setErrorHandler(async (err: FastifyError, req, reply) => {
+    const unread = !!err.validation || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY';
+    if (unread && await keyAlreadyAnswered(opts.pool, req).catch(() => false)) {
+      return errorHandler(new ApiError(422, 'idempotency_key_reused', KEY_REUSED, 'idempotency-key') as unknown as FastifyError, req, reply);
+    }
+    return errorHandler(err, req, reply);
+  });
   const methodsAt = routeMethods(app); // before any route, to see them all
   app.setNotFoundHandler((req, reply) => notFoundHandler(req, reply, methodsAt(req.url.split('?')[0]!)));
   refuseDeepJson(app);

@@ -33,7 +33,8 @@ export class ApiError extends Error {
  * first person's), else English.
  */
 export function preferredLanguage(req: FastifyRequest): 'en' | 'fr' {
-  const q = (req.query as Record<string, unknown> | undefined)?.lang;
+  // A request refused before routing (a path that cannot be decoded) has no parsed query: read ?lang= from the URL.
+  const q = (req.query as Record<string, unknown> | undefined)?.lang ?? /[?&]lang=(en|fr)(?:&|$)/.exec(req.url)?.[1];
   if (q === 'fr' || q === 'en') return q;
   if (req.headers['accept-language']) {
     const best = new Negotiator({ headers: { 'accept-language': req.headers['accept-language'] } }).language(['en', 'fr']);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type pg from 'pg';
-import { claimRequestKey, keyFitsTarget, settleRequestKey } from '../services/idempotency.js';
+import { claimRequestKey, keyFitsTarget, keyHoldsAnswer, settleRequestKey } from '../services/idempotency.js';
 import { ApiError, KEY_REUSED } from './errors.js';
 import { IdempotencyHeaders } from './schemas.js';
 import { cookieToken } from './staff-auth.js';
@@ -78,6 +78,24 @@ function claimKey(pool: pg.Pool, operationId: string) {
         }, 'idempotency-key');
     }
   };
+}
+
+/** Where the operations of ANSWERED_IN_THEIR_TRANSACTION keep their answers (booking-service's names, one per effect). */
+const STORED_AS: Record<string, string> = {
+  createHold: 'createHold', createBooking: 'createBooking', bookForCaller: 'createBooking',
+  cancelBooking: 'cancelBooking', cancelForCaller: 'cancelBooking', rescheduleBooking: 'rescheduleBooking', rescheduleForCaller: 'rescheduleBooking',
+};
+
+/**
+ * True when the request's Idempotency-Key already holds an answer for its operation. Asked of a request refused
+ * before it could be read (not JSON, or not what the schema takes): it can never be the request that answer was for,
+ * so it is a reuse of the key (422) rather than a 400 about its body.
+ */
+export async function keyAlreadyAnswered(pool: pg.Pool, req: FastifyRequest): Promise<boolean> {
+  const key = req.headers['idempotency-key'];
+  const operationId = (req.routeOptions?.schema as { operationId?: string } | undefined)?.operationId;
+  if (typeof key !== 'string' || !operationId || NOT_REPLAYED.has(operationId) || !CHANGING.has(req.method)) return false;
+  return keyHoldsAnswer(pool, STORED_AS[operationId] ?? `${operationId}@${callerOf(req)}`, key);
 }
 
 /** What was sent, if it can be replayed: a JSON (or empty) answer that is not our own failure. */

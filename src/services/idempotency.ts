@@ -50,6 +50,11 @@ export async function keyAnsweredOtherRequest(pool: pg.Pool, operation: string, 
   return stored !== undefined && stored !== requestHash(body);
 }
 
+/** True when `key` holds an answer (or a request at work) for `operation`. */
+export async function keyHoldsAnswer(pool: pg.Pool, operation: string, key: string): Promise<boolean> {
+  return (await idem.storedRequestHash(pool, operation, key)) !== undefined;
+}
+
 function replayed<T>(answer: T): T {
   return answer !== null && typeof answer === 'object' && !Array.isArray(answer) ? { ...answer, replayed: true } : answer;
 }

@@ -609,6 +609,13 @@ test('a used Idempotency-Key sent with another request is a reuse (422) before a
     assert.equal(r.statusCode, 422, `${what}: ${r.body}`);
     assert.equal(r.json().code, 'idempotency_key_reused', what);
   }
+  // Nor can a request refused before it is read (not what the schema takes, or not JSON) be the one the key answered.
+  const unread = await post('/api/v1/bookings', 'key-0000-first-wins', { slots: 'x' });
+  assert.deepEqual([unread.statusCode, unread.json().code, unread.json().field], [422, 'idempotency_key_reused', 'idempotency-key'], unread.body);
+  const notJson = await app.inject({ method: 'POST', url: '/api/v1/bookings', headers: { 'idempotency-key': 'key-0000-first-wins', 'content-type': 'application/json' }, payload: '{"slots":' });
+  assert.equal(notJson.json().code, 'idempotency_key_reused', notJson.body);
+  const freshKey = await post('/api/v1/bookings', 'key-0000-never-used', { slots: 'x' });
+  assert.deepEqual([freshKey.statusCode, freshKey.json().code], [400, 'invalid_input'], 'with an unused key it is the body that is wrong');
   const same = await post('/api/v1/bookings', 'key-0000-first-wins', { persons: [person(97)], slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }] });
   assert.equal(same.statusCode, 201, same.body);
   assert.equal(same.json().confirmationCode, code, 'the same request is replayed');

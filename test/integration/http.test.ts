@@ -308,6 +308,7 @@ test('a request refused before routing, or before Fastify sees it, gets the same
   assert.equal(bad.json().code, 'invalid_url');
   assert.match(bad.json().message, /mal formée/);
   assert.ok(bad.json().requestId);
+  assert.match((await app.inject({ url: '/api/v1/clinics/%ZZ?lang=fr' })).json().message, /mal formée/, '?lang= before routing too');
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   const raw = await new Promise<string>((resolve, reject) => {

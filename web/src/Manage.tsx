@@ -81,6 +81,9 @@ export function Manage({ back }: { back: () => void }) {
   // With several people booked, each line's cancel says whose doses go.
   const several = new Set(booking?.appointments.map((a) => a.person)).size > 1;
   const theirs = (a: Appointment) => booking!.appointments.filter((x) => x.person === a.person);
+  // Two people of one name (a parent and a child) are told apart by their place in the booking.
+  const namesakes = new Set((booking?.appointments ?? []).filter((a, _, all) => all.some((x) => x.personGivenName === a.personGivenName && x.person !== a.person)).map((a) => a.personGivenName));
+  const nameOf = (a: Appointment) => (namesakes.has(a.personGivenName) ? `${a.personGivenName} (${a.person + 1})` : a.personGivenName);
 
   return (
     <Page title={t('manage.title')} back={back}>
@@ -98,13 +101,13 @@ export function Manage({ back }: { back: () => void }) {
           <dl className="govuk-summary-list">
             {current(booking.appointments).map((a) => (
               <div className="govuk-summary-list__row" key={`${a.person}-${a.dose}-${a.slotId}`}>
-                <dt className="govuk-summary-list__key">{a.personGivenName} – {t('confirm.dose', { dose: a.dose })}</dt>
+                <dt className="govuk-summary-list__key">{nameOf(a)} – {t('confirm.dose', { dose: a.dose })}</dt>
                 <dd className="govuk-summary-list__value">{longDay(dayIn(a.startsAt, a.clinic.timeZone))}, {time(a.startsAt, a.clinic.timeZone)} – {a.clinic.name}
                   <br /><strong className="govuk-tag">{t(`manage.status.${a.status}`)}</strong></dd>
                 <dd className="govuk-summary-list__actions">
-                  {a.status === 'booked' && <button type="button" className="govuk-button govuk-button--secondary govuk-!-margin-bottom-2" onClick={() => void startChange(a)}>{t('manage.change', { dose: a.dose })}</button>}
+                  {a.status === 'booked' && <button type="button" className="govuk-button govuk-button--secondary govuk-!-margin-bottom-2" onClick={() => void startChange(a)}>{t(several ? 'manage.changeAll' : 'manage.change', { dose: a.dose })}</button>}
                   {a.status === 'booked' && <button type="button" className="govuk-button govuk-button--warning govuk-!-margin-bottom-0" onClick={() => void cancel(dosesFrom(theirs(a), a.dose), a.person)}>
-                    {t(`manage.${dosesFrom(theirs(a), a.dose).length > 1 ? 'cancelFrom' : 'cancel'}${several ? 'For' : ''}`, { dose: a.dose, name: a.personGivenName })}</button>}
+                    {t(`manage.${dosesFrom(theirs(a), a.dose).length > 1 ? 'cancelFrom' : 'cancel'}${several ? 'For' : ''}`, { dose: a.dose, name: nameOf(a) })}</button>}
                 </dd>
               </div>
             ))}

@@ -87,11 +87,14 @@ export function answer<T>(req: FastifyRequest, reply: FastifyReply, outcome: boo
   // "Not eligible" says why and when, from the roll-out's own reasons.
   const why = (outcome.detail as { reasons?: Array<{ messages: { en: string; fr: string } }> } | undefined)?.reasons?.[0]?.messages;
   const messages = why ?? REFUSALS[outcome.refusal] ?? REFUSALS.invalid_request!;
-  return reply.status(outcome.status).send({ code: outcome.refusal, message: messages[preferredLanguage(req)], messages, requestId: req.id, detail: outcome.detail });
+  const field = outcome.refusal === 'idempotency_key_reused' ? 'idempotency-key' : undefined;
+  return reply.status(outcome.status).send({ code: outcome.refusal, message: messages[preferredLanguage(req)], messages, field, requestId: req.id, detail: outcome.detail });
 }
 
 /** The booking engine's refusal codes, for the document: each comes with its sentence in English and French. */
-const refusalCodes = () => `Besides invalid_input (400, naming the field), refusals carry one of these stable codes: ${
+const refusalCodes = () => 'A refusal met while acting (slot_full, hold_expired, …) is stored under the Idempotency-Key like a success and '
+  + 'replayed to the same request: try an alternative under a new key. A request refused before acting leaves its key free. '
+  + `Besides invalid_input (400, naming the field), refusals carry one of these stable codes: ${
   [...Object.keys(REFUSALS), 'booking_not_found', 'too_many_holds', 'idempotency_key_in_progress', 'service_unavailable'].sort().join(', ')}.`;
 
 const holdNotFound = () => new ApiError(404, 'hold_not_found', REFUSALS.hold_not_found!);
