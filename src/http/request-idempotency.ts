@@ -6,9 +6,14 @@ import { ApiError, KEY_REUSED } from './errors.js';
 import { IdempotencyHeaders } from './schemas.js';
 import { cookieToken } from './staff-auth.js';
 
-/** Operations that store their answer in their own transaction (services/idempotency.ts `once`). */
-const ANSWERED_IN_THEIR_TRANSACTION = new Set(['createHold', 'releaseHold', 'createBooking', 'cancelBooking', 'rescheduleBooking',
-  'bookForCaller', 'cancelForCaller', 'rescheduleForCaller']);
+/**
+ * Operations that store their answer in their own transaction (services/idempotency.ts `once`), with the name it is
+ * stored under (the portal's and the call centre's share one per effect); releaseHold stores none: repeating it changes nothing.
+ */
+const ANSWERED_IN_THEIR_TRANSACTION = new Map<string, string | null>([
+  ['createHold', 'createHold'], ['releaseHold', null], ['createBooking', 'createBooking'], ['bookForCaller', 'createBooking'],
+  ['cancelBooking', 'cancelBooking'], ['cancelForCaller', 'cancelBooking'], ['rescheduleBooking', 'rescheduleBooking'], ['rescheduleForCaller', 'rescheduleBooking'],
+]);
 /** POSTs that change nothing, and the staff session's own operations (a replay could not set or clear its cookie). */
 const NOT_REPLAYED = new Set(['getBooking', 'searchAvailability', 'checkEligibility', 'checkIdentifier', 'validateRollout', 'findPerson',
   'staffLogin', 'staffLogout', 'startTotpEnrolment', 'confirmTotpEnrolment']);
@@ -80,12 +85,6 @@ function claimKey(pool: pg.Pool, operationId: string) {
   };
 }
 
-/** Where the operations of ANSWERED_IN_THEIR_TRANSACTION keep their answers (booking-service's names, one per effect). */
-const STORED_AS: Record<string, string> = {
-  createHold: 'createHold', createBooking: 'createBooking', bookForCaller: 'createBooking',
-  cancelBooking: 'cancelBooking', cancelForCaller: 'cancelBooking', rescheduleBooking: 'rescheduleBooking', rescheduleForCaller: 'rescheduleBooking',
-};
-
 /**
  * True when the request's Idempotency-Key already holds an answer for its operation. Asked of a request refused
  * before it could be read (not JSON, or not what the schema takes): it can never be the request that answer was for,
@@ -95,7 +94,8 @@ export async function keyAlreadyAnswered(pool: pg.Pool, req: FastifyRequest): Pr
   const key = req.headers['idempotency-key'];
   const operationId = (req.routeOptions?.schema as { operationId?: string } | undefined)?.operationId;
   if (typeof key !== 'string' || !operationId || NOT_REPLAYED.has(operationId) || !CHANGING.has(req.method)) return false;
-  return keyHoldsAnswer(pool, STORED_AS[operationId] ?? `${operationId}@${callerOf(req)}`, key);
+  const stored = ANSWERED_IN_THEIR_TRANSACTION.has(operationId) ? ANSWERED_IN_THEIR_TRANSACTION.get(operationId) : `${operationId}@${callerOf(req)}`;
+  return stored ? keyHoldsAnswer(pool, stored, key) : false;
 }
 
 /** What was sent, if it can be replayed: a JSON (or empty) answer that is not our own failure. */
