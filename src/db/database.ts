@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { guardConnections } from './connection-breaker.js';
 import { ConfigError, type Config } from '../config.js';
 import { EmbeddedPostgresServer } from './embedded-server.js';
 
@@ -64,9 +65,9 @@ async function drained(pool: pg.Pool): Promise<void> {
   for (let i = 0; i < 100 && pool.totalCount > pool.idleCount; i++) await new Promise((r) => setTimeout(r, 100));
 }
 
-export function createPool(url: string, max: number): pg.Pool {
+export function createPool(url: string, max: number, o: { connectionTimeoutMillis?: number; retryMs?: number } = {}): pg.Pool {
   const pool = new pg.Pool({
-    connectionString: url, max, connectionTimeoutMillis: 10_000, application_name: 'vaxbook',
+    connectionString: url, max, connectionTimeoutMillis: o.connectionTimeoutMillis ?? 10_000, application_name: 'vaxbook',
     // PL/pgSQL functions and foreign-key checks keep their plans per connection. Plans made while the
     // tables were empty (a launch morning) stay slow as they fill; renewing connections replans them.
     maxLifetimeSeconds: 120,
@@ -75,6 +76,7 @@ export function createPool(url: string, max: number): pg.Pool {
   pool.on('error', () => {});
   // Likewise a checked-out client (the job queue keeps one for LISTEN): its query fails, the process stays up.
   pool.on('connect', (client) => { client.on('error', () => {}); });
+  guardConnections(pool, o.retryMs);
   return pool;
 }
 

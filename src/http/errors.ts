@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { createRequire } from 'node:module';
 import Negotiator from 'negotiator';
 import { InputError } from '../services/input-error.js';
+import { breakerOpen, serverUnreachable } from '../db/connection-breaker.js';
 import { PATTERN_MEANINGS } from './schemas.js';
 
 /** The body of every error response: a stable code for programs, a sentence for people in EN and FR. */
@@ -107,11 +108,10 @@ function send(reply: FastifyReply, req: FastifyRequest, status: number, code: st
 // SQLSTATEs of a value PostgreSQL cannot take: numeric or date out of range, bad text representation or encoding, too long.
 const VALUE_REFUSED_BY_DATABASE = new Set(['22003', '22008', '22007', '22P02', '22021', '22P05', '22001']);
 
-// Connection failures (node's socket errors, SQLSTATE class 08), a server shutting down or starting (57P01–57P03),
-// too many connections (53300), and the pool's own wait for a connection timing out.
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300']);
+// A server that cannot be reached (or the breaker failing fast because of it), too many connections (53300), and the
+// pool's own wait for a connection timing out.
 function databaseUnavailable(err: { code?: string; message?: string }): boolean {
-  if (err.code && (UNAVAILABLE_CODES.has(err.code) || err.code.startsWith('08'))) return true;
+  if (serverUnreachable(err) || breakerOpen(err) || err.code === '53300') return true;
   return /^(Connection terminated|timeout exceeded when trying to connect)/.test(err.message ?? '');
 }
 

@@ -413,6 +413,17 @@ export async function getBooking(pool: pg.Pool, code: string, dateOfBirth: strin
   return canonical ? repo.findBooking(pool, canonical, dateOfBirth) : undefined;
 }
 
+/** A person index (0, 1, … as the booking's appointments number them) must name someone in the booking. */
+function checkPersonIndex(booking: repo.BookingView, person: number | undefined): void {
+  const people = new Set(booking.appointments.map((a) => a.person)).size;
+  if (person !== undefined && person >= people) {
+    throw new InputError('person', {
+      en: `This booking is for ${people} ${people === 1 ? 'person' : 'people'}: name one from 0 to ${people - 1}, as its appointments do.`,
+      fr: `Cette réservation concerne ${people} personne${people === 1 ? '' : 's'} : indiquez-en une de 0 à ${people - 1}, comme dans ses rendez-vous.`,
+    });
+  }
+}
+
 /**
  * Cancels some doses (or all) of a booking found by code + date of birth, of everyone booked or of one person (their
  * index in the booking's appointments); returns how many appointments were cancelled.
@@ -423,13 +434,7 @@ export async function cancelBooking(pool: pg.Pool, code: string, dateOfBirth: st
   if (await keyAnsweredOtherRequest(pool, 'cancelBooking', idempotencyKey, request)) return REUSED;
   const booking = await getBooking(pool, code, dateOfBirth);
   if (!booking) return { status: 404, refusal: 'booking_not_found' };
-  const people = new Set(booking.appointments.map((a) => a.person)).size;
-  if (person !== undefined && person >= people) {
-    throw new InputError('person', {
-      en: `This booking is for ${people} ${people === 1 ? 'person' : 'people'}: name one from 0 to ${people - 1}, as its appointments do.`,
-      fr: `Cette réservation concerne ${people} personne${people === 1 ? '' : 's'} : indiquez-en une de 0 à ${people - 1}, comme dans ses rendez-vous.`,
-    });
-  }
+  checkPersonIndex(booking, person);
   const theirs = booking.appointments.filter((a) => person === undefined || a.person === person);
   // A dose this booking never had is a mistake to say, not a cancellation of nothing (a dose cancelled already is).
   const absent = doses?.find((d) => !theirs.some((a) => a.dose === d));
@@ -451,42 +456,46 @@ export async function cancelBooking(pool: pg.Pool, code: string, dateOfBirth: st
 }
 
 /**
- * Moves one dose to another slot, atomically: if the new slot is gone, the
- * old appointment stands. The series rules are checked with the new slot in
- * place of the old one, for every person of the booking.
+ * Moves one dose to another slot, atomically: if the new slot is gone, the old appointment stands. It moves everyone
+ * booked for that dose, or only the person at index `person`. The series rules are checked with the new slot in
+ * place of the old one, for every person moved, against their own other doses.
  */
 export async function rescheduleBooking(pool: pg.Pool, code: string, dateOfBirth: string, dose: number, slotId: number,
-  idempotencyKey?: string, reason?: string): Promise<Outcome<BookingResult>> {
-  const request = { code: normaliseConfirmationCode(code) ?? code, dose, slotId, reason };
+  idempotencyKey?: string, reason?: string, person?: number): Promise<Outcome<BookingResult>> {
+  const request = { code: normaliseConfirmationCode(code) ?? code, dose, slotId, reason, person };
   if (await keyAnsweredOtherRequest(pool, 'rescheduleBooking', idempotencyKey, request)) return REUSED;
   const booking = await getBooking(pool, code, dateOfBirth);
   if (!booking) return { status: 404, refusal: 'booking_not_found' };
-  const { people, doses } = await repo.bookingPeopleAndDoses(pool, booking.bookingId);
-  if (!doses.some((d) => d.dose === dose)) return { status: 409, refusal: 'nothing_to_reschedule' };
-  const picks = doses.map((d) => (d.dose === dose ? { dose, slotId } : d));
-  const problem = await checkChoice(pool, picks, people.map((p) => p.dateOfBirth));
-  if (problem === 'unknown_slot') return { status: 409, refusal: 'slot_unavailable' };
-  // A series already half booked (its later dose cancelled) may still move the dose it has.
-  if (problem && problem.problem !== 'pairing_required') return seriesRefusal(problem);
+  checkPersonIndex(booking, person);
+  const moving = (await repo.bookingPeopleAndDoses(pool, booking.bookingId))
+    .filter((p) => (person === undefined || p.index === person) && p.doses.some((d) => d.dose === dose));
+  if (moving.length === 0) return { status: 409, refusal: 'nothing_to_reschedule' };
+  const picksOf = (p: (typeof moving)[number]) => p.doses.map((d) => (d.dose === dose ? { dose, slotId } : d));
+  for (const p of moving) {
+    const problem = await checkChoice(pool, picksOf(p), [p.dateOfBirth]);
+    if (problem === 'unknown_slot') return { status: 409, refusal: 'slot_unavailable' };
+    // A series already half booked (its later dose cancelled) may still move the dose it has.
+    if (problem && problem.problem !== 'pairing_required') return seriesRefusal(problem);
+  }
   // The roll-out and the clinic's restrictions apply to the new time as they do to a new booking; the dose before
-  // is this booking's, or the one recorded as given (a dose 2 moved after dose 1).
-  const facts = await slotFacts(pool, picks.map((p) => p.slotId));
+  // is the person's own in this booking, or the one recorded as given (a dose 2 moved after dose 1).
+  const facts = await slotFacts(pool, moving.flatMap((p) => picksOf(p).map((x) => x.slotId)));
   const moved = facts.get(slotId)!;
-  const before = picks.find((p) => p.dose === dose - 1);
   const products = await productsById(pool);
-  for (const [i, person] of people.entries()) {
+  for (const p of moving) {
+    const before = picksOf(p).find((x) => x.dose === dose - 1);
     const given = before || dose === 1 ? undefined
-      : (await doseHistory(pool, person.identifierScheme, person.identifier, person.dateOfBirth)).find((d) => d.dose_number === dose - 1);
+      : (await doseHistory(pool, p.identifierScheme, p.identifier, p.dateOfBirth)).find((d) => d.dose_number === dose - 1);
     const previous = before ? { day: facts.get(before.slotId)!.day, product: facts.get(before.slotId)!.product, dose: dose - 1 }
       : given && products.get(given.product_id) ? { day: given.day, product: products.get(given.product_id)!, dose: dose - 1 } : undefined;
     const next = { dose, kind: dose > moved.product.seriesDoses ? 'booster' as const : 'primary' as const, previous };
-    const { e, rules } = await eligibilityOf(pool, { facts: { ...person }, history: [], invitation: null }, next);
-    const refusal = await rolloutRefusal(pool, e, rules, person.dateOfBirth, i, moved, []);
+    const { e, rules } = await eligibilityOf(pool, { facts: { ...p }, history: [], invitation: null }, next);
+    const refusal = await rolloutRefusal(pool, e, rules, p.dateOfBirth, p.index, moved, []);
     if (refusal) return refusal;
   }
   const outcome = await once<Outcome<BookingResult>>(pool, 'rescheduleBooking', idempotencyKey, request, async (db) => {
     try {
-      await repo.reschedule(db, booking.bookingId, dose, slotId);
+      await repo.reschedule(db, booking.bookingId, dose, slotId, person);
       const view = await repo.findBooking(db, booking.confirmationCode, dateOfBirth);
       return { status: 200, result: { confirmationCode: view!.confirmationCode, appointments: view!.appointments } };
     } catch (err) {
@@ -494,5 +503,5 @@ export async function rescheduleBooking(pool: pg.Pool, code: string, dateOfBirth
       throw err;
     }
   }, REUSED);
-  return withAlternatives(pool, outcome, people.length, picks, people.map((p) => p.dateOfBirth));
+  return withAlternatives(pool, outcome, moving.length, picksOf(moving[0]!), [moving[0]!.dateOfBirth]);
 }

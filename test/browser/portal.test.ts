@@ -167,10 +167,28 @@ test('a parent books two children in French: both children, both doses, one code
   await page.getByLabel(/^Mois$/).fill(String(a.getUTCMonth() + 1));
   await page.getByLabel(/^Année$/).fill(String(a.getUTCFullYear()));
   await page.getByRole('button', { name: 'Trouver ma réservation' }).click();
-  await page.getByRole('button', { name: 'Annuler la dose 2 de Noé' }).click();
-  await page.getByRole('button', { name: 'Annuler la dose 2 de Noé' }).waitFor({ state: 'detached' });
-  await shot(page, 'fr-5-one-child-cancelled');
+  // Léa's dose 2 moves alone, to a later time on a day the picker offers: Noé keeps his.
   const dob = `${a.getUTCFullYear()}-${String(a.getUTCMonth() + 1).padStart(2, '0')}-${String(a.getUTCDate()).padStart(2, '0')}`;
+  const lookup = async () => (await (await fetch(`${base}/api/v1/bookings/lookup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ confirmationCode: code, dateOfBirth: dob }) })).json()) as
+    { appointments: Array<{ personGivenName: string; dose: number; status: string; slotId: number }> };
+  const dose2Of = (view: Awaited<ReturnType<typeof lookup>>, name: string) => view.appointments.find((x) => x.personGivenName === name && x.dose === 2 && x.status === 'booked')!.slotId;
+  const before = await lookup();
+  await page.getByRole('button', { name: 'Modifier la dose 2 de Léa' }).click();
+  await page.getByRole('heading', { name: 'Une nouvelle heure pour la dose 2 de Léa' }).waitFor();
+  await page.locator('.vb-picker .vb-days button').first().click();
+  await page.locator('input[name="pick"]').last().click();
+  await page.getByRole('heading', { name: 'Une nouvelle heure pour la dose 2 de Léa' }).waitFor({ state: 'detached' });
+  const moved = await lookup();
+  assert.notEqual(dose2Of(moved, 'Léa'), dose2Of(before, 'Léa'), 'Léa’s dose 2 moved');
+  assert.equal(dose2Of(moved, 'Noé'), dose2Of(before, 'Noé'), 'Noé’s stayed');
+  // The button asks first; "Oui, annuler" cancels.
+  await page.getByRole('button', { name: 'Annuler la dose 2 de Noé' }).click();
+  await page.getByRole('alertdialog', { name: 'Annuler la dose 2 de Noé\u202f?' }).waitFor();
+  await shot(page, 'fr-5-cancel-asked');
+  await page.getByRole('button', { name: 'Oui, annuler' }).click();
+  await page.getByRole('button', { name: 'Annuler la dose 2 de Noé' }).waitFor({ state: 'detached' });
+  await page.getByRole('alertdialog').waitFor({ state: 'detached' });
+  await shot(page, 'fr-5-one-child-cancelled');
   const left = await (await fetch(`${base}/api/v1/bookings/lookup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ confirmationCode: code, dateOfBirth: dob }) })).json();
   assert.deepEqual(left.appointments.filter((x: { status: string }) => x.status === 'booked').map((x: { personGivenName: string; dose: number }) => `${x.personGivenName} ${x.dose}`).sort(),
     ['Léa 1', 'Léa 2', 'Noé 1']);
@@ -388,10 +406,20 @@ test('manage: find the booking, move dose 2, then dose 1 (dose 2 staying in its 
   assert.equal(live(2).slotId, dose2.slotId, 'dose 2 stayed');
   // Dose 1 goes only with the dose after it, and its button says so; dose 2 may go alone.
   await page.getByRole('button', { name: 'Cancel dose 1 and the doses after it' }).waitFor();
+  // Cancelling asks first: "No, go back" keeps the appointment as it was.
   await page.getByRole('button', { name: 'Cancel dose 2' }).click();
+  await page.getByRole('alertdialog', { name: 'Cancel dose 2?' }).waitFor();
+  await page.getByRole('button', { name: 'No, go back' }).click();
+  await page.getByRole('alertdialog').waitFor({ state: 'detached' });
+  const kept = await (await fetch(`${base}/api/v1/bookings/lookup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ confirmationCode: booked.confirmationCode, dateOfBirth: '1948-08-08' }) })).json();
+  assert.equal(kept.appointments.filter((a: { status: string }) => a.status === 'booked').length, 2, '"No" cancels nothing');
+  await page.getByRole('button', { name: 'Cancel dose 2' }).click();
+  await page.getByRole('button', { name: 'Yes, cancel' }).click();
   await page.locator('.govuk-tag', { hasText: 'Cancelled' }).waitFor();
   await page.getByRole('button', { name: 'Cancel dose 1', exact: true }).waitFor();
   await page.getByRole('button', { name: 'Cancel all appointments' }).click();
+  await page.getByRole('alertdialog', { name: 'Cancel all appointments?' }).waitFor();
+  await page.getByRole('button', { name: 'Yes, cancel' }).click();
   await page.getByRole('button', { name: 'Cancel all appointments' }).waitFor({ state: 'detached' });
   await shot(page, 'en-manage-4-cancelled');
   await page.close();

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { buildApp } from '../../src/http/app.js';
-import { cancel as cancelInDatabase, counterDrift } from '../../src/db/repositories/booking-repository.js';
+import { cancel as cancelInDatabase, counterDrift, reschedule as rescheduleInDatabase } from '../../src/db/repositories/booking-repository.js';
 import { purgeExpiredRateLimits } from '../../src/db/repositories/rate-limit-repository.js';
 import { freshDatabase } from '../helpers/db.js';
 import { withCheckDigits } from '../../src/domain/identifiers.js';
@@ -14,11 +14,12 @@ import { localDate } from '../../src/domain/calendar.js';
 let app: FastifyInstance;
 let pool: pg.Pool;
 let ref: Awaited<ReturnType<typeof baseReferenceData>>;
+const ADMIN = 'booking-api-admin-token-0123456789';
 
 before(async () => {
   ({ pool } = await freshDatabase({ poolSize: 20 }));
   ref = await baseReferenceData(pool);
-  app = await buildApp({ pool, logLevel: process.env.DBG ? 'error' : 'silent' });
+  app = await buildApp({ pool, logLevel: process.env.DBG ? 'error' : 'silent', adminToken: ADMIN });
 });
 after(() => app.close());
 
@@ -675,6 +676,49 @@ test('a guardian cancels one child\'s dose 2 alone, naming the child as the appo
   // Below the service's own check, an index that names nobody cancels nothing, never everyone's doses.
   const { rows: [b] } = await pool.query<{ id: number }>('SELECT id FROM bookings WHERE confirmation_code = $1', [code]);
   assert.equal(await cancelInDatabase(pool, b!.id, [2], 7), 0);
+  assert.deepEqual(await counterDrift(pool), []);
+});
+
+test('a guardian moves one child\'s dose 2 alone, checked against that child\'s own doses; moving everyone takes everyone along', async () => {
+  const [d1] = await session(pool, ref, { daysAhead: 24, capacity: 5, slotCount: 1 });
+  const [d2, one, three, two] = await session(pool, ref, { daysAhead: 24 + 56, capacity: 1, slotCount: 4 });
+  await pool.query('UPDATE slots SET capacity = 5 WHERE id = $1', [d2]);
+  await pool.query('UPDATE slots SET capacity = 3 WHERE id = $1', [three]);
+  await pool.query('UPDATE slots SET capacity = 2 WHERE id = $1', [two]);
+  const parent = { ...person(120, '1980-03-03'), givenName: 'Ada' };
+  const kids = [{ ...person(121, '2012-05-05'), givenName: 'Ben', email: undefined }, { ...person(122, '2013-06-06'), givenName: 'Cleo', email: undefined }];
+  const booked = await app.inject({ method: 'POST', url: '/api/v1/bookings', payload: { slots: [{ dose: 1, slotId: d1 }, { dose: 2, slotId: d2 }], persons: [parent, ...kids] } });
+  assert.equal(booked.statusCode, 201, booked.body);
+  const code = booked.json().confirmationCode;
+  const move = (payload: object) => app.inject({ method: 'POST', url: '/api/v1/bookings/reschedule', payload: { confirmationCode: code, dateOfBirth: '1980-03-03', ...payload } });
+  const where = (view: { appointments: Array<{ personGivenName: string; dose: number; status: string; slotId: number }> }) =>
+    view.appointments.filter((a) => a.status === 'booked').map((a) => `${a.personGivenName}:${a.dose}:${a.slotId}`);
+
+  const nobody = await move({ dose: 2, slotId: one, person: 3 });
+  assert.deepEqual([nobody.statusCode, nobody.json().field], [400, 'person'], nobody.body);
+  const ben = await move({ dose: 2, slotId: one, person: 1 });
+  assert.equal(ben.statusCode, 200, ben.body);
+  assert.deepEqual(where(ben.json()), [`Ada:1:${d1}`, `Ada:2:${d2}`, `Ben:1:${d1}`, `Ben:2:${one}`, `Cleo:1:${d1}`, `Cleo:2:${d2}`]);
+  const seats = async () => (await pool.query<{ id: number; booked: number }>('SELECT id, booked FROM slots WHERE id = ANY ($1) ORDER BY id', [[d2, one]])).rows.map((r) => r.booked);
+  assert.deepEqual(await seats(), [2, 1], 'his place on the old time is free at once, one seat taken on the new');
+
+  // Everyone's dose 2 (Ben's included, on his own time) to one slot: a slot with room for two is too small for three.
+  const tooSmall = await move({ dose: 2, slotId: two });
+  assert.equal(tooSmall.json().code, 'slot_full', tooSmall.body);
+  assert.deepEqual(await seats(), [2, 1], 'nothing moved');
+  const all = await move({ dose: 2, slotId: three });
+  assert.equal(all.statusCode, 200, all.body);
+  assert.deepEqual(where(all.json()), [`Ada:1:${d1}`, `Ada:2:${three}`, `Ben:1:${d1}`, `Ben:2:${three}`, `Cleo:1:${d1}`, `Cleo:2:${three}`]);
+  assert.deepEqual(await seats(), [0, 0]);
+
+  // The call centre moves one person the same way.
+  const agent = await app.inject({ method: 'POST', url: `/api/v1/staff/bookings/${code}/reschedule`, headers: { authorization: `Bearer ${ADMIN}` },
+    payload: { dose: 2, slotId: one, person: 2, reason: 'Caller: Cleo has a school trip that day' } });
+  assert.equal(agent.statusCode, 200, agent.body);
+  assert.deepEqual(where(agent.json()).filter((x) => x.startsWith('Cleo')), [`Cleo:1:${d1}`, `Cleo:2:${one}`]);
+  // Below the service's own check, an index that names nobody moves nothing, never everyone's doses.
+  const { rows: [b] } = await pool.query<{ id: number }>('SELECT id FROM bookings WHERE confirmation_code = $1', [code]);
+  await assert.rejects(rescheduleInDatabase(pool, b!.id, 2, two!, 7));
   assert.deepEqual(await counterDrift(pool), []);
 });
 

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { connect, type AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app.js';
 import { loadDemoProvince } from '../../src/services/data-set-service.js';
 import pg from 'pg';
 import { createPool } from '../../src/db/database.js';
+import { newConfirmationCode } from '../../src/domain/confirmation-code.js';
 import { freshDatabase } from '../helpers/db.js';
 
 let app: FastifyInstance;
@@ -62,6 +63,57 @@ test('a database that is down, or a pool exhausted by a rush, gives 503 with Ret
   assert.equal((await rush.inject('/api/v1/regions')).statusCode, 200, 'served again once a connection is free');
   await rush.close();
   await tight.end();
+});
+
+test('a server that stops answering costs one connection wait, not one per query: later requests get their 503 at once, and service resumes by itself', async (t) => {
+  const { url } = await freshDatabase();
+  const target = new URL(url);
+  // A proxy in front of the real server that can play a hung server (as when PostgreSQL is frozen or the network
+  // drops packets): it takes connections and never answers.
+  let hung = true;
+  let attempts = 0;
+  const sockets = new Set<Socket>();
+  const proxy = createServer((socket) => {
+    attempts++;
+    sockets.add(socket);
+    socket.on('error', () => {});
+    if (hung) return;
+    const upstream = connect(Number(target.port), target.hostname);
+    sockets.add(upstream);
+    socket.pipe(upstream).pipe(socket);
+    socket.on('close', () => upstream.destroy());
+    upstream.on('error', () => socket.destroy());
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  const proxied = new URL(url);
+  proxied.port = String((proxy.address() as AddressInfo).port);
+  const pool = createPool(proxied.toString(), 4, { connectionTimeoutMillis: 300, retryMs: 400 });
+  const cut = await buildApp({ pool, logLevel: 'silent' });
+  t.after(async () => {
+    await cut.close();
+    await pool.end();
+    for (const s of sockets) s.destroy();
+    proxy.close();
+  });
+
+  const first = await cut.inject('/api/v1/regions');
+  assert.equal(first.statusCode, 503, first.body);
+  assert.equal(attempts, 1);
+  // A look-up needs the database three times (two guessing limits, then the booking): one wait was enough.
+  const lookup = await cut.inject({ method: 'POST', url: '/api/v1/bookings/lookup', payload: { confirmationCode: newConfirmationCode(), dateOfBirth: '1960-04-02' }, headers: { 'accept-language': 'fr' } });
+  assert.equal(lookup.statusCode, 503, lookup.body);
+  assert.equal(lookup.json().code, 'service_unavailable');
+  assert.equal(lookup.json().message, lookup.json().messages.fr);
+  assert.equal(lookup.headers['retry-after'], '2');
+  assert.equal((await cut.inject('/ready')).statusCode, 503);
+  assert.equal(attempts, 1, 'no request waited on the hung server again before the retry time');
+
+  // After the retry time one request tries again: the server answers now, and everything is served.
+  hung = false;
+  await new Promise((r) => setTimeout(r, 500));
+  const back = await cut.inject('/api/v1/regions');
+  assert.equal(back.statusCode, 200, back.body);
+  assert.equal((await cut.inject('/ready')).statusCode, 200);
 });
 
 test('the OpenAPI document lists every operation with a unique operationId', async () => {

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { DosePicker } from './DosePicker';
 import { dosesFrom } from './doses';
 import { useTranslation } from 'react-i18next';
@@ -9,7 +9,8 @@ import type { Appointment, Booking } from './types';
 
 interface ProductInfo { code: string; name: string }
 interface Change {
-  dose: number; near: { latitude: number; longitude: number }; window: { earliest: string; latest: string | null };
+  /** Whose dose moves (their index in the booking) and their name when several people are booked. */
+  dose: number; person: number; name: string | null; near: { latitude: number; longitude: number }; window: { earliest: string; latest: string | null };
   previous?: { day: string; product: string }; next?: { day: string; product: string };
 }
 
@@ -51,11 +52,12 @@ export function Manage({ back }: { back: () => void }) {
     };
     const [previous, next] = [ref(before), ref(after)];
     if (a.dose > 1 && !previous) return;
-    setChange({ dose: a.dose, near: { latitude: clinic.body.latitude, longitude: clinic.body.longitude }, previous, next,
+    setChange({ dose: a.dose, person: a.person, name: several ? nameOf(a) : null, near: { latitude: clinic.body.latitude, longitude: clinic.body.longitude }, previous, next,
       window: { earliest: previous?.day ?? dayIn(new Date().toISOString(), a.clinic.timeZone), latest: null } });
   };
-  const reschedule = async (dose: number, slotId: number) => {
-    const r = await api<Booking>('POST', '/api/v1/bookings/reschedule', { confirmationCode: code.trim(), dateOfBirth: isoDate(dob), dose, slotId }, { 'idempotency-key': newKey() });
+  // One person's dose moves (a guardian's other children keep their times), to a time with room for one.
+  const reschedule = async (dose: number, slotId: number, person: number) => {
+    const r = await api<Booking>('POST', '/api/v1/bookings/reschedule', { confirmationCode: code.trim(), dateOfBirth: isoDate(dob), dose, slotId, person }, { 'idempotency-key': newKey() });
     setChange(null);
     if (!r.ok) return setErrors([{ id: 'code', message: r.error.message }]);
     setBooking(r.body);
@@ -71,7 +73,12 @@ export function Manage({ back }: { back: () => void }) {
     setBooking(r.body);
   };
   // A line's cancel is that person's (a guardian's other children keep theirs); "cancel everything" is everyone's.
+  // A cancelled place goes to someone else at once, so the button only asks; the question's "Yes" cancels.
+  const [asking, setAsking] = useState<{ what: string; doses?: number[]; person?: number } | null>(null);
+  const question = useRef<HTMLDivElement>(null);
+  useEffect(() => { if (asking) question.current?.focus(); }, [asking]);
   const cancel = async (doses?: number[], person?: number) => {
+    setAsking(null);
     const r = await api('POST', '/api/v1/bookings/cancel', { confirmationCode: code.trim(), dateOfBirth: isoDate(dob), ...(doses ? { doses } : {}), ...(person !== undefined ? { person } : {}) },
       { 'idempotency-key': newKey() });
     await find();
@@ -105,21 +112,36 @@ export function Manage({ back }: { back: () => void }) {
                 <dd className="govuk-summary-list__value">{longDay(dayIn(a.startsAt, a.clinic.timeZone))}, {time(a.startsAt, a.clinic.timeZone)} – {a.clinic.name}
                   <br /><strong className="govuk-tag">{t(`manage.status.${a.status}`)}</strong></dd>
                 <dd className="govuk-summary-list__actions">
-                  {a.status === 'booked' && <button type="button" className="govuk-button govuk-button--secondary govuk-!-margin-bottom-2" onClick={() => void startChange(a)}>{t(several ? 'manage.changeAll' : 'manage.change', { dose: a.dose })}</button>}
-                  {a.status === 'booked' && <button type="button" className="govuk-button govuk-button--warning govuk-!-margin-bottom-0" onClick={() => void cancel(dosesFrom(theirs(a), a.dose), a.person)}>
-                    {t(`manage.${dosesFrom(theirs(a), a.dose).length > 1 ? 'cancelFrom' : 'cancel'}${several ? 'For' : ''}`, { dose: a.dose, name: nameOf(a) })}</button>}
+                  {a.status === 'booked' && <button type="button" className="govuk-button govuk-button--secondary govuk-!-margin-bottom-2" onClick={() => void startChange(a)}>{t(several ? 'manage.changeFor' : 'manage.change', { dose: a.dose, name: nameOf(a) })}</button>}
+                  {a.status === 'booked' && (() => {
+                    const doses = dosesFrom(theirs(a), a.dose);
+                    const what = t(`manage.${doses.length > 1 ? 'cancelFrom' : 'cancel'}${several ? 'For' : ''}`, { dose: a.dose, name: nameOf(a) });
+                    return <button type="button" className="govuk-button govuk-button--warning govuk-!-margin-bottom-0" onClick={() => setAsking({ what, doses, person: a.person })}>{what}</button>;
+                  })()}
                 </dd>
               </div>
             ))}
           </dl>
+          {asking && (
+            <div className="govuk-notification-banner vb-confirm" role="alertdialog" aria-labelledby="cancel-question" tabIndex={-1} ref={question}>
+              <div className="govuk-notification-banner__content">
+                <h2 className="govuk-heading-m" id="cancel-question">{t('manage.confirmQuestion', { what: asking.what })}</h2>
+                <p className="govuk-body">{t('manage.confirmText')}</p>
+                <div className="govuk-button-group">
+                  <button type="button" className="govuk-button govuk-button--warning" onClick={() => void cancel(asking.doses, asking.person)}>{t('manage.confirmYes')}</button>
+                  <button type="button" className="govuk-button govuk-button--secondary" onClick={() => setAsking(null)}>{t('manage.confirmNo')}</button>
+                </div>
+              </div>
+            </div>
+          )}
           {change && (
             <section className="govuk-!-margin-top-6">
-              <h2 className="govuk-heading-m">{t('manage.newTime', { dose: change.dose })}</h2>
+              <h2 className="govuk-heading-m">{change.name ? t('manage.newTimeFor', { dose: change.dose, name: change.name }) : t('manage.newTime', { dose: change.dose })}</h2>
               <DosePicker near={change.near} dateOfBirth={isoDate(dob)!} dose={change.dose} previous={change.previous} next={change.next} window={change.window}
-                onPick={(p) => void reschedule(change.dose, p.slot.slotId)} />
+                onPick={(p) => void reschedule(change.dose, p.slot.slotId, change.person)} />
             </section>
           )}
-          {booking.appointments.some((a) => a.status === 'booked') && <button type="button" className="govuk-button govuk-button--warning" onClick={() => void cancel()}>{t('manage.cancelAll')}</button>}
+          {booking.appointments.some((a) => a.status === 'booked') && <button type="button" className="govuk-button govuk-button--warning" onClick={() => setAsking({ what: t('manage.cancelAll') })}>{t('manage.cancelAll')}</button>}
         </>
       )}
     </Page>

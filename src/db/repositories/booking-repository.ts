@@ -181,10 +181,13 @@ function whose(refusal: BookingError, detail: string | undefined, persons: Perso
   return i < 0 ? refusal : new BookingError(refusal.refusal, refusal.message, undefined, i);
 }
 
-/** Moves one dose of a booking to another slot (vaxbook_reschedule); returns how many appointments moved. */
-export async function reschedule(db: Db, bookingId: number, dose: number, newSlotId: number): Promise<number> {
+/** Moves one dose of a booking to another slot, everyone's or one person's (vaxbook_reschedule); returns how many appointments moved. */
+export async function reschedule(db: Db, bookingId: number, dose: number, newSlotId: number, person?: number): Promise<number> {
   try {
-    const r = await db.query<{ n: number }>('SELECT vaxbook_reschedule($1, $2::smallint, $3) AS n', [bookingId, dose, newSlotId]);
+    const r = await db.query<{ n: number }>(
+      // As in cancel: an index that names nobody moves no appointment (-1), never everyone's (NULL).
+      'SELECT vaxbook_reschedule($1, $2::smallint, $3, CASE WHEN $4::int IS NOT NULL THEN coalesce(vaxbook_booking_person($1, $4::int), -1) END) AS n',
+      [bookingId, dose, newSlotId, person ?? null]);
     return r.rows[0]!.n;
   } catch (err) {
     return translate(err);
@@ -198,28 +201,35 @@ export interface BookedPerson {
 }
 
 /** A booking's people and its active appointments, for re-checking the series and the roll-out when a dose moves. */
-export async function bookingPeopleAndDoses(db: Db, bookingId: number): Promise<{ people: BookedPerson[]; doses: Array<{ dose: number; slotId: number }> }> {
+/**
+ * The people of a booking with an active appointment, each with their index in the booking's view (the order of
+ * their first appointments, as vaxbook_booking_view numbers them) and their own active doses.
+ */
+export async function bookingPeopleAndDoses(db: Db, bookingId: number): Promise<Array<BookedPerson & { index: number; doses: Array<{ dose: number; slotId: number }> }>> {
   const r = await db.query<{ person_id: number; scheme: string; identifier: string; dob: string; region_code: string | null; groups: string[]; holder: boolean;
-    cohort_id: string | null; invitation_region: string | null; dose: number; slot_id: number }>(
+    cohort_id: string | null; invitation_region: string | null; dose: number; slot_id: number; person_index: number }>(
     `SELECT p.id AS person_id, p.identifier_scheme AS scheme, p.identifier, p.date_of_birth::text AS dob, r.code AS region_code, p.groups, p.id = b.person_id AS holder,
-            inv.cohort_id, inv.region_code AS invitation_region, a.dose_number AS dose, a.slot_id
+            inv.cohort_id, inv.region_code AS invitation_region, a.dose_number AS dose, a.slot_id, o.person_index
      FROM appointments a JOIN persons p ON p.id = a.person_id JOIN bookings b ON b.id = a.booking_id
+     JOIN (SELECT person_id, (row_number() OVER (ORDER BY min(id)) - 1)::int AS person_index
+             FROM appointments WHERE booking_id = $1 GROUP BY person_id) o ON o.person_id = a.person_id
      LEFT JOIN regions r ON r.id = p.region_id
      LEFT JOIN LATERAL (
        SELECT ib.cohort_id, ir.code AS region_code FROM invitation_codes c
          JOIN invitation_batches ib ON ib.id = c.batch_id JOIN regions ir ON ir.id = ib.region_id
         WHERE c.person_id = b.person_id AND ib.revoked_at IS NULL ORDER BY c.code LIMIT 1) inv ON true
-     WHERE a.booking_id = $1 AND a.status IN ('booked', 'checked_in') ORDER BY a.dose_number, p.id`, [bookingId]);
-  const doses = new Map<number, number>();
-  const people = new Map<number, BookedPerson>();
+     WHERE a.booking_id = $1 AND a.status IN ('booked', 'checked_in') ORDER BY o.person_index, a.dose_number`, [bookingId]);
+  const people = new Map<number, BookedPerson & { index: number; doses: Array<{ dose: number; slotId: number }> }>();
   for (const row of r.rows) {
-    doses.set(row.dose, row.slot_id);
-    people.set(row.person_id, {
+    const person = people.get(row.person_id) ?? {
       personId: row.person_id, identifierScheme: row.scheme, identifier: row.identifier, dateOfBirth: row.dob, regionCode: row.region_code, groups: row.groups,
       invitation: row.cohort_id && row.invitation_region ? { cohortId: row.cohort_id, regionCode: row.invitation_region, asDependent: !row.holder } : null,
-    });
+      index: row.person_index, doses: [],
+    };
+    person.doses.push({ dose: row.dose, slotId: row.slot_id });
+    people.set(row.person_id, person);
   }
-  return { people: [...people.values()], doses: [...doses].map(([dose, slotId]) => ({ dose, slotId })) };
+  return [...people.values()];
 }
 
 export interface Alternative { slot_id: number; starts_at: Date; free: number; clinic_id: number; clinic_name: string; time_zone: string; day: string }

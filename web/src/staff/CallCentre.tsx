@@ -108,7 +108,7 @@ function Record({ id, reason, back, onBook }: { id: string; reason: string; back
   const [record, setRecord] = useState<PersonRecord | null>(null);
   const [note, setNote] = useState('');
   const [errors, setErrors] = useState<Array<{ id: string; message: string }>>([]);
-  const [moving, setMoving] = useState<{ code: string; dose: number; near: { latitude: number; longitude: number };
+  const [moving, setMoving] = useState<{ code: string; dose: number; person: number; near: { latitude: number; longitude: number };
     previous?: { day: string; product: string }; next?: { day: string; product: string } } | null>(null);
   const load = async () => {
     const r = await staffApi<PersonRecord>('GET', `/api/v1/staff/persons/${id}?reason=${encodeURIComponent(reason || 'call')}`);
@@ -117,8 +117,9 @@ function Record({ id, reason, back, onBook }: { id: string; reason: string; back
   useEffect(() => { void load(); }, [id]); // eslint-disable-line react-hooks/exhaustive-deps
   if (!record) return <ErrorSummary errors={errors} />;
   const p = record.person;
-  const cancel = async (code: string, doses: number[]) => {
-    const r = await staffApi('POST', `/api/v1/staff/bookings/${encodeURIComponent(code)}/cancel`, { doses, reason: t('staff.record.cancelReason') }, { 'idempotency-key': newKey() });
+  // A booking may be a guardian's for several people: each line acts on its own person's doses only.
+  const cancel = async (code: string, doses: number[], person: number) => {
+    const r = await staffApi('POST', `/api/v1/staff/bookings/${encodeURIComponent(code)}/cancel`, { doses, person, reason: t('staff.record.cancelReason') }, { 'idempotency-key': newKey() });
     await load();
     if (!r.ok) setErrors([{ id: 'note', message: r.error.message }]);
   };
@@ -129,17 +130,17 @@ function Record({ id, reason, back, onBook }: { id: string; reason: string; back
     if (!clinic.ok || !products.ok || !record) return;
     const codeOf = (name: string) => products.body.items.find((p) => p.name === name)?.code ?? name;
     const booking = record.bookings.find((b) => b.confirmationCode === code)!;
-    const other = (dose: number, statuses: string[]) => booking.appointments.find((x) => x.dose === dose && statuses.includes(x.status));
+    const other = (dose: number, statuses: string[]) => booking.appointments.find((x) => x.person === a.person && x.dose === dose && statuses.includes(x.status));
     const before = other(a.dose - 1, ['booked', 'checked_in', 'completed']);
     const given = record.doses.find((d) => d.dose === a.dose - 1);
     const after = other(a.dose + 1, ['booked', 'checked_in']);
-    setMoving({ code, dose: a.dose, near: { latitude: clinic.body.latitude, longitude: clinic.body.longitude },
+    setMoving({ code, dose: a.dose, person: a.person, near: { latitude: clinic.body.latitude, longitude: clinic.body.longitude },
       previous: given ? { day: given.administeredAt.slice(0, 10), product: given.product } : before ? { day: dayIn(before.startsAt, before.clinic.timeZone), product: codeOf(before.product) } : undefined,
       next: after ? { day: dayIn(after.startsAt, after.clinic.timeZone), product: codeOf(after.product) } : undefined });
   };
   const move = async (slotId: number) => {
     if (!moving) return;
-    const r = await staffApi('POST', `/api/v1/staff/bookings/${encodeURIComponent(moving.code)}/reschedule`, { dose: moving.dose, slotId, reason: reason || t('staff.record.moveReason') }, { 'idempotency-key': newKey() });
+    const r = await staffApi('POST', `/api/v1/staff/bookings/${encodeURIComponent(moving.code)}/reschedule`, { dose: moving.dose, slotId, person: moving.person, reason: reason || t('staff.record.moveReason') }, { 'idempotency-key': newKey() });
     setMoving(null);
     if (!r.ok) setErrors([{ id: 'note', message: r.error.message }]);
     await load();
@@ -175,12 +176,12 @@ function Record({ id, reason, back, onBook }: { id: string; reason: string; back
           <div className="govuk-summary-card__title-wrapper"><h3 className="govuk-summary-card__title">{b.confirmationCode}</h3></div>
           <div className="govuk-summary-card__content">
             <ul className="govuk-list">
-              {b.appointments.filter((a) => a.status !== 'cancelled').map((a) => (
-                <li key={`${a.dose}-${a.slotId}`}>
-                  {t('staff.record.dose', { dose: a.dose })}: {longDay(dayIn(a.startsAt, a.clinic.timeZone))} {time(a.startsAt, a.clinic.timeZone)}, {a.clinic.name} ({t(`staff.clinic.statuses.${a.status}`)})
+              {b.appointments.filter((a) => a.status !== 'cancelled').map((a, _, live) => (
+                <li key={`${a.person}-${a.dose}-${a.slotId}`}>
+                  {live.some((x) => x.person !== a.person) ? `${a.personGivenName} – ` : ''}{t('staff.record.dose', { dose: a.dose })}: {longDay(dayIn(a.startsAt, a.clinic.timeZone))} {time(a.startsAt, a.clinic.timeZone)}, {a.clinic.name} ({t(`staff.clinic.statuses.${a.status}`)})
                   {a.status === 'booked' && <> <button type="button" className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" onClick={() => void startMove(b.confirmationCode, a)}>{t('staff.record.moveDose', { dose: a.dose })}</button>
-                    {' '}<button type="button" className="govuk-button govuk-button--warning govuk-!-margin-bottom-0" onClick={() => void cancel(b.confirmationCode, dosesFrom(b.appointments, a.dose))}>
-                      {dosesFrom(b.appointments, a.dose).length > 1 ? t('staff.record.cancelFrom', { dose: a.dose }) : t('staff.record.cancelDose', { dose: a.dose })}</button></>}
+                    {' '}<button type="button" className="govuk-button govuk-button--warning govuk-!-margin-bottom-0" onClick={() => void cancel(b.confirmationCode, dosesFrom(b.appointments.filter((x) => x.person === a.person), a.dose), a.person)}>
+                      {dosesFrom(b.appointments.filter((x) => x.person === a.person), a.dose).length > 1 ? t('staff.record.cancelFrom', { dose: a.dose }) : t('staff.record.cancelDose', { dose: a.dose })}</button></>}
                 </li>
               ))}
             </ul>

@@ -37,13 +37,13 @@ const SearchBody = Type.Object({
 });
 
 const OfferedDay = Type.Object({
-  day: Type.String(), product: Type.Object({ code: Type.String(), name: Type.String() }), freeCapacity: Type.Integer(),
+  day: Day, product: Type.Object({ code: Type.String(), name: Type.String() }), freeCapacity: Type.Integer(),
   firstTimes: Type.Array(Type.Object({ slotId: Type.Integer(), startsAt: ClinicTime(), free: Type.Integer() }), {
     description: "The first free times (with room for everyone searched for), for each clinic's first firstTimesDays offered days (3 unless asked); every time of a day: listDaySlots",
   }),
   nextDose: Nullable(Type.Object({
-    day: Type.String(), clinicId: Type.Integer(), clinicName: Type.String(), distanceKm: Type.Number(), sameClinic: Type.Boolean(),
-    product: ProductCode(), window: Type.Object({ earliest: Type.String(), recommended: Type.String(), latest: Nullable(Type.String()) }),
+    day: Day, clinicId: Type.Integer(), clinicName: Type.String(), distanceKm: Type.Number(), sameClinic: Type.Boolean(),
+    product: ProductCode(), window: Type.Object({ earliest: Day, recommended: Day, latest: Nullable(Day) }),
   })),
 });
 const REASONS: Record<string, { en: string; fr: string }> = {
@@ -91,7 +91,7 @@ const SearchResponse = Type.Object({
   nextCursor: Type.Optional(Type.String()),
   explanation: Type.Optional(Type.Object({
     reason: Type.Unsafe<string>({ type: 'string', enum: Object.keys(REASONS), description: 'Why nothing was offered; message says it to a person' }), message: Type.String(), messages: Type.Object({ en: Type.String(), fr: Type.String() }),
-    nearest: Nullable(Type.Object({ clinic: ClinicNearby, day: Type.String(), product: ProductName() })),
+    nearest: Nullable(Type.Object({ clinic: ClinicNearby, day: Day, product: ProductName() })),
     eligibility: Type.Optional(Type.Array(Type.Object({ person: Type.Integer({ description: '0: the person searched for; 1 and up: those of alsoFor, in order' }), code: Type.String(), opensOn: Nullable(Type.String()), message: Type.String(), messages: Type.Object({ en: Type.String(), fr: Type.String() }) }),
       { description: 'when reason is not_yet_eligible or too_young: why, the binding "not yet" first; with invitation_refused: why the code cannot be used' })),
   })),

@@ -210,13 +210,14 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
       operationId: 'rescheduleBooking', tags: ['booking'],
       summary: 'Move one dose to another slot, atomically: if the new slot is gone, the old appointment stands', description: refusalCodes(),
       headers: IdempotencyHeaders,
-      body: Type.Object({ ...Lookup.properties, dose: Type.Integer({ minimum: 1, maximum: 10 }), slotId: BigId() }),
+      body: Type.Object({ ...Lookup.properties, dose: Type.Integer({ minimum: 1, maximum: 10 }), slotId: BigId(),
+        person: Type.Optional(Type.Integer({ minimum: 0, maximum: 9, description: "Move only this person's dose (an appointment's person: 0, 1, …); without it, everyone booked for that dose moves to the slot" })) }),
       response: { 200: BookingView, ...limited },
     },
     preHandler: throttle,
   }, async (req, reply) => {
     const b = req.body;
-    const outcome = await booking.rescheduleBooking(pool, b.confirmationCode, b.dateOfBirth, b.dose, b.slotId, req.headers['idempotency-key']);
+    const outcome = await booking.rescheduleBooking(pool, b.confirmationCode, b.dateOfBirth, b.dose, b.slotId, req.headers['idempotency-key'], undefined, b.person);
     if ('refusal' in outcome && outcome.refusal === 'booking_not_found') throw notFound();
     return answer(req, reply, outcome);
   });

@@ -39,7 +39,7 @@ export const eligibilityRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (a
           regionCode: Nullable(Type.String({ description: 'the region of residence the answer is for (worked out from place or postalCode)' })),
           dose: Type.Integer(), kind: Type.Union([Type.Literal('primary'), Type.Literal('booster')]),
           from: Nullable(Type.String({ description: 'first appointment day open to the person' })),
-          window: Nullable(Type.Object({ earliest: Type.String(), recommended: Type.String(), latest: Nullable(Type.String()) })),
+          window: Nullable(Type.Object({ earliest: Day, recommended: Day, latest: Nullable(Day) })),
           products: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
           ways: Type.Array(Type.Object({
             phase: Nullable(Type.Object({ id: Type.String(), name: Msg })), cohort: Nullable(Type.Object({ id: Type.String(), name: Msg })),

@@ -108,7 +108,7 @@ export const staffCallCentreRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminTok
     },
   }, async (req, reply) => {
     // Authorized (and audited) before the code is looked up: whoever may not change bookings learns nothing about codes.
-    await authorize(req, pool, adminToken, 'booking.change', {}, { bookingCode: req.params.code.slice(0, 20), reason: req.body.reason, detail: { change: 'cancel', doses: req.body.doses ?? null } });
+    await authorize(req, pool, adminToken, 'booking.change', {}, { bookingCode: req.params.code.slice(0, 20), reason: req.body.reason, detail: { change: 'cancel', doses: req.body.doses ?? null, person: req.body.person ?? null } });
     const b = await byCode(req.params.code);
     return answer(req, reply, await booking.cancelBooking(pool, b.code, b.person_dob, req.body.doses ?? null, req.headers['idempotency-key'], req.body.reason, req.body.person));
   });
@@ -117,12 +117,13 @@ export const staffCallCentreRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminTok
     schema: {
       operationId: 'rescheduleForCaller', tags: ['staff'], summary: 'Moves one dose of a booking for a caller, atomically',
       headers: IdempotencyHeaders, params: Type.Object({ code: Type.String({ maxLength: 20 }) }),
-      body: Type.Object({ dose: Type.Integer({ minimum: 1, maximum: 10 }), slotId: BigId(), reason: Reason }),
+      body: Type.Object({ dose: Type.Integer({ minimum: 1, maximum: 10 }), slotId: BigId(), reason: Reason,
+        person: Type.Optional(Type.Integer({ minimum: 0, maximum: 9, description: "Move only this person's dose (an appointment's person); without it, everyone's" })) }),
       response: { 200: Type.Object({ confirmationCode: Type.String(), appointments: Type.Array(Appointment) }), ...conflictResponses },
     },
   }, async (req, reply) => {
-    await authorize(req, pool, adminToken, 'booking.change', {}, { bookingCode: req.params.code.slice(0, 20), reason: req.body.reason, detail: { change: 'reschedule', dose: req.body.dose, slotId: req.body.slotId } });
+    await authorize(req, pool, adminToken, 'booking.change', {}, { bookingCode: req.params.code.slice(0, 20), reason: req.body.reason, detail: { change: 'reschedule', dose: req.body.dose, slotId: req.body.slotId, person: req.body.person ?? null } });
     const b = await byCode(req.params.code);
-    return answer(req, reply, await booking.rescheduleBooking(pool, b.code, b.person_dob, req.body.dose, req.body.slotId, req.headers['idempotency-key'], req.body.reason));
+    return answer(req, reply, await booking.rescheduleBooking(pool, b.code, b.person_dob, req.body.dose, req.body.slotId, req.headers['idempotency-key'], req.body.reason, req.body.person));
   });
 };

@@ -40,7 +40,7 @@ export const staffClinicDayRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToke
     schema: {
       operationId: 'listClinicDays', tags: ['staff'], summary: "A clinic's days: published or not, cancelled, capacity and booked",
       params: Type.Object({ clinicId: Id() }), querystring: Range,
-      response: { 200: Type.Object({ items: Type.Array(Type.Object({ day: Type.String(), published: Type.Boolean(), cancelled: Type.Boolean(), capacity: Type.Integer(), booked: Type.Integer() })) }), ...errorResponses },
+      response: { 200: Type.Object({ items: Type.Array(Type.Object({ day: Day, published: Type.Boolean(), cancelled: Type.Boolean(), capacity: Type.Integer(), booked: Type.Integer() })) }), ...errorResponses },
     },
   }, async (req) => {
     await authorize(req, pool, adminToken, 'roster.read', await place(req.params.clinicId));
@@ -65,7 +65,7 @@ export const staffClinicDayRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToke
 
   const ClinicParams = Type.Object({ clinicId: Id() });
   const Session = Type.Object({
-    id: Type.Integer(), day: Type.String(), start: Type.String(), end: Type.String(), product: Type.String(), stations: Type.Integer(),
+    id: Type.Integer(), day: Day, start: Type.String(), end: Type.String(), product: Type.String(), stations: Type.Integer(),
     minutesPerAppointment: Type.Integer(), capacity: Type.Integer(), booked: Type.Integer(), published: Type.Boolean(), cancelled: Type.Boolean(),
   });
 
@@ -140,7 +140,7 @@ export const staffClinicDayRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToke
           affected: Type.Array(Type.Object({
             confirmationCode: Type.String(), dose: Type.Integer(), people: Type.Array(Type.String()), was: ClinicTime(),
             outcome: Type.String({ description: 'moved, offered or cancelled' }),
-            replacement: Nullable(Type.Object({ slotId: Type.Integer(), startsAt: ClinicTime(), day: Type.String(), clinicId: Type.Integer(), clinicName: Type.String(), distanceKm: Type.Number() })),
+            replacement: Nullable(Type.Object({ slotId: Type.Integer(), startsAt: ClinicTime(), day: Day, clinicId: Type.Integer(), clinicName: Type.String(), distanceKm: Type.Number() })),
           })),
         }),
         ...errorResponses,

@@ -63,7 +63,7 @@ export const staffClinicRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken: 
     schema: {
       operationId: 'getRoster', tags: ['staff'], summary: "A clinic's appointments for a day, by time; q finds a name, code or card number",
       params: Clinic, querystring: Type.Object({ day: Type.Optional(Day), q: Type.Optional(Type.String({ maxLength: 60 })) }),
-      response: { 200: Type.Object({ day: Type.String(), items: Type.Array(RosterLine) }), ...errorResponses },
+      response: { 200: Type.Object({ day: Day, items: Type.Array(RosterLine) }), ...errorResponses },
     },
   }, async (req) => {
     await atClinic(req, 'roster.read', req.params.clinicId, { detail: { day: req.query.day ?? null } });
@@ -126,7 +126,7 @@ export const staffClinicRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken: 
   const ClinicPerson = Type.Object({ clinicId: Id(), personId: Type.String({ pattern: '^[0-9]{1,18}$' }) });
   const NextDose = Type.Object({
     dose: Type.Integer(), reason: Nullable(Type.String({ description: 'why there is no suggestion: no_dose_recorded, series_complete, already_booked, nothing_free_here' })),
-    suggestion: Nullable(Type.Object({ day: Type.String(), slotId: Type.Integer(), startsAt: ClinicTime(), product: Type.String(), recommended: Type.String() })),
+    suggestion: Nullable(Type.Object({ day: Day, slotId: Type.Integer(), startsAt: ClinicTime(), product: Type.String(), recommended: Day })),
     existing: Nullable(Type.Object({ startsAt: ClinicTime(), clinic: Type.String() })),
   });
 
@@ -160,7 +160,7 @@ export const staffClinicRoutes: FastifyPluginAsync<{ pool: pg.Pool; adminToken: 
       operationId: 'getDaySummary', tags: ['staff'], summary: 'End-of-day summary: booked, checked in, given, missed, walk-ins, doses per product and lot',
       params: Clinic, querystring: Type.Object({ day: Type.Optional(Day) }),
       response: {
-        200: Type.Object({ day: Type.String(), booked: Type.Integer(), checkedIn: Type.Integer(), administered: Type.Integer(), noShows: Type.Integer(),
+        200: Type.Object({ day: Day, booked: Type.Integer(), checkedIn: Type.Integer(), administered: Type.Integer(), noShows: Type.Integer(),
           cancelled: Type.Integer(), walkIns: Type.Integer(), doses: Type.Array(Type.Object({ product: Type.String(), lot: Nullable(Type.String()), doses: Type.Integer() })) }),
         ...errorResponses,
       },

@@ -1,0 +1,44 @@
+import CircuitBreaker from 'opossum';
+import type pg from 'pg';
+
+// Errors that say the server cannot be reached or is not taking connections (down, restarting, hung, unreachable).
+// A pool busy with a rush ("timeout exceeded when trying to connect": every connection in use) is not among them:
+// the server is up and the next request may well be served.
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', '57P01', '57P02', '57P03']);
+
+export function serverUnreachable(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  if (e.code && (UNREACHABLE_CODES.has(e.code) || e.code.startsWith('08'))) return true;
+  return /^Connection terminated (due to connection timeout|unexpectedly)/.test(e.message ?? '');
+}
+
+/** The error a request gets at once while the breaker is open; answered as 503 like any unreachable server. */
+export function breakerOpen(err: unknown): boolean {
+  return (err as { code?: string }).code === 'EOPENBREAKER';
+}
+
+/**
+ * Once a connection attempt finds the server unreachable, further attempts fail at once instead of each waiting the
+ * connection timeout: a request that needs the database several times (a look-up checks two limits first) gets its
+ * 503 after one wait, not three, and a rush of requests does not pile up behind a server that is not answering.
+ * After `retryMs` one attempt is let through; its success closes the breaker, its failure keeps it open.
+ */
+export function guardConnections(pool: pg.Pool, retryMs = 2_000): CircuitBreaker {
+  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+  const breaker = new CircuitBreaker(connect, {
+    timeout: false, // the pool's own connection timeout applies
+    errorThresholdPercentage: 0, // one unreachable answer is enough: it says the server is down, not slow
+    resetTimeout: retryMs,
+    errorFilter: (err: unknown) => !serverUnreachable(err),
+    rollingCountTimeout: 10_000,
+  });
+  // pg-pool's own query() calls connect with a callback; keep both forms.
+  type Done = (err: Error | undefined, client?: pg.PoolClient, release?: (err?: Error | boolean) => void) => void;
+  (pool as unknown as { connect: (cb?: Done) => Promise<pg.PoolClient> | undefined }).connect = (cb?: Done) => {
+    const client = breaker.fire() as Promise<pg.PoolClient>;
+    if (!cb) return client;
+    client.then((c) => cb(undefined, c, c.release.bind(c)), (err: Error) => cb(err));
+    return undefined;
+  };
+  return breaker;
+}
