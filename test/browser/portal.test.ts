@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { buildApp } from '../../src/http/app.js';
 import { loadDemoProvince } from '../../src/services/data-set-service.js';
 import { freshDatabase } from '../helpers/db.js';
-import { browserMissing, launchChromium, shotAndAxe } from '../helpers/browser.js';
+import { browserMissing, launchChromium, reportPagesLeftOpen, shotAndAxe } from '../helpers/browser.js';
 import { withCheckDigits } from '../../src/domain/identifiers.js';
 
 /**
@@ -31,6 +31,7 @@ before(async () => {
   browser = await launchChromium();
 });
 after(async () => { await browser?.close(); await app?.close(); });
+afterEach(() => reportPagesLeftOpen(browser, 'portal'));
 
 /** A screenshot of the step, and axe-core on it: zero violations. */
 const shot = (page: Page, name: string) => shotAndAxe(page, 'portal', name);

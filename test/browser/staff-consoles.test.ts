@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
@@ -8,7 +8,7 @@ import { loadDemoProvince } from '../../src/services/data-set-service.js';
 import { ensureDemoStaff, type DemoCredential } from '../../src/services/demo-staff-service.js';
 import { withCheckDigits } from '../../src/domain/identifiers.js';
 import { freshDatabase } from '../helpers/db.js';
-import { browserMissing, launchChromium, shotAndAxe } from '../helpers/browser.js';
+import { browserMissing, launchChromium, reportPagesLeftOpen, shotAndAxe } from '../helpers/browser.js';
 import { middayZone } from '../helpers/fixtures.js';
 
 /**
@@ -54,6 +54,7 @@ before(async () => {
   browser = await launchChromium();
 });
 after(async () => { await browser?.close(); await app?.close(); });
+afterEach(() => reportPagesLeftOpen(browser, 'staff'));
 
 const shot = (page: Page, name: string) => shotAndAxe(page, 'staff', name);
 

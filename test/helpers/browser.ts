@@ -32,3 +32,19 @@ export async function shotAndAxe(page: Page, dir: string, name: string): Promise
   });
   assert.deepEqual(violations, [], `accessibility violations on ${name}`);
 }
+
+/**
+ * Each test closes its page when it passes, so a page still open after a test is a failed test's: what it showed is
+ * printed and saved (test-artifacts/<dir>/failed-*.png), so a failure in CI says where the page stood.
+ */
+export async function reportPagesLeftOpen(browser: Browser | undefined, dir: string): Promise<void> {
+  for (const context of browser?.contexts() ?? []) {
+    for (const [i, page] of context.pages().entries()) {
+      const text = await page.locator('body').innerText({ timeout: 2_000 }).catch(() => '(the page could not be read)');
+      console.log(`# page left open by a failed test, at ${page.url()}:\n# ${text.trim().replace(/\n+/g, '\n# ').slice(0, 3_000)}`);
+      fs.mkdirSync(path.join(projectRoot, 'test-artifacts', dir), { recursive: true });
+      await page.screenshot({ path: path.join(projectRoot, 'test-artifacts', dir, `failed-${Date.now()}-${i}.png`), fullPage: true }).catch(() => {});
+    }
+    await context.close();
+  }
+}
