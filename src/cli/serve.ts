@@ -25,6 +25,8 @@ type Say = (message: string) => void;
 type WorkerMessage = { type: 'listening'; port: number } | { type: 'failed'; variable?: string; message: string };
 
 const WORKER_ENV = 'VAXBOOK_CLUSTER_WORKER';
+// A query of a request that the database leaves unanswered this long (a server frozen or cut off) gets a 503.
+const REQUEST_QUERY_TIMEOUT_MS = 15_000;
 
 export function isClusterWorker(): boolean {
   return cluster.isWorker && process.env[WORKER_ENV] === '1';
@@ -124,13 +126,16 @@ export async function serve(config: Config, db: Database, say: Say): Promise<voi
   const adminToken = config.VAXBOOK_ADMIN_TOKEN ?? randomBytes(18).toString('base64url');
   const count = config.WEB_CONCURRENCY;
   if (count === 1) {
-    const http = await startHttp(config, db.pool, adminToken, true);
+    // Requests get their own pool, with a bound on an unanswered query; loading the demo data above had none.
+    const pool = createPool(db.url, config.DB_POOL_SIZE, { queryTimeoutMs: REQUEST_QUERY_TIMEOUT_MS });
+    const http = await startHttp(config, pool, adminToken, true).catch(async (err: unknown) => { await pool.end(); throw err; });
     // Listen for Ctrl-C before saying we are up: a stop right after the announcement must drain, not kill.
     const stopped = untilStopSignal(say, () => db.embedded?.signalStop());
     announce(config, http.port, db, adminToken, 1, demoStaff, say);
     const signal = await stopped;
     say(`\n${signal}: stopping vaxbook…`);
     await http.stop();
+    await pool.end();
     return;
   }
 
@@ -181,7 +186,7 @@ export async function serve(config: Config, db: Database, say: Say): Promise<voi
 
 /** A cluster worker: its own pool on the primary's database, HTTP on the shared port. */
 export async function serveAsWorker(config: Config, say: Say): Promise<number> {
-  const pool = createPool(config.DATABASE_URL!, config.DB_POOL_SIZE);
+  const pool = createPool(config.DATABASE_URL!, config.DB_POOL_SIZE, { queryTimeoutMs: REQUEST_QUERY_TIMEOUT_MS });
   const send = (m: WorkerMessage) => process.send?.(m);
   let http: Awaited<ReturnType<typeof startHttp>>;
   try {

@@ -12,6 +12,11 @@ export function serverUnreachable(err: unknown): boolean {
   return /^Connection terminated (due to connection timeout|unexpectedly)/.test(e.message ?? '');
 }
 
+/** A query the server did not answer within the pool's query timeout (pg's own error). */
+export function queryTimedOut(err: unknown): boolean {
+  return (err as { message?: string }).message === 'Query read timeout';
+}
+
 /** The error a request gets at once while the breaker is open; answered as 503 like any unreachable server. */
 export function breakerOpen(err: unknown): boolean {
   return (err as { code?: string }).code === 'EOPENBREAKER';
@@ -21,7 +26,8 @@ export function breakerOpen(err: unknown): boolean {
  * Once a connection attempt finds the server unreachable, further attempts fail at once instead of each waiting the
  * connection timeout: a request that needs the database several times (a look-up checks two limits first) gets its
  * 503 after one wait, not three, and a rush of requests does not pile up behind a server that is not answering.
- * After `retryMs` one attempt is let through; its success closes the breaker, its failure keeps it open.
+ * After `retryMs` one attempt is let through; its success closes the breaker, its failure keeps it open. A query
+ * that times out on an open connection opens the breaker too.
  */
 export function guardConnections(pool: pg.Pool, retryMs = 2_000): CircuitBreaker {
   const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
@@ -33,6 +39,9 @@ export function guardConnections(pool: pg.Pool, retryMs = 2_000): CircuitBreaker
     rollingCountTimeout: 10_000,
   });
   // pg-pool's own query() calls connect with a callback; keep both forms.
+  // A query left unanswered says the same of the server as a connection that cannot be made: its connection is
+  // discarded (released with the error) and the breaker opens.
+  pool.on('release', (err) => { if (err && queryTimedOut(err)) breaker.open(); });
   type Done = (err: Error | undefined, client?: pg.PoolClient, release?: (err?: Error | boolean) => void) => void;
   (pool as unknown as { connect: (cb?: Done) => Promise<pg.PoolClient> | undefined }).connect = (cb?: Done) => {
     const client = breaker.fire() as Promise<pg.PoolClient>;

@@ -65,9 +65,20 @@ async function drained(pool: pg.Pool): Promise<void> {
   for (let i = 0; i < 100 && pool.totalCount > pool.idleCount; i++) await new Promise((r) => setTimeout(r, 100));
 }
 
-export function createPool(url: string, max: number, o: { connectionTimeoutMillis?: number; retryMs?: number } = {}): pg.Pool {
+/** A query over a whole data set (reconciling every slot, rewriting the summary): exempt from a pool's query timeout. */
+export function wholeDataSetQuery(text: string, values?: unknown[]): pg.QueryConfig {
+  // pg reads query_timeout per query; its type definitions do not list it.
+  return { text, values, query_timeout: 60 * 60_000 } as pg.QueryConfig;
+}
+
+/**
+ * A pool for vaxbook. `queryTimeoutMs` bounds how long one query may go unanswered (a server frozen or cut off keeps
+ * open connections silent forever); it is for pools that serve requests, never for loading or checking whole data sets.
+ */
+export function createPool(url: string, max: number, o: { connectionTimeoutMillis?: number; retryMs?: number; queryTimeoutMs?: number } = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url, max, connectionTimeoutMillis: o.connectionTimeoutMillis ?? 10_000, application_name: 'vaxbook',
+    ...(o.queryTimeoutMs ? { query_timeout: o.queryTimeoutMs } : {}),
     // PL/pgSQL functions and foreign-key checks keep their plans per connection. Plans made while the
     // tables were empty (a launch morning) stay slow as they fill; renewing connections replans them.
     maxLifetimeSeconds: 120,

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { queryTimedOut, serverUnreachable } from './connection-breaker.js';
 
 const RETRYABLE = new Set(['40P01', '40001']); // deadlock detected, serialization failure
 
@@ -24,15 +25,19 @@ export function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) =>
 
 async function transactionOnce<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let lost: Error | undefined;
   try {
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
+    // A connection whose server stopped answering is dropped, not asked to roll back (it would wait again); the server
+    // rolls back a transaction whose connection is gone.
+    if (queryTimedOut(err) || serverUnreachable(err)) lost = err as Error;
+    else await client.query('ROLLBACK').catch((e: Error) => { lost = e; });
     throw err;
   } finally {
-    client.release();
+    client.release(lost);
   }
 }

@@ -5,7 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { documentDefaultsAsOptional } from './openapi-defaults.js';
 import type pg from 'pg';
 import { ApiError, clientErrorHandler, ErrorBody, errorHandler, KEY_REUSED, notFoundHandler } from './errors.js';
-import { datesPostgresCanStore, refuseDeepJson, refuseUnstorableText } from './input-guards.js';
+import { bodiesAsSent, datesPostgresCanStore, refuseDeepJson, refuseUnstorableText } from './input-guards.js';
 import { keyAlreadyAnswered, replayRepeatedRequests } from './request-idempotency.js';
 import { routeMethods } from './method-not-allowed.js';
 import { registerMessageMetrics, registerMetrics, registerStatusMetrics } from './metrics.js';
@@ -85,6 +85,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false }, onCreate: datesPostgresCanStore },
+    // A query string or path carries only text, so its numbers and lists are read from text; a JSON body says its
+    // types itself, so it is taken as sent: `"person": null` or `true` is refused, never read as person 0 or 1.
+    schemaController: { compilersFactory: { buildValidator: bodiesAsSent as never } }, // typed in input-guards (the package's declarations differ)
     // A number of proxies is trusted hop by hop, as proxy-addr counts them (Fastify's types take only the function).
     trustProxy: typeof opts.trustProxy === 'number' ? ((hops: number) => (_address: string, hop: number) => hop < hops)(opts.trustProxy) : opts.trustProxy ?? false,
   });

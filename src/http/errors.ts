@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { createRequire } from 'node:module';
 import Negotiator from 'negotiator';
 import { InputError } from '../services/input-error.js';
-import { breakerOpen, serverUnreachable } from '../db/connection-breaker.js';
+import { breakerOpen, queryTimedOut, serverUnreachable } from '../db/connection-breaker.js';
 import { PATTERN_MEANINGS } from './schemas.js';
 
 /** The body of every error response: a stable code for programs, a sentence for people in EN and FR. */
@@ -170,6 +170,16 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
     return send(reply, req, 400, 'invalid_input', {
       en: 'A value in the request is out of range or malformed. Check the numbers, dates and text you sent.',
       fr: 'Une valeur de la requête est hors limites ou mal formée. Vérifiez les nombres, les dates et le texte envoyés.',
+    });
+  }
+  if (queryTimedOut(db)) {
+    // Unlike a refused connection, the request may have been done before the server stopped answering: a repeat with
+    // the same Idempotency-Key is safe either way.
+    req.log.error({ err: { message: db.message } }, 'database did not answer in time');
+    reply.header('retry-after', '2');
+    return send(reply, req, 503, 'service_unavailable', {
+      en: 'The service did not answer in time. Please try again in a few seconds.',
+      fr: 'Le service n’a pas répondu à temps. Veuillez réessayer dans quelques secondes.',
     });
   }
   if (databaseUnavailable(db)) {

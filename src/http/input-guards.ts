@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import AjvCompiler from '@fastify/ajv-compiler';
+import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
 import { ApiError } from './errors.js';
 
 // PostgreSQL text cannot hold U+0000, and half of a UTF-16 surrogate pair has no UTF-8 form (jsonb refuses its
@@ -100,4 +101,17 @@ export function refuseDeepJson(app: FastifyInstance): void {
     }
     parse(req, text, done);
   });
+}
+
+// The pool's compile function takes the route definition (schema, method, url, httpPart), as Fastify calls it; the
+// package's own type declarations say otherwise, so the two are declared here.
+type ServerAjvOptions = { customOptions?: Record<string, unknown>; onCreate?: unknown };
+type CompilerPool = (externalSchemas: unknown, options: ServerAjvOptions) => FastifySchemaCompiler<unknown>;
+
+/** Fastify's validator compiler with the server's Ajv options for every part of a request, but no type coercion for bodies. */
+export function bodiesAsSent(externalSchemas: unknown, serverOptions: ServerAjvOptions = {}): FastifySchemaCompiler<unknown> {
+  const pool = AjvCompiler() as unknown as CompilerPool;
+  const textParts = pool(externalSchemas, serverOptions);
+  const bodies = pool(externalSchemas, { ...serverOptions, customOptions: { ...serverOptions.customOptions, coerceTypes: false } });
+  return (route) => (route.httpPart === 'body' ? bodies(route) : textParts(route));
 }

@@ -16,26 +16,41 @@ function waitText(seconds: number, lang: 'en' | 'fr'): string {
 /**
  * A confirmation code plus a date of birth unlocks a booking, so guessing is
  * throttled twice: per client address and per code, counted once for all workers.
+ * Every attempt is counted when it arrives (so a burst sent at once is counted in full), and given back once it is
+ * answered with anything but "not found": only wrong guesses use up the limits, and a guardian looking up and
+ * changing several people's doses never meets them.
  */
 export interface LookupLimits { perClient: number; perCode: number; windowSeconds: number }
 
 export function lookupLimiter(pool: pg.Pool, limits: LookupLimits = { perClient: 100, perCode: 20, windowSeconds: 600 }) {
   const byClient = sharedLimiter(pool, { keyPrefix: 'lookup-client', points: limits.perClient, duration: limits.windowSeconds });
   const byCode = sharedLimiter(pool, { keyPrefix: 'lookup-code', points: limits.perCode, duration: limits.windowSeconds });
-  return async function check(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const counted = new WeakMap<FastifyRequest, string>();
+  const codeOf = (req: FastifyRequest) => {
     // Counted per booking, however the code is typed (Z for 2, spaces, dashes): each spelling is the same guess.
     const typed = String((req.body as { confirmationCode?: unknown } | undefined)?.confirmationCode ?? '');
-    const code = normaliseConfirmationCode(typed) ?? typed.toUpperCase().replace(/[\s.\-\u2010-\u2015]/g, '');
+    return normaliseConfirmationCode(typed) ?? typed.toUpperCase().replace(/[\s.\-\u2010-\u2015]/g, '');
+  };
+  async function check(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const code = codeOf(req);
     try {
       await byClient.consume(req.ip);
       if (code) await byCode.consume(code);
+      counted.set(req, code);
     } catch (err) {
       throw refusalToWait(err, reply, 'too_many_attempts', (wait) => ({
         en: `Too many attempts. Please wait ${wait.en} and try again.`,
         fr: `Trop de tentatives. Veuillez patienter ${wait.fr}, puis réessayer.`,
       }));
     }
-  };
+  }
+  /** After the answer (onResponse): an attempt that was not a wrong guess is given back. */
+  async function settle(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const code = counted.get(req);
+    if (code === undefined || reply.statusCode === 404) return;
+    await Promise.all([byClient.reward(req.ip, 1), code ? byCode.reward(code, 1) : null]).catch((err: unknown) => req.log.warn({ err }, 'look-up limit not given back'));
+  }
+  return Object.assign(check, { settle });
 }
 
 /** A limiter's refusal as a 429 with Retry-After and how long to wait in words; any other error as it is. */

@@ -162,7 +162,7 @@ export function renderMessage(f: MessageFacts): RenderedMessage {
   const en = f.language === 'en';
   const hello = en ? `Hello ${f.recipientName},` : `Bonjour ${f.recipientName},`;
   const lines = f.appointments.map((a) => line(a, f.language));
-  const was = f.previous?.map((a) => `${en ? 'Was' : 'Avant'}: ${line(a, f.language)}`) ?? [];
+  const was = f.previous?.map((a) => `${en ? 'Was:' : 'Avant\u00a0:'} ${line(a, f.language)}`) ?? [];
   const offered = f.offers?.length ? [en ? 'Time offered instead:' : 'Horaire proposé à la place :', ...f.offers.map((a) => line(a, f.language))] : [];
   const codeLine = f.kind === 'invitation'
     ? (en ? `Your invitation code: ${f.code}` : `Votre code d'invitation : ${f.code}`)

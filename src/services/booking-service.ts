@@ -474,8 +474,9 @@ export async function rescheduleBooking(pool: pg.Pool, code: string, dateOfBirth
   for (const p of moving) {
     const problem = await checkChoice(pool, picksOf(p), [p.dateOfBirth]);
     if (problem === 'unknown_slot') return { status: 409, refusal: 'slot_unavailable' };
-    // A series already half booked (its later dose cancelled) may still move the dose it has.
-    if (problem && problem.problem !== 'pairing_required') return seriesRefusal(problem);
+    // A series already half booked (its later dose cancelled) may still move the dose it has. The refusal says whose
+    // doses do not fit, as a booking's does.
+    if (problem && problem.problem !== 'pairing_required') return seriesRefusal({ ...problem, person: p.index });
   }
   // The roll-out and the clinic's restrictions apply to the new time as they do to a new booking; the dose before
   // is the person's own in this booking, or the one recorded as given (a dose 2 moved after dose 1).

@@ -408,15 +408,23 @@ test('manage: find the booking, move dose 2, then dose 1 (dose 2 staying in its 
   // Dose 1 goes only with the dose after it, and its button says so; dose 2 may go alone.
   await page.getByRole('button', { name: 'Cancel dose 1 and the doses after it' }).waitFor();
   // Cancelling asks first: "No, go back" keeps the appointment as it was.
+  const focused = () => page.evaluate(() => document.activeElement?.textContent ?? '');
   await page.getByRole('button', { name: 'Cancel dose 2' }).click();
   await page.getByRole('alertdialog', { name: 'Cancel dose 2?' }).waitFor();
+  assert.match(await focused(), /^Cancel dose 2\?/, 'the question takes the focus');
+  await page.keyboard.press('Escape');
+  await page.getByRole('alertdialog').waitFor({ state: 'detached' });
+  await page.waitForFunction(() => document.activeElement?.textContent === 'Cancel dose 2');
+  await page.getByRole('button', { name: 'Cancel dose 2' }).click();
   await page.getByRole('button', { name: 'No, go back' }).click();
   await page.getByRole('alertdialog').waitFor({ state: 'detached' });
+  await page.waitForFunction(() => document.activeElement?.textContent === 'Cancel dose 2', undefined, { timeout: 5_000 });
   const kept = await (await fetch(`${base}/api/v1/bookings/lookup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ confirmationCode: booked.confirmationCode, dateOfBirth: '1948-08-08' }) })).json();
   assert.equal(kept.appointments.filter((a: { status: string }) => a.status === 'booked').length, 2, '"No" cancels nothing');
   await page.getByRole('button', { name: 'Cancel dose 2' }).click();
   await page.getByRole('button', { name: 'Yes, cancel' }).click();
   await page.locator('.govuk-tag', { hasText: 'Cancelled' }).waitFor();
+  await page.waitForFunction(() => document.activeElement?.textContent === 'Your booking has been updated.', undefined, { timeout: 5_000 });
   await page.getByRole('button', { name: 'Cancel dose 1', exact: true }).waitFor();
   await page.getByRole('button', { name: 'Cancel all appointments' }).click();
   await page.getByRole('alertdialog', { name: 'Cancel all appointments?' }).waitFor();

@@ -201,6 +201,27 @@ test('look-ups are throttled per code and per client, once for all workers, with
   for (const w of workers) await w.close();
 });
 
+test('only wrong guesses use up the look-up limits: the holder looks up and changes their booking as often as needed', async () => {
+  const [d1] = await session(pool, ref, { daysAhead: 15, capacity: 5, slotCount: 1 });
+  const [d2] = await session(pool, ref, { daysAhead: 15 + 56, capacity: 5, slotCount: 1 });
+  const code = await bookSeries(130, d1!, d2!);
+  await pool.query('DELETE FROM rate_limits');
+  const limited = await buildApp({ pool, logLevel: 'silent', lookupLimits: { perClient: 4, perCode: 2, windowSeconds: 60 } });
+  const look = (dateOfBirth: string) => limited.inject({ method: 'POST', url: '/api/v1/bookings/lookup', payload: { confirmationCode: code, dateOfBirth } });
+  for (let i = 0; i < 6; i++) assert.equal((await look('1960-04-02')).statusCode, 200, `look-up ${i + 1}`);
+  const cancel = await limited.inject({ method: 'POST', url: '/api/v1/bookings/cancel', payload: { confirmationCode: code, dateOfBirth: '1960-04-02', doses: [2] } });
+  assert.equal(cancel.statusCode, 200, cancel.body);
+  // A request refused before it was counted (its body unreadable) gives nothing back either.
+  const unread = await limited.inject({ method: 'POST', url: '/api/v1/bookings/lookup', payload: { confirmationCode: code } });
+  assert.equal(unread.statusCode, 400);
+  assert.equal((await look('1960-04-03')).statusCode, 404);
+  assert.equal((await look('1960-04-04')).statusCode, 404);
+  const locked = await look('1960-04-02');
+  assert.equal(locked.statusCode, 429, 'two wrong dates of birth use up this code’s limit, even for the right one');
+  assert.ok(Number(locked.headers['retry-after']) > 0);
+  await limited.close();
+});
+
 test('each client address may hold so many places a window; behind a trusted proxy, the address it forwards', async () => {
   const slots = await session(pool, ref, { daysAhead: 26, capacity: 20, slotCount: 4 });
   const behindProxy = await buildApp({ pool, logLevel: 'silent', holdLimits: { placesPerClient: 5, windowSeconds: 60 }, trustProxy: '127.0.0.1' });
@@ -696,6 +717,11 @@ test('a guardian moves one child\'s dose 2 alone, checked against that child\'s 
 
   const nobody = await move({ dose: 2, slotId: one, person: 3 });
   assert.deepEqual([nobody.statusCode, nobody.json().field], [400, 'person'], nobody.body);
+  // A JSON body is taken as typed: null, true or "1" is not a person's number (never read as 0 or 1).
+  for (const typed of [null, true, '1']) {
+    const r = await move({ dose: 2, slotId: one, person: typed });
+    assert.deepEqual([r.statusCode, r.json().field], [400, 'person'], r.body);
+  }
   const ben = await move({ dose: 2, slotId: one, person: 1 });
   assert.equal(ben.statusCode, 200, ben.body);
   assert.deepEqual(where(ben.json()), [`Ada:1:${d1}`, `Ada:2:${d2}`, `Ben:1:${d1}`, `Ben:2:${one}`, `Cleo:1:${d1}`, `Cleo:2:${d2}`]);
@@ -716,6 +742,21 @@ test('a guardian moves one child\'s dose 2 alone, checked against that child\'s 
     payload: { dose: 2, slotId: one, person: 2, reason: 'Caller: Cleo has a school trip that day' } });
   assert.equal(agent.statusCode, 200, agent.body);
   assert.deepEqual(where(agent.json()).filter((x) => x.startsWith('Cleo')), [`Cleo:1:${d1}`, `Cleo:2:${one}`]);
+  // Everyone back to one slot where two of them are already: only Cleo moves; the others' appointments stay as they
+  // are (not cancelled and made again, so nobody is told their time moved).
+  const rows = async () => (await pool.query<{ id: number; given_name: string; status: string }>(
+    `SELECT a.id, p.given_name, a.status FROM appointments a JOIN persons p ON p.id = a.person_id JOIN bookings b ON b.id = a.booking_id
+      WHERE b.confirmation_code = $1 AND a.dose_number = 2 ORDER BY a.id`, [code])).rows;
+  const stayed = (await rows()).filter((r) => r.status === 'booked' && r.given_name !== 'Cleo').map((r) => r.id);
+  const back = await move({ dose: 2, slotId: three });
+  assert.equal(back.statusCode, 200, back.body);
+  assert.deepEqual((await rows()).filter((r) => r.status === 'booked' && r.given_name !== 'Cleo').map((r) => r.id), stayed);
+  assert.equal((await rows()).filter((r) => r.given_name === 'Ada').length, 2, 'Ada: her first dose 2 and the one it moved to, nothing more');
+  // A time too early for everyone's dose 1 says whose series it breaks.
+  const [early] = await session(pool, ref, { daysAhead: 24 + 5, capacity: 5, slotCount: 1 });
+  const tooEarly = await move({ dose: 2, slotId: early });
+  assert.equal(tooEarly.json().code, 'series_invalid', tooEarly.body);
+  assert.deepEqual([tooEarly.json().detail.problem, tooEarly.json().detail.person], ['interval', 0]);
   // Below the service's own check, an index that names nobody moves nothing, never everyone's doses.
   const { rows: [b] } = await pool.query<{ id: number }>('SELECT id FROM bookings WHERE confirmation_code = $1', [code]);
   await assert.rejects(rescheduleInDatabase(pool, b!.id, 2, two!, 7));

@@ -65,12 +65,13 @@ test('a database that is down, or a pool exhausted by a rush, gives 503 with Ret
   await tight.end();
 });
 
-test('a server that stops answering costs one connection wait, not one per query: later requests get their 503 at once, and service resumes by itself', async (t) => {
+test('a server that stops answering costs one connection wait, not one per query: later requests get their 503 at once, and service resumes by itself', { timeout: 60_000 }, async (t) => {
   const { url } = await freshDatabase();
   const target = new URL(url);
   // A proxy in front of the real server that can play a hung server (as when PostgreSQL is frozen or the network
   // drops packets): it takes connections and never answers.
   let hung = true;
+  let frozen = false; // connections already open stop carrying the server's answers
   let attempts = 0;
   const sockets = new Set<Socket>();
   const proxy = createServer((socket) => {
@@ -80,20 +81,22 @@ test('a server that stops answering costs one connection wait, not one per query
     if (hung) return;
     const upstream = connect(Number(target.port), target.hostname);
     sockets.add(upstream);
-    socket.pipe(upstream).pipe(socket);
+    socket.pipe(upstream);
+    upstream.on('data', (chunk: Buffer) => { if (!frozen) socket.write(chunk); });
     socket.on('close', () => upstream.destroy());
     upstream.on('error', () => socket.destroy());
   });
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
   const proxied = new URL(url);
   proxied.port = String((proxy.address() as AddressInfo).port);
-  const pool = createPool(proxied.toString(), 4, { connectionTimeoutMillis: 300, retryMs: 400 });
+  const pool = createPool(proxied.toString(), 4, { connectionTimeoutMillis: 300, retryMs: 400, queryTimeoutMs: 300 });
   const cut = await buildApp({ pool, logLevel: 'silent' });
   t.after(async () => {
-    await cut.close();
-    await pool.end();
+    // Sockets first: a query still waiting on them then fails, and the app and pool can close.
     for (const s of sockets) s.destroy();
     proxy.close();
+    await cut.close();
+    await pool.end();
   });
 
   const first = await cut.inject('/api/v1/regions');
@@ -114,6 +117,18 @@ test('a server that stops answering costs one connection wait, not one per query
   const back = await cut.inject('/api/v1/regions');
   assert.equal(back.statusCode, 200, back.body);
   assert.equal((await cut.inject('/ready')).statusCode, 200);
+
+  // The server goes silent on the connections already open: a query's wait is bounded too, and the connection it
+  // waited on is dropped.
+  frozen = true;
+  const silent = await cut.inject({ method: 'POST', url: '/api/v1/bookings/lookup', payload: { confirmationCode: newConfirmationCode(), dateOfBirth: '1960-04-02' } });
+  assert.equal(silent.statusCode, 503, silent.body);
+  assert.equal(silent.headers['retry-after'], '2');
+  assert.equal(silent.json().code, 'service_unavailable');
+  assert.equal((await cut.inject('/ready')).statusCode, 503);
+  frozen = false;
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal((await cut.inject('/ready')).statusCode, 200, 'served again once the server answers');
 });
 
 test('the OpenAPI document lists every operation with a unique operationId', async () => {

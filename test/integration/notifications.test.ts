@@ -129,7 +129,7 @@ test('French: the person’s language chooses the words; a move and a cancellati
   const move = mailFor(code).find((m) => m.subject === 'Votre rendez-vous de vaccination a changé');
   assert.ok(move, 'the move is announced in French');
   assert.match(move.text!, /Nouvel horaire :\n• Given\d+, dose 2/);
-  assert.match(move.text!, /Avant: Given\d+, dose 2/);
+  assert.match(move.text!, /Avant\u00a0: Given\d+, dose 2/);
   const cancelled = await app.inject({ method: 'POST', url: '/api/v1/bookings/cancel', payload: { confirmationCode: code, dateOfBirth: dob } });
   assert.equal(cancelled.statusCode, 200, cancelled.body);
   await eventually('the cancellation', () => mailFor(code).length === 3);

@@ -59,7 +59,7 @@ export function App() {
 
   return (
     <PortalContext.Provider value={portal}>
-      <a href="#main-content" className="govuk-skip-link">Skip to main content</a>
+      <a href="#main-content" className="govuk-skip-link">{t('skip')}</a>
       <header className="vb-header" role="banner">
         <div className="govuk-width-container vb-header__inner">
           <a href="/" className="vb-header__name">{portal.logoUrl && <img src={portal.logoUrl} alt="" className="vb-logo" />}{name || 'vaxbook'}</a>

@@ -61,6 +61,7 @@ export function Manage({ back }: { back: () => void }) {
     setChange(null);
     if (!r.ok) return setErrors([{ id: 'code', message: r.error.message }]);
     setBooking(r.body);
+    setUpdates((n) => n + 1);
   };
 
   const find = async (e?: React.FormEvent) => {
@@ -74,15 +75,24 @@ export function Manage({ back }: { back: () => void }) {
   };
   // A line's cancel is that person's (a guardian's other children keep theirs); "cancel everything" is everyone's.
   // A cancelled place goes to someone else at once, so the button only asks; the question's "Yes" cancels.
+  // Keyboard and screen-reader users: the question takes the focus, "No" (or Escape) gives it back to the button that
+  // asked, and a change made moves it to the banner that says so.
   const [asking, setAsking] = useState<{ what: string; doses?: number[]; person?: number } | null>(null);
   const question = useRef<HTMLDivElement>(null);
+  const opener = useRef<HTMLElement | null>(null);
   useEffect(() => { if (asking) question.current?.focus(); }, [asking]);
+  const ask = (q: { what: string; doses?: number[]; person?: number }) => { opener.current = document.activeElement as HTMLElement | null; setAsking(q); };
+  const dismiss = () => { setAsking(null); requestAnimationFrame(() => opener.current?.focus()); };
+  const [updates, setUpdates] = useState(0);
+  const banner = useRef<HTMLDivElement>(null);
+  useEffect(() => { if (updates) banner.current?.focus(); }, [updates]);
   const cancel = async (doses?: number[], person?: number) => {
     setAsking(null);
     const r = await api('POST', '/api/v1/bookings/cancel', { confirmationCode: code.trim(), dateOfBirth: isoDate(dob), ...(doses ? { doses } : {}), ...(person !== undefined ? { person } : {}) },
       { 'idempotency-key': newKey() });
     await find();
     if (!r.ok) setErrors([{ id: 'code', message: r.error.message }]);
+    else setUpdates((n) => n + 1);
   };
 
   // With several people booked, each line's cancel says whose doses go.
@@ -104,6 +114,11 @@ export function Manage({ back }: { back: () => void }) {
       )}
       {booking && (
         <>
+          {updates > 0 && (
+            <div className="govuk-notification-banner govuk-notification-banner--success" role="alert" tabIndex={-1} ref={banner}>
+              <div className="govuk-notification-banner__content"><p className="govuk-notification-banner__heading">{t('manage.updated')}</p></div>
+            </div>
+          )}
           <p className="govuk-body"><span className="vb-code">{booking.confirmationCode}</span></p>
           <dl className="govuk-summary-list">
             {current(booking.appointments).map((a) => (
@@ -116,20 +131,21 @@ export function Manage({ back }: { back: () => void }) {
                   {a.status === 'booked' && (() => {
                     const doses = dosesFrom(theirs(a), a.dose);
                     const what = t(`manage.${doses.length > 1 ? 'cancelFrom' : 'cancel'}${several ? 'For' : ''}`, { dose: a.dose, name: nameOf(a) });
-                    return <button type="button" className="govuk-button govuk-button--warning govuk-!-margin-bottom-0" onClick={() => setAsking({ what, doses, person: a.person })}>{what}</button>;
+                    return <button type="button" className="govuk-button govuk-button--warning govuk-!-margin-bottom-0" onClick={() => ask({ what, doses, person: a.person })}>{what}</button>;
                   })()}
                 </dd>
               </div>
             ))}
           </dl>
           {asking && (
-            <div className="govuk-notification-banner vb-confirm" role="alertdialog" aria-labelledby="cancel-question" tabIndex={-1} ref={question}>
+            <div className="govuk-notification-banner vb-confirm" role="alertdialog" aria-labelledby="cancel-question" tabIndex={-1} ref={question}
+              onKeyDown={(e) => { if (e.key === 'Escape') dismiss(); }}>
               <div className="govuk-notification-banner__content">
                 <h2 className="govuk-heading-m" id="cancel-question">{t('manage.confirmQuestion', { what: asking.what })}</h2>
                 <p className="govuk-body">{t('manage.confirmText')}</p>
                 <div className="govuk-button-group">
                   <button type="button" className="govuk-button govuk-button--warning" onClick={() => void cancel(asking.doses, asking.person)}>{t('manage.confirmYes')}</button>
-                  <button type="button" className="govuk-button govuk-button--secondary" onClick={() => setAsking(null)}>{t('manage.confirmNo')}</button>
+                  <button type="button" className="govuk-button govuk-button--secondary" onClick={dismiss}>{t('manage.confirmNo')}</button>
                 </div>
               </div>
             </div>
@@ -141,7 +157,7 @@ export function Manage({ back }: { back: () => void }) {
                 onPick={(p) => void reschedule(change.dose, p.slot.slotId, change.person)} />
             </section>
           )}
-          {booking.appointments.some((a) => a.status === 'booked') && <button type="button" className="govuk-button govuk-button--warning" onClick={() => setAsking({ what: t('manage.cancelAll') })}>{t('manage.cancelAll')}</button>}
+          {booking.appointments.some((a) => a.status === 'booked') && <button type="button" className="govuk-button govuk-button--warning" onClick={() => ask({ what: t('manage.cancelAll') })}>{t('manage.cancelAll')}</button>}
         </>
       )}
     </Page>

@@ -5,6 +5,7 @@ import { initReactI18next } from 'react-i18next';
 export const resources = {
   en: {
     translation: {
+      skip: 'Skip to main content',
       service: 'Book a COVID-19 vaccination',
       switchTo: 'Français', switchLang: 'fr',
       back: 'Back', continue: 'Continue', start: 'Start again', print: 'Print this page',
@@ -75,12 +76,13 @@ export const resources = {
       manage: {
         link: 'View, change or cancel a booking', title: 'Manage your booking', code: 'Confirmation code', find: 'Find my booking',
         notFound: 'No booking matches this code and date of birth. Check both and try again.',
-        change: 'Change dose {{dose}}', changeFor: 'Change dose {{dose}} for {{name}}', newTime: 'A new time for dose {{dose}}', newTimeFor: 'A new time for dose {{dose}} for {{name}}', cancel: 'Cancel dose {{dose}}', cancelFrom: 'Cancel dose {{dose}} and the doses after it', cancelFor: 'Cancel dose {{dose}} for {{name}}', cancelFromFor: 'Cancel dose {{dose}} and the doses after it for {{name}}', cancelAll: 'Cancel all appointments', confirmQuestion: '{{what}}?', confirmText: 'The place goes to someone else at once: this cannot be undone. To be vaccinated later, you will need to book again.', confirmYes: 'Yes, cancel', confirmNo: 'No, go back', cancelled: 'Cancelled', status: { booked: 'Booked', cancelled: 'Cancelled', checked_in: 'Checked in', completed: 'Given', no_show: 'Missed' },
+        change: 'Change dose {{dose}}', changeFor: 'Change dose {{dose}} for {{name}}', newTime: 'A new time for dose {{dose}}', newTimeFor: 'A new time for dose {{dose}} for {{name}}', cancel: 'Cancel dose {{dose}}', cancelFrom: 'Cancel dose {{dose}} and the doses after it', cancelFor: 'Cancel dose {{dose}} for {{name}}', cancelFromFor: 'Cancel dose {{dose}} and the doses after it for {{name}}', cancelAll: 'Cancel all appointments', confirmQuestion: '{{what}}?', confirmText: 'The place goes to someone else at once: this cannot be undone. To be vaccinated later, you will need to book again.', confirmYes: 'Yes, cancel', confirmNo: 'No, go back', updated: 'Your booking has been updated.', cancelled: 'Cancelled', status: { booked: 'Booked', cancelled: 'Cancelled', checked_in: 'Checked in', completed: 'Given', no_show: 'Missed' },
       },
     },
   },
   fr: {
     translation: {
+      skip: 'Aller au contenu principal',
       service: 'Prendre rendez-vous pour la vaccination contre la COVID-19',
       switchTo: 'English', switchLang: 'en',
       back: 'Retour', continue: 'Continuer', start: 'Recommencer', print: 'Imprimer cette page',
@@ -151,7 +153,7 @@ export const resources = {
       manage: {
         link: 'Consulter, modifier ou annuler une réservation', title: 'Gérer votre réservation', code: 'Code de confirmation', find: 'Trouver ma réservation',
         notFound: 'Aucune réservation ne correspond à ce code et à cette date de naissance. Vérifiez-les et réessayez.',
-        change: 'Modifier la dose {{dose}}', changeFor: 'Modifier la dose {{dose}} de {{name}}', newTime: 'Une nouvelle heure pour la dose {{dose}}', newTimeFor: 'Une nouvelle heure pour la dose {{dose}} de {{name}}', cancel: 'Annuler la dose {{dose}}', cancelFrom: 'Annuler la dose {{dose}} et les doses suivantes', cancelFor: 'Annuler la dose {{dose}} de {{name}}', cancelFromFor: 'Annuler la dose {{dose}} et les doses suivantes de {{name}}', cancelAll: 'Annuler tous les rendez-vous', confirmQuestion: '{{what}}\u202f?', confirmText: 'La place est aussitôt proposée à quelqu’un d’autre : l’annulation est définitive. Pour être vacciné plus tard, il faudra réserver de nouveau.', confirmYes: 'Oui, annuler', confirmNo: 'Non, revenir', cancelled: 'Annulé', status: { booked: 'Réservé', cancelled: 'Annulé', checked_in: 'Arrivé', completed: 'Administré', no_show: 'Absent' },
+        change: 'Modifier la dose {{dose}}', changeFor: 'Modifier la dose {{dose}} {{name, de}}', newTime: 'Une nouvelle heure pour la dose {{dose}}', newTimeFor: 'Une nouvelle heure pour la dose {{dose}} {{name, de}}', cancel: 'Annuler la dose {{dose}}', cancelFrom: 'Annuler la dose {{dose}} et les doses suivantes', cancelFor: 'Annuler la dose {{dose}} {{name, de}}', cancelFromFor: 'Annuler la dose {{dose}} et les doses suivantes {{name, de}}', cancelAll: 'Annuler tous les rendez-vous', confirmQuestion: '{{what}}\u202f?', confirmText: 'La place est aussitôt proposée à quelqu’un d’autre : l’annulation est définitive. Pour être vacciné plus tard, il faudra réserver de nouveau.', confirmYes: 'Oui, annuler', confirmNo: 'Non, revenir', updated: 'Votre réservation a été mise à jour.', cancelled: 'Annulé', status: { booked: 'Réservé', cancelled: 'Annulé', checked_in: 'Arrivé', completed: 'Administré', no_show: 'Absent' },
       },
     },
   },
@@ -163,6 +165,8 @@ void i18n.use(initReactI18next).init({
   resources, lng: document.documentElement.lang === 'fr' ? 'fr' : (localStorage.getItem('vb-lang') ?? (navigator.language.startsWith('fr') ? 'fr' : 'en')),
   fallbackLng: 'en', interpolation: { escapeValue: false },
 });
+// French "de" before a name elides before a vowel: "de Noé", "d’Alice", "d’Émile".
+i18n.services.formatter?.add('de', (name: string) => (/^[aeiouyàâäéèêëîïôöùûüÿæœ]/i.test(name) ? `d’${name}` : `de ${name}`));
 
 i18n.on('languageChanged', (lng) => {
   document.documentElement.lang = lng;

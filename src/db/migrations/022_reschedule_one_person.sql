@@ -19,8 +19,12 @@ BEGIN
   IF v_ids IS NULL THEN
     RAISE EXCEPTION 'booking % has no active dose %', p_booking, p_dose USING ERRCODE = 'VB416';
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM appointments WHERE id = ANY (v_ids) AND slot_id <> p_new_slot) THEN
-    RETURN 0; -- already there
+  -- Whoever is on the new slot already stays as they are (their appointment is not cancelled and made again, nor
+  -- are they told it moved); the others move.
+  SELECT array_agg(id ORDER BY id), array_agg(person_id ORDER BY id) INTO v_ids, v_people
+    FROM appointments WHERE id = ANY (v_ids) AND slot_id <> p_new_slot;
+  IF v_ids IS NULL THEN
+    RETURN 0; -- all there already
   END IF;
   -- The old seats and the new ones change in one ordered pass; a full new slot aborts the whole call, so the old
   -- appointments stand.

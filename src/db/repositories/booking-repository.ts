@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { wholeDataSetQuery } from '../database.js';
 import { BookingError } from '../../domain/booking-errors.js';
 import { clinicTime } from '../../domain/calendar.js';
 
@@ -77,7 +78,7 @@ export async function expireHolds(db: Db, limit = 500): Promise<number> {
 export interface DriftRow { slot_id: number; booked: number; held: number; active_appointments: number; active_hold_seats: number }
 
 export async function counterDrift(db: Db, limit = 1000): Promise<DriftRow[]> {
-  const r = await db.query<DriftRow>('SELECT * FROM slot_counter_drift ORDER BY slot_id LIMIT $1', [limit]);
+  const r = await db.query<DriftRow>(wholeDataSetQuery('SELECT * FROM slot_counter_drift ORDER BY slot_id LIMIT $1', [limit]));
   return r.rows;
 }
 
@@ -259,6 +260,6 @@ export interface SummaryDriftRow { clinic_day_id: number; product_id: number; su
 
 /** Per clinic-day summaries that disagree with their slots (what search reads vs the truth). */
 export async function summaryDrift(db: Db, limit = 1000): Promise<SummaryDriftRow[]> {
-  const r = await db.query<SummaryDriftRow>('SELECT * FROM day_availability_drift ORDER BY clinic_day_id, product_id LIMIT $1', [limit]);
+  const r = await db.query<SummaryDriftRow>(wholeDataSetQuery('SELECT * FROM day_availability_drift ORDER BY clinic_day_id, product_id LIMIT $1', [limit]));
   return r.rows;
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { wholeDataSetQuery } from '../database.js';
 
 /**
  * The physical order of the availability summary. A search reads one clinic's days at a time; when
@@ -25,12 +26,12 @@ export async function reorderSummary(pool: pg.Pool, lockTimeoutMs?: number): Pro
     // A session setting: the connection goes back to the pool without it, or not at all.
     if (lockTimeoutMs !== undefined) await client.query(`SELECT set_config('lock_timeout', $1, false)`, [`${Math.max(1, Math.round(lockTimeoutMs))}ms`]);
     try {
-      await client.query('CLUSTER day_availability USING day_availability_clinic_day');
+      await client.query(wholeDataSetQuery('CLUSTER day_availability USING day_availability_clinic_day'));
     } catch (err) {
       if ((err as { code?: string }).code === '55P03') return false; // lock_not_available
       throw err;
     }
-    await client.query('ANALYZE day_availability');
+    await client.query(wholeDataSetQuery('ANALYZE day_availability'));
     return true;
   } finally {
     if (lockTimeoutMs !== undefined) await client.query('RESET lock_timeout').catch((err: Error) => { broken = err; });

@@ -39,7 +39,7 @@ export default function StaffApp() {
   const current = consoleOf(path);
   return (
     <>
-      <a href="#main-content" className="govuk-skip-link">Skip to main content</a>
+      <a href="#main-content" className="govuk-skip-link">{t('skip')}</a>
       <header className="vb-header" role="banner">
         <div className="govuk-width-container vb-header__inner">
           <a href="/staff" className="vb-header__name" onClick={(e) => { e.preventDefault(); go('/staff'); }}>{t('staff.service')}</a>

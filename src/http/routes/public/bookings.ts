@@ -31,7 +31,7 @@ export const Person = Type.Object({
 export const Appointment = Type.Object({
   dose: Type.Integer(), status: Type.Unsafe<string>({ type: 'string', enum: ['booked', 'checked_in', 'completed', 'cancelled', 'no_show'] }), startsAt: ClinicTime(), endsAt: ClinicTime(), slotId: Type.Integer(), personGivenName: Type.String(),
   // Optional: an answer stored (Idempotency-Key) before appointments said whose they are is replayed as it was.
-  person: Type.Optional(Type.Integer({ description: 'Which person of the booking, 0, 1, … in the order they were booked (cancelBooking may name one)' })),
+  person: Type.Optional(Type.Integer({ description: 'Which person of the booking, 0, 1, … in the order they were booked (cancelBooking and rescheduleBooking may name one)' })),
   clinic: Type.Object({ id: Type.Integer(), name: Type.String(), street: Type.String(), city: Type.String(), postalCode: Type.String(), timeZone: Type.String() }),
   product: ProductName(),
 });
@@ -182,7 +182,7 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
       operationId: 'getBooking', tags: ['booking'], summary: 'A booking by confirmation code and date of birth',
       body: Lookup, response: { 200: BookingView, ...limited },
     },
-    preHandler: throttle,
+    preHandler: throttle, onResponse: throttle.settle,
   }, async (req) => {
     const b = await booking.getBooking(pool, req.body.confirmationCode, req.body.dateOfBirth);
     if (!b) throw notFound();
@@ -198,7 +198,7 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
         person: Type.Optional(Type.Integer({ minimum: 0, maximum: 9, description: "Only this person's doses (an appointment's person: 0, 1, …); without it, everyone's" })) }),
       response: { 200: Type.Object({ cancelled: Type.Integer() }), ...limited },
     },
-    preHandler: throttle,
+    preHandler: throttle, onResponse: throttle.settle,
   }, async (req, reply) => {
     const outcome = await booking.cancelBooking(pool, req.body.confirmationCode, req.body.dateOfBirth, req.body.doses ?? null, req.headers['idempotency-key'], undefined, req.body.person);
     if ('refusal' in outcome && outcome.refusal === 'booking_not_found') throw notFound();
@@ -214,7 +214,7 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
         person: Type.Optional(Type.Integer({ minimum: 0, maximum: 9, description: "Move only this person's dose (an appointment's person: 0, 1, …); without it, everyone booked for that dose moves to the slot" })) }),
       response: { 200: BookingView, ...limited },
     },
-    preHandler: throttle,
+    preHandler: throttle, onResponse: throttle.settle,
   }, async (req, reply) => {
     const b = req.body;
     const outcome = await booking.rescheduleBooking(pool, b.confirmationCode, b.dateOfBirth, b.dose, b.slotId, req.headers['idempotency-key'], undefined, b.person);
