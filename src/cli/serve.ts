@@ -56,8 +56,12 @@ async function prepare(config: Config, db: Database, say: Say): Promise<DemoCred
   return demoStaff;
 }
 
-/** Builds the app and listens; resolves with the port and a stop function that drains it. */
-async function startHttp(config: Config, pool: pg.Pool, adminToken: string, withSweeper: boolean) {
+/**
+ * Builds the app on `pool` (requests) and listens; with a `background` pool (one process of the service) it also
+ * sweeps and delivers messages on that one, whose queries may take longer than a request's may. Resolves with the
+ * port and a stop function that drains it.
+ */
+async function startHttp(config: Config, pool: pg.Pool, adminToken: string, background: pg.Pool | null) {
   const app = await buildApp({ pool, logLevel: config.LOG_LEVEL, adminToken, holdMinutes: config.VAXBOOK_HOLD_MINUTES, trustProxy: trustProxySetting(config.VAXBOOK_TRUST_PROXY),
     publicUrl: config.VAXBOOK_PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}/`, staffCookies: { secure: config.VAXBOOK_STAFF_COOKIE_SECURE },
     portalSettings: { brandColour: config.VAXBOOK_BRAND_COLOUR, logoUrl: config.VAXBOOK_LOGO_URL ?? null,
@@ -71,14 +75,14 @@ async function startHttp(config: Config, pool: pg.Pool, adminToken: string, with
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new ConfigError('HOST', `HOST=${config.HOST} is not an address of this machine.`);
     throw err;
   }
-  const stopSweeper = withSweeper ? startSweeper(pool, (err) => app.log.warn({ err }, 'background upkeep failed')) : () => {};
+  const stopSweeper = background ? startSweeper(background, (err) => app.log.warn({ err }, 'background upkeep failed')) : () => {};
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   // One process delivers messages (the one that sweeps); more can run as `vaxbook worker`.
   let delivery: { stop(): Promise<void> } | undefined;
-  if (withSweeper && config.VAXBOOK_DELIVERY_WORKER === 'in-process') {
+  if (background && config.VAXBOOK_DELIVERY_WORKER === 'in-process') {
     const channels = channelsFromConfig(config);
-    delivery = await startDeliveryWorker({ pool, channels, settings: deliverySettings(config, config.VAXBOOK_PUBLIC_URL ?? `http://${config.HOST}:${port}/`),
+    delivery = await startDeliveryWorker({ pool: background, channels, settings: deliverySettings(config, config.VAXBOOK_PUBLIC_URL ?? `http://${config.HOST}:${port}/`),
       onError: (err, what) => app.log.warn({ err }, `delivery: ${what} failed`) });
     const close = delivery.stop;
     delivery.stop = async () => { await close(); channels.email.close(); };
@@ -128,7 +132,7 @@ export async function serve(config: Config, db: Database, say: Say): Promise<voi
   if (count === 1) {
     // Requests get their own pool, with a bound on an unanswered query; loading the demo data above had none.
     const pool = createPool(db.url, config.DB_POOL_SIZE, { queryTimeoutMs: REQUEST_QUERY_TIMEOUT_MS });
-    const http = await startHttp(config, pool, adminToken, true).catch(async (err: unknown) => { await pool.end(); throw err; });
+    const http = await startHttp(config, pool, adminToken, db.pool).catch(async (err: unknown) => { await pool.end(); throw err; });
     // Listen for Ctrl-C before saying we are up: a stop right after the announcement must drain, not kill.
     const stopped = untilStopSignal(say, () => db.embedded?.signalStop());
     announce(config, http.port, db, adminToken, 1, demoStaff, say);
@@ -187,18 +191,21 @@ export async function serve(config: Config, db: Database, say: Say): Promise<voi
 /** A cluster worker: its own pool on the primary's database, HTTP on the shared port. */
 export async function serveAsWorker(config: Config, say: Say): Promise<number> {
   const pool = createPool(config.DATABASE_URL!, config.DB_POOL_SIZE, { queryTimeoutMs: REQUEST_QUERY_TIMEOUT_MS });
+  // Worker 0 also sweeps and delivers messages, on a small pool of its own without the requests' query timeout.
+  const background = process.env.VAXBOOK_WORKER_INDEX === '0' ? createPool(config.DATABASE_URL!, 4) : null;
+  const endPools = async () => { await pool.end(); await background?.end(); };
   const send = (m: WorkerMessage) => process.send?.(m);
   let http: Awaited<ReturnType<typeof startHttp>>;
   try {
-    http = await startHttp(config, pool, config.VAXBOOK_ADMIN_TOKEN!, process.env.VAXBOOK_WORKER_INDEX === '0');
+    http = await startHttp(config, pool, config.VAXBOOK_ADMIN_TOKEN!, background);
   } catch (err) {
     send(err instanceof ConfigError ? { type: 'failed', variable: err.variable, message: err.message } : { type: 'failed', message: String((err as Error).message ?? err) });
-    await pool.end();
+    await endPools();
     return 2;
   }
   send({ type: 'listening', port: http.port });
   await untilStopSignal(say, () => {});
   await http.stop();
-  await pool.end();
+  await endPools();
   return 0;
 }

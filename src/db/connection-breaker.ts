@@ -26,28 +26,46 @@ export function breakerOpen(err: unknown): boolean {
  * Once a connection attempt finds the server unreachable, further attempts fail at once instead of each waiting the
  * connection timeout: a request that needs the database several times (a look-up checks two limits first) gets its
  * 503 after one wait, not three, and a rush of requests does not pile up behind a server that is not answering.
- * After `retryMs` one attempt is let through; its success closes the breaker, its failure keeps it open. A query
- * that times out on an open connection opens the breaker too.
+ * A query that times out on an open connection opens the breaker too. After `retryMs` one attempt is let through,
+ * with a round trip to the server (an idle pooled connection proves nothing): its success closes the breaker, its
+ * failure keeps it open.
  */
 export function guardConnections(pool: pg.Pool, retryMs = 2_000): CircuitBreaker {
   const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
-  const breaker = new CircuitBreaker(connect, {
+  const end = pool.end.bind(pool);
+  let breaker: CircuitBreaker;
+  const connectAndProbe = async (): Promise<pg.PoolClient> => {
+    const client = await connect();
+    if (breaker.halfOpen) {
+      try {
+        await client.query('SELECT 1');
+      } catch (err) {
+        client.release(err as Error);
+        throw err;
+      }
+    }
+    return client;
+  };
+  breaker = new CircuitBreaker(connectAndProbe, {
     timeout: false, // the pool's own connection timeout applies
     errorThresholdPercentage: 0, // one unreachable answer is enough: it says the server is down, not slow
     resetTimeout: retryMs,
-    errorFilter: (err: unknown) => !serverUnreachable(err),
+    errorFilter: (err: unknown) => !serverUnreachable(err) && !queryTimedOut(err),
     rollingCountTimeout: 10_000,
   });
-  // pg-pool's own query() calls connect with a callback; keep both forms.
   // A query left unanswered says the same of the server as a connection that cannot be made: its connection is
   // discarded (released with the error) and the breaker opens.
   pool.on('release', (err) => { if (err && queryTimedOut(err)) breaker.open(); });
+  // pg-pool's own query() calls connect with a callback (err, client, done); keep both forms.
   type Done = (err: Error | undefined, client?: pg.PoolClient, release?: (err?: Error | boolean) => void) => void;
   (pool as unknown as { connect: (cb?: Done) => Promise<pg.PoolClient> | undefined }).connect = (cb?: Done) => {
     const client = breaker.fire() as Promise<pg.PoolClient>;
     if (!cb) return client;
-    client.then((c) => cb(undefined, c, c.release.bind(c)), (err: Error) => cb(err));
+    client.then((c) => cb(undefined, c, c.release.bind(c)), (err: Error) => cb(err, undefined, () => {}))
+      // A callback that throws fails as it would under pg-pool, not as an unhandled rejection.
+      .catch((err: unknown) => process.nextTick(() => { throw err; }));
     return undefined;
   };
+  (pool as unknown as { end: (...args: unknown[]) => unknown }).end = (...args: unknown[]) => { breaker.shutdown(); return (end as (...a: unknown[]) => unknown)(...args); };
   return breaker;
 }

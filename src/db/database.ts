@@ -86,7 +86,12 @@ export function createPool(url: string, max: number, o: { connectionTimeoutMilli
   // An idle client losing its server (restart, failover) must not crash the process.
   pool.on('error', () => {});
   // Likewise a checked-out client (the job queue keeps one for LISTEN): its query fails, the process stays up.
-  pool.on('connect', (client) => { client.on('error', () => {}); });
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    // A query given up on here (its connection dropped) is stopped by the server within 2 s, rather than running on
+    // with its locks until it next writes to the connection.
+    if (o.queryTimeoutMs) client.query('SET client_connection_check_interval = 2000').catch(() => {});
+  });
   guardConnections(pool, o.retryMs);
   return pool;
 }

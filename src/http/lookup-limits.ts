@@ -25,7 +25,9 @@ export interface LookupLimits { perClient: number; perCode: number; windowSecond
 export function lookupLimiter(pool: pg.Pool, limits: LookupLimits = { perClient: 100, perCode: 20, windowSeconds: 600 }) {
   const byClient = sharedLimiter(pool, { keyPrefix: 'lookup-client', points: limits.perClient, duration: limits.windowSeconds });
   const byCode = sharedLimiter(pool, { keyPrefix: 'lookup-code', points: limits.perCode, duration: limits.windowSeconds });
-  const counted = new WeakMap<FastifyRequest, string>();
+  // What each request took, and until when its windows run: a point is given back only to the window it was taken
+  // from (given to the next one, it would be a free guess there).
+  const counted = new WeakMap<FastifyRequest, { code: string; clientUntil: number; codeUntil: number }>();
   const codeOf = (req: FastifyRequest) => {
     // Counted per booking, however the code is typed (Z for 2, spaces, dashes): each spelling is the same guess.
     const typed = String((req.body as { confirmationCode?: unknown } | undefined)?.confirmationCode ?? '');
@@ -34,9 +36,9 @@ export function lookupLimiter(pool: pg.Pool, limits: LookupLimits = { perClient:
   async function check(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     const code = codeOf(req);
     try {
-      await byClient.consume(req.ip);
-      if (code) await byCode.consume(code);
-      counted.set(req, code);
+      const client = await byClient.consume(req.ip);
+      const perCode = code ? await byCode.consume(code) : null;
+      counted.set(req, { code, clientUntil: Date.now() + client.msBeforeNext, codeUntil: Date.now() + (perCode?.msBeforeNext ?? 0) });
     } catch (err) {
       throw refusalToWait(err, reply, 'too_many_attempts', (wait) => ({
         en: `Too many attempts. Please wait ${wait.en} and try again.`,
@@ -46,9 +48,11 @@ export function lookupLimiter(pool: pg.Pool, limits: LookupLimits = { perClient:
   }
   /** After the answer (onResponse): an attempt that was not a wrong guess is given back. */
   async function settle(req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const code = counted.get(req);
-    if (code === undefined || reply.statusCode === 404) return;
-    await Promise.all([byClient.reward(req.ip, 1), code ? byCode.reward(code, 1) : null]).catch((err: unknown) => req.log.warn({ err }, 'look-up limit not given back'));
+    const taken = counted.get(req);
+    if (!taken || reply.statusCode === 404) return;
+    const open = (until: number) => until - Date.now() > 1_000; // a second's margin for the store's own clock
+    await Promise.all([open(taken.clientUntil) ? byClient.reward(req.ip, 1) : null, taken.code && open(taken.codeUntil) ? byCode.reward(taken.code, 1) : null])
+      .catch((err: unknown) => req.log.warn({ err }, 'look-up limit not given back'));
   }
   return Object.assign(check, { settle });
 }

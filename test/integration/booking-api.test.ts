@@ -759,7 +759,7 @@ test('a guardian moves one child\'s dose 2 alone, checked against that child\'s 
   assert.deepEqual([tooEarly.json().detail.problem, tooEarly.json().detail.person], ['interval', 0]);
   // Below the service's own check, an index that names nobody moves nothing, never everyone's doses.
   const { rows: [b] } = await pool.query<{ id: number }>('SELECT id FROM bookings WHERE confirmation_code = $1', [code]);
-  await assert.rejects(rescheduleInDatabase(pool, b!.id, 2, two!, 7));
+  await assert.rejects(rescheduleInDatabase(pool, b!.id, 2, three!, 7), (err: { refusal?: string }) => err.refusal === 'nothing_to_reschedule');
   assert.deepEqual(await counterDrift(pool), []);
 });
 

@@ -59,7 +59,8 @@ export function Manage({ back }: { back: () => void }) {
   const reschedule = async (dose: number, slotId: number, person: number) => {
     const r = await api<Booking>('POST', '/api/v1/bookings/reschedule', { confirmationCode: code.trim(), dateOfBirth: isoDate(dob), dose, slotId, person }, { 'idempotency-key': newKey() });
     setChange(null);
-    if (!r.ok) return setErrors([{ id: 'code', message: r.error.message }]);
+    if (!r.ok) { setUpdates(0); return setErrors([{ id: 'code', message: r.error.message }]); }
+    setErrors([]);
     setBooking(r.body);
     setUpdates((n) => n + 1);
   };
@@ -71,6 +72,7 @@ export function Manage({ back }: { back: () => void }) {
     const r = await api<Booking>('POST', '/api/v1/bookings/lookup', { confirmationCode: code.trim(), dateOfBirth: day });
     if (!r.ok) return setErrors([{ id: 'code', message: r.status === 404 ? t('manage.notFound') : r.error.message }]);
     setErrors([]);
+    if (r.body.confirmationCode !== booking?.confirmationCode) setUpdates(0); // another booking: nothing changed in it yet
     setBooking(r.body);
   };
   // A line's cancel is that person's (a guardian's other children keep theirs); "cancel everything" is everyone's.
@@ -91,8 +93,7 @@ export function Manage({ back }: { back: () => void }) {
     const r = await api('POST', '/api/v1/bookings/cancel', { confirmationCode: code.trim(), dateOfBirth: isoDate(dob), ...(doses ? { doses } : {}), ...(person !== undefined ? { person } : {}) },
       { 'idempotency-key': newKey() });
     await find();
-    if (!r.ok) setErrors([{ id: 'code', message: r.error.message }]);
-    else setUpdates((n) => n + 1);
+    if (!r.ok) { setUpdates(0); setErrors([{ id: 'code', message: r.error.message }]); } else setUpdates((n) => n + 1);
   };
 
   // With several people booked, each line's cancel says whose doses go.

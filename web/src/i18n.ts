@@ -165,8 +165,9 @@ void i18n.use(initReactI18next).init({
   resources, lng: document.documentElement.lang === 'fr' ? 'fr' : (localStorage.getItem('vb-lang') ?? (navigator.language.startsWith('fr') ? 'fr' : 'en')),
   fallbackLng: 'en', interpolation: { escapeValue: false },
 });
-// French "de" before a name elides before a vowel: "de Noé", "d’Alice", "d’Émile".
-i18n.services.formatter?.add('de', (name: string) => (/^[aeiouyàâäéèêëîïôöùûüÿæœ]/i.test(name) ? `d’${name}` : `de ${name}`));
+// French "de" before a name elides before a vowel sound: "de Noé", "d’Alice", "d’Émile", "d’Hélène", "d’Yves", but
+// "de Yannick" (y before a vowel is a consonant).
+i18n.services.formatter?.add('de', (name: string) => (/^(h|y(?![aeiouàâéèêëîïôöùûü])|[aeiouàâäéèêëîïôöùûüæœ])/i.test(name) ? `d’${name}` : `de ${name}`));
 
 i18n.on('languageChanged', (lng) => {
   document.documentElement.lang = lng;

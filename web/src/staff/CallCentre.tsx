@@ -135,7 +135,9 @@ function Record({ id, reason, back, onBook }: { id: string; reason: string; back
     const given = record.doses.find((d) => d.dose === a.dose - 1);
     const after = other(a.dose + 1, ['booked', 'checked_in']);
     setMoving({ code, dose: a.dose, person: a.person, near: { latitude: clinic.body.latitude, longitude: clinic.body.longitude },
-      previous: given ? { day: given.administeredAt.slice(0, 10), product: given.product } : before ? { day: dayIn(before.startsAt, before.clinic.timeZone), product: codeOf(before.product) } : undefined,
+      // The line's own person's dose before, from this booking; else the record's history (the line is then usually
+      // the record's person: a guardian's booking keeps every child's dose 1 in it).
+      previous: before ? { day: dayIn(before.startsAt, before.clinic.timeZone), product: codeOf(before.product) } : given ? { day: given.administeredAt.slice(0, 10), product: given.product } : undefined,
       next: after ? { day: dayIn(after.startsAt, after.clinic.timeZone), product: codeOf(after.product) } : undefined });
   };
   const move = async (slotId: number) => {
@@ -176,14 +178,24 @@ function Record({ id, reason, back, onBook }: { id: string; reason: string; back
           <div className="govuk-summary-card__title-wrapper"><h3 className="govuk-summary-card__title">{b.confirmationCode}</h3></div>
           <div className="govuk-summary-card__content">
             <ul className="govuk-list">
-              {b.appointments.filter((a) => a.status !== 'cancelled').map((a, _, live) => (
+              {b.appointments.filter((a) => a.status !== 'cancelled').map((a, _, live) => {
+                // With several people in the booking, each line and its buttons say whose dose it is.
+                const whose = live.some((x) => x.person !== a.person) ? `${a.personGivenName} – ` : '';
+                return (
                 <li key={`${a.person}-${a.dose}-${a.slotId}`}>
-                  {live.some((x) => x.person !== a.person) ? `${a.personGivenName} – ` : ''}{t('staff.record.dose', { dose: a.dose })}: {longDay(dayIn(a.startsAt, a.clinic.timeZone))} {time(a.startsAt, a.clinic.timeZone)}, {a.clinic.name} ({t(`staff.clinic.statuses.${a.status}`)})
-                  {a.status === 'booked' && <> <button type="button" className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" onClick={() => void startMove(b.confirmationCode, a)}>{t('staff.record.moveDose', { dose: a.dose })}</button>
-                    {' '}<button type="button" className="govuk-button govuk-button--warning govuk-!-margin-bottom-0" onClick={() => void cancel(b.confirmationCode, dosesFrom(b.appointments.filter((x) => x.person === a.person), a.dose), a.person)}>
-                      {dosesFrom(b.appointments.filter((x) => x.person === a.person), a.dose).length > 1 ? t('staff.record.cancelFrom', { dose: a.dose }) : t('staff.record.cancelDose', { dose: a.dose })}</button></>}
+                  {whose}{t('staff.record.dose', { dose: a.dose })}: {longDay(dayIn(a.startsAt, a.clinic.timeZone))} {time(a.startsAt, a.clinic.timeZone)}, {a.clinic.name} ({t(`staff.clinic.statuses.${a.status}`)})
+                  {a.status === 'booked' && (() => {
+                    const doses = dosesFrom(b.appointments.filter((x) => x.person === a.person), a.dose);
+                    const move = t('staff.record.moveDose', { dose: a.dose });
+                    const cancelText = doses.length > 1 ? t('staff.record.cancelFrom', { dose: a.dose }) : t('staff.record.cancelDose', { dose: a.dose });
+                    return <> <button type="button" className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" aria-label={whose ? `${whose}${move}` : undefined}
+                      onClick={() => void startMove(b.confirmationCode, a)}>{move}</button>
+                    {' '}<button type="button" className="govuk-button govuk-button--warning govuk-!-margin-bottom-0" aria-label={whose ? `${whose}${cancelText}` : undefined}
+                      onClick={() => void cancel(b.confirmationCode, doses, a.person)}>{cancelText}</button></>;
+                  })()}
                 </li>
-              ))}
+                );
+              })}
             </ul>
             {(b.messages?.length ?? 0) > 0 && (
               <ul className="govuk-list govuk-body-s" aria-label={t('staff.messages.title')}>
