@@ -26,9 +26,9 @@ export function breakerOpen(err: unknown): boolean {
  * Once a connection attempt finds the server unreachable, further attempts fail at once instead of each waiting the
  * connection timeout: a request that needs the database several times (a look-up checks two limits first) gets its
  * 503 after one wait, not three, and a rush of requests does not pile up behind a server that is not answering.
- * A query that times out on an open connection opens the breaker too. After `retryMs` one attempt is let through,
- * with a round trip to the server (an idle pooled connection proves nothing): its success closes the breaker, its
- * failure keeps it open.
+ * A query that times out on an open connection opens the breaker too. Every `retryMs` while it is open, the breaker
+ * itself tries the server with a round trip (an idle pooled connection proves nothing): its success closes the
+ * breaker, its failure keeps it open.
  */
 export function guardConnections(pool: pg.Pool, retryMs = 2_000): CircuitBreaker {
   const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
@@ -50,9 +50,13 @@ export function guardConnections(pool: pg.Pool, retryMs = 2_000): CircuitBreaker
     timeout: false, // the pool's own connection timeout applies
     errorThresholdPercentage: 0, // one unreachable answer is enough: it says the server is down, not slow
     resetTimeout: retryMs,
-    errorFilter: (err: unknown) => !serverUnreachable(err) && !queryTimedOut(err),
+    // Any error of the retry keeps the breaker open (a pool full of connections stuck on the server says nothing good).
+    errorFilter: (err: unknown) => !breaker.halfOpen && !serverUnreachable(err) && !queryTimedOut(err),
     rollingCountTimeout: 10_000,
   });
+  // The retry is made here, as soon as the wait is over, not by the next request: requests keep failing at once until
+  // the server has answered.
+  breaker.on('halfOpen', () => { (breaker.fire() as Promise<pg.PoolClient>).then((c) => c.release(), () => {}); });
   // A query left unanswered says the same of the server as a connection that cannot be made: its connection is
   // discarded (released with the error) and the breaker opens.
   pool.on('release', (err) => { if (err && queryTimedOut(err)) breaker.open(); });

@@ -89,7 +89,7 @@ test('a server that stops answering costs one connection wait, not one per query
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
   const proxied = new URL(url);
   proxied.port = String((proxy.address() as AddressInfo).port);
-  const pool = createPool(proxied.toString(), 4, { connectionTimeoutMillis: 300, retryMs: 400, queryTimeoutMs: 300 });
+  const pool = createPool(proxied.toString(), 4, { connectionTimeoutMillis: 300, retryMs: 2_000, queryTimeoutMs: 300 });
   const cut = await buildApp({ pool, logLevel: 'silent' });
   t.after(async () => {
     // Sockets first: a query still waiting on them then fails, and the app and pool can close.
@@ -111,9 +111,13 @@ test('a server that stops answering costs one connection wait, not one per query
   assert.equal((await cut.inject('/ready')).statusCode, 503);
   assert.equal(attempts, 1, 'no request waited on the hung server again before the retry time');
 
-  // After the retry time one request tries again: the server answers now, and everything is served.
+  // After the retry time the breaker tries the server by itself (no request waits for that), and stays open.
+  await new Promise((r) => setTimeout(r, 2_500));
+  assert.ok(attempts >= 2, 'the breaker tried again by itself');
+  assert.equal((await cut.inject('/api/v1/regions')).statusCode, 503);
+  // Once the server answers, its next try closes the breaker, and everything is served.
   hung = false;
-  await new Promise((r) => setTimeout(r, 500));
+  await new Promise((r) => setTimeout(r, 2_500));
   const back = await cut.inject('/api/v1/regions');
   assert.equal(back.statusCode, 200, back.body);
   assert.equal((await cut.inject('/ready')).statusCode, 200);
@@ -127,7 +131,7 @@ test('a server that stops answering costs one connection wait, not one per query
   assert.equal(silent.json().code, 'service_unavailable');
   assert.equal((await cut.inject('/ready')).statusCode, 503);
   frozen = false;
-  await new Promise((r) => setTimeout(r, 500));
+  await new Promise((r) => setTimeout(r, 2_500));
   assert.equal((await cut.inject('/ready')).statusCode, 200, 'served again once the server answers');
 });
 
