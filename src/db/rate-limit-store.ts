@@ -13,3 +13,14 @@ export function sharedLimiter(pool: pg.Pool, o: { keyPrefix: string; points: num
     insuranceLimiter: new RateLimiterMemory({ keyPrefix: o.keyPrefix, points: o.points, duration: o.duration }),
   });
 }
+
+/**
+ * Gives back one point taken from `key` (under `keyPrefix`) in the window that ends about `windowEnd` (ms since the
+ * epoch, as the limiter answered when the point was taken). Never below zero, never to a window that has ended or
+ * been cleared, and never to the next one: a point given back there would be a free attempt (the limiter's own reward
+ * would create the row at -1).
+ */
+export async function giveBackPoint(pool: pg.Pool, keyPrefix: string, key: string, windowEnd: number): Promise<void> {
+  await pool.query('UPDATE rate_limits SET points = points - 1 WHERE key = $1 AND points > 0 AND expire > $2 AND expire < $3',
+    [`${keyPrefix}:${key}`, Date.now(), windowEnd + 1_000]);
+}

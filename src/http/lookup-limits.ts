@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { RateLimiterRes } from 'rate-limiter-flexible';
-import { sharedLimiter } from '../db/rate-limit-store.js';
+import { giveBackPoint, sharedLimiter } from '../db/rate-limit-store.js';
 import { normaliseConfirmationCode } from '../domain/confirmation-code.js';
 import { ApiError } from './errors.js';
 
@@ -25,9 +25,8 @@ export interface LookupLimits { perClient: number; perCode: number; windowSecond
 export function lookupLimiter(pool: pg.Pool, limits: LookupLimits = { perClient: 100, perCode: 20, windowSeconds: 600 }) {
   const byClient = sharedLimiter(pool, { keyPrefix: 'lookup-client', points: limits.perClient, duration: limits.windowSeconds });
   const byCode = sharedLimiter(pool, { keyPrefix: 'lookup-code', points: limits.perCode, duration: limits.windowSeconds });
-  // What each request took, and until when its windows run: a point is given back only to the window it was taken
-  // from (given to the next one, it would be a free guess there).
-  const counted = new WeakMap<FastifyRequest, { code: string; clientUntil: number; codeUntil: number }>();
+  // When the windows a request took its points from end: a point goes back to that window only.
+  const counted = new WeakMap<FastifyRequest, { client: number; code: number }>();
   const codeOf = (req: FastifyRequest) => {
     // Counted per booking, however the code is typed (Z for 2, spaces, dashes): each spelling is the same guess.
     const typed = String((req.body as { confirmationCode?: unknown } | undefined)?.confirmationCode ?? '');
@@ -38,7 +37,7 @@ export function lookupLimiter(pool: pg.Pool, limits: LookupLimits = { perClient:
     try {
       const client = await byClient.consume(req.ip);
       const perCode = code ? await byCode.consume(code) : null;
-      counted.set(req, { code, clientUntil: Date.now() + client.msBeforeNext, codeUntil: Date.now() + (perCode?.msBeforeNext ?? 0) });
+      counted.set(req, { client: Date.now() + client.msBeforeNext, code: Date.now() + (perCode?.msBeforeNext ?? 0) });
     } catch (err) {
       throw refusalToWait(err, reply, 'too_many_attempts', (wait) => ({
         en: `Too many attempts. Please wait ${wait.en} and try again.`,
@@ -46,13 +45,17 @@ export function lookupLimiter(pool: pg.Pool, limits: LookupLimits = { perClient:
       }));
     }
   }
-  /** After the answer (onResponse): an attempt that was not a wrong guess is given back. */
-  async function settle(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  /**
+   * Before the answer leaves (onSend, so the next request of the same client already sees it): an attempt that was not
+   * a wrong guess is given back.
+   */
+  async function settle(req: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
     const taken = counted.get(req);
-    if (!taken || reply.statusCode === 404) return;
-    const open = (until: number) => until - Date.now() > 1_000; // a second's margin for the store's own clock
-    await Promise.all([open(taken.clientUntil) ? byClient.reward(req.ip, 1) : null, taken.code && open(taken.codeUntil) ? byCode.reward(taken.code, 1) : null])
+    if (!taken || reply.statusCode === 404) return payload;
+    const code = codeOf(req);
+    await Promise.all([giveBackPoint(pool, 'lookup-client', req.ip, taken.client), code ? giveBackPoint(pool, 'lookup-code', code, taken.code) : null])
       .catch((err: unknown) => req.log.warn({ err }, 'look-up limit not given back'));
+    return payload;
   }
   return Object.assign(check, { settle });
 }

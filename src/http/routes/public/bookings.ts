@@ -182,7 +182,7 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
       operationId: 'getBooking', tags: ['booking'], summary: 'A booking by confirmation code and date of birth',
       body: Lookup, response: { 200: BookingView, ...limited },
     },
-    preHandler: throttle, onResponse: throttle.settle,
+    preHandler: throttle, onSend: throttle.settle,
   }, async (req) => {
     const b = await booking.getBooking(pool, req.body.confirmationCode, req.body.dateOfBirth);
     if (!b) throw notFound();
@@ -198,7 +198,7 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
         person: Type.Optional(Type.Integer({ minimum: 0, maximum: 9, description: "Only this person's doses (an appointment's person: 0, 1, …); without it, everyone's" })) }),
       response: { 200: Type.Object({ cancelled: Type.Integer() }), ...limited },
     },
-    preHandler: throttle, onResponse: throttle.settle,
+    preHandler: throttle, onSend: throttle.settle,
   }, async (req, reply) => {
     const outcome = await booking.cancelBooking(pool, req.body.confirmationCode, req.body.dateOfBirth, req.body.doses ?? null, req.headers['idempotency-key'], undefined, req.body.person);
     if ('refusal' in outcome && outcome.refusal === 'booking_not_found') throw notFound();
@@ -214,7 +214,7 @@ export const bookingRoutes: FastifyPluginAsync<{ pool: pg.Pool; holdMinutes: num
         person: Type.Optional(Type.Integer({ minimum: 0, maximum: 9, description: "Move only this person's dose (an appointment's person: 0, 1, …); without it, everyone booked for that dose moves to the slot" })) }),
       response: { 200: BookingView, ...limited },
     },
-    preHandler: throttle, onResponse: throttle.settle,
+    preHandler: throttle, onSend: throttle.settle,
   }, async (req, reply) => {
     const b = req.body;
     const outcome = await booking.rescheduleBooking(pool, b.confirmationCode, b.dateOfBirth, b.dose, b.slotId, req.headers['idempotency-key'], undefined, b.person);
