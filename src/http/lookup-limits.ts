@@ -25,8 +25,9 @@ export interface LookupLimits { perClient: number; perCode: number; windowSecond
 export function lookupLimiter(pool: pg.Pool, limits: LookupLimits = { perClient: 100, perCode: 20, windowSeconds: 600 }) {
   const byClient = sharedLimiter(pool, { keyPrefix: 'lookup-client', points: limits.perClient, duration: limits.windowSeconds });
   const byCode = sharedLimiter(pool, { keyPrefix: 'lookup-code', points: limits.perCode, duration: limits.windowSeconds });
-  // When the windows a request took its points from end: a point goes back to that window only.
-  const counted = new WeakMap<FastifyRequest, { client: number; code: number }>();
+  // The code a request was counted under, and when the windows it took its points from end: a point goes back to
+  // that window only.
+  const counted = new WeakMap<FastifyRequest, { code: string; clientUntil: number; codeUntil: number }>();
   const codeOf = (req: FastifyRequest) => {
     // Counted per booking, however the code is typed (Z for 2, spaces, dashes): each spelling is the same guess.
     const typed = String((req.body as { confirmationCode?: unknown } | undefined)?.confirmationCode ?? '');
@@ -37,7 +38,7 @@ export function lookupLimiter(pool: pg.Pool, limits: LookupLimits = { perClient:
     try {
       const client = await byClient.consume(req.ip);
       const perCode = code ? await byCode.consume(code) : null;
-      counted.set(req, { client: Date.now() + client.msBeforeNext, code: Date.now() + (perCode?.msBeforeNext ?? 0) });
+      counted.set(req, { code, clientUntil: Date.now() + client.msBeforeNext, codeUntil: Date.now() + (perCode?.msBeforeNext ?? 0) });
     } catch (err) {
       throw refusalToWait(err, reply, 'too_many_attempts', (wait) => ({
         en: `Too many attempts. Please wait ${wait.en} and try again.`,
@@ -52,8 +53,7 @@ export function lookupLimiter(pool: pg.Pool, limits: LookupLimits = { perClient:
   async function settle(req: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
     const taken = counted.get(req);
     if (!taken || reply.statusCode === 404) return payload;
-    const code = codeOf(req);
-    await Promise.all([giveBackPoint(pool, 'lookup-client', req.ip, taken.client), code ? giveBackPoint(pool, 'lookup-code', code, taken.code) : null])
+    await Promise.all([giveBackPoint(pool, 'lookup-client', req.ip, taken.clientUntil), taken.code ? giveBackPoint(pool, 'lookup-code', taken.code, taken.codeUntil) : null])
       .catch((err: unknown) => req.log.warn({ err }, 'look-up limit not given back'));
     return payload;
   }

@@ -26,6 +26,9 @@ function current(appointments: Appointment[]): Appointment[] {
   return appointments.filter((a) => (live.has(key(a)) ? a.status !== 'cancelled' : lastCancelled.get(key(a)) === a));
 }
 
+/** A cancellation waiting for its "Yes": the button's words, and whose doses (all of everyone's without them). */
+type Question = { what: string; doses?: number[]; person?: number };
+
 /** Step 6: find a booking by code and date of birth; move or cancel one dose, or cancel all. */
 export function Manage({ back }: { back: () => void }) {
   const { t } = useTranslation();
@@ -79,11 +82,11 @@ export function Manage({ back }: { back: () => void }) {
   // A cancelled place goes to someone else at once, so the button only asks; the question's "Yes" cancels.
   // Keyboard and screen-reader users: the question takes the focus, "No" (or Escape) gives it back to the button that
   // asked, and a change made moves it to the banner that says so.
-  const [asking, setAsking] = useState<{ what: string; doses?: number[]; person?: number } | null>(null);
+  const [asking, setAsking] = useState<Question | null>(null);
   const question = useRef<HTMLDivElement>(null);
   const opener = useRef<HTMLElement | null>(null);
   useEffect(() => { if (asking) question.current?.focus(); }, [asking]);
-  const ask = (q: { what: string; doses?: number[]; person?: number }) => { opener.current = document.activeElement as HTMLElement | null; setAsking(q); };
+  const ask = (q: Question) => { opener.current = document.activeElement as HTMLElement | null; setAsking(q); };
   const dismiss = () => { setAsking(null); requestAnimationFrame(() => opener.current?.focus()); };
   const [updates, setUpdates] = useState(0);
   const banner = useRef<HTMLDivElement>(null);
